@@ -1,0 +1,81 @@
+"""Benchmark: full validation of a large synthetic archive, against check-jsonschema.
+
+    python benchmarks/bench_validate.py --items 100000
+
+Generates the archive (benchmarks/generate_archive.py) unless it exists, then times in
+one session:
+  baseline  check-jsonschema --schemafile schemas/item.schema.json on every item file
+            (in batches of 10,000 paths, the command line's limit), same envelope schema
+  cold      dossier validate with no cache (.dossier/ removed)
+  warm      dossier validate again, nothing changed
+  one-edit  dossier validate after one item file changed
+and prints a Markdown table of seconds and ratios against the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BATCH = 10_000
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start, result.returncode
+
+
+def item_files(root: Path) -> list[str]:
+    return sorted(str(p) for folder in ("records", "daily") for p in (root / folder).rglob("*.yaml"))
+
+
+def baseline(root: Path) -> tuple[float, int]:
+    files = item_files(root)
+    total, worst = 0.0, 0
+    schema = str(root / "schemas" / "item.schema.json")
+    for start in range(0, len(files), BATCH):
+        seconds, code = timed(["check-jsonschema", "--schemafile", schema, *files[start:start + BATCH]])
+        total, worst = total + seconds, max(worst, code)
+    return total, worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args()
+    root = args.out / f"archive-{args.items}"
+    if not (root / "archive.yaml").exists():
+        subprocess.run([sys.executable, str(HERE / "generate_archive.py"), "--items", str(args.items), str(root)],
+                       check=True)
+    dossier = [sys.executable, "-m", "dossier", "--archive", str(root), "validate"]
+    shutil.rmtree(root / ".dossier", ignore_errors=True)
+    rows = []
+    if not args.skip_baseline:
+        rows.append(("check-jsonschema (baseline)", *baseline(root)))
+    rows.append(("dossier validate, cold", *timed(dossier)))
+    rows.append(("dossier validate, nothing changed", *timed(dossier)))
+    edited = Path(item_files(root)[len(item_files(root)) // 2])
+    edited.write_text(edited.read_text(encoding="utf-8") + "remarks: 基准测试修改\n", encoding="utf-8")
+    rows.append(("dossier validate, one file changed", *timed(dossier)))
+    base = rows[0][1] if not args.skip_baseline else None
+    print(f"{args.items} items; {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{dt.date.today()}")
+    print("| run | seconds | exit | ratio to baseline |\n|---|---:|---:|---:|")
+    for name, seconds, code in rows:
+        ratio = f"{base / seconds:.1f}× faster" if base and "baseline" not in name else "1.0"
+        print(f"| {name} | {seconds:.2f} | {code} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()

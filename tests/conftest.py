@@ -1,0 +1,67 @@
+"""Shared fixtures: real archives in temporary folders, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dossier.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "archive"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = "2026-11-23"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run `dossier ARGS…` in-process, as a user would, with a fixed date."""
+    monkeypatch.setenv("DOSSIER_TODAY", TODAY)
+    monkeypatch.delenv("DOSSIER_ARCHIVE", raising=False)
+
+    def invoke(*args: str) -> Result:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+def copy_archive(source: Path, target: Path) -> Path:
+    """A mini-archive from tests/fixtures with the real schemas of the sample archive."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".dossier"))
+    if not (target / "schemas").exists():
+        shutil.copytree(SAMPLE / "schemas", target / "schemas")
+    return target
+
+
+@pytest.fixture
+def base_archive(tmp_path) -> Path:
+    """The small clean archive every rule scenario starts from."""
+    return copy_archive(FIXTURES / "base", tmp_path / "archive")
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def init_repo(path: Path, email: str) -> None:
+    """Make `path` a real git repository whose user is `email`, with everything committed."""
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "user.email", email)
+    git(path, "config", "user.name", email.split("@")[0])
+    git(path, "config", "commit.gpgsign", "false")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "Initial archive")

@@ -1,0 +1,30 @@
+import string
+
+import pytest
+
+from dossier.messages import MESSAGES, default_lang, message
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_both_languages_take_the_same_arguments(key):
+    en, zh = MESSAGES[key]
+    assert fields(en) == fields(zh)
+    assert en and zh
+
+
+def test_signature_words_are_translated():
+    assert message("signature-missing", "zh", which="supervisor").startswith("已归档的档案须有直接领导签字")
+    assert "direct supervisor signature" in message("signature-missing", "en", which="supervisor")
+
+
+def test_locale_chooses_the_language(monkeypatch):
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert default_lang() == "zh"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert default_lang() == "en"

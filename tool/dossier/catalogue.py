@@ -1,0 +1,92 @@
+"""Browsing the archive in catalogue order 目录顺序: list and show items.
+
+Filters on category, year and section are applied to paths before any file is read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import codes
+from .errors import DossierError, ProblemError
+from .loader import Document, LoadError, load_file
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str | None = None
+    year: int | None = None
+    section: str | None = None
+    customer: str | None = None
+    manager: str | None = None
+    status: str | None = None
+    type: str | None = None
+
+    def admits_code(self, code: codes.Code) -> bool:
+        return (
+            (self.category is None or code.category == self.category)
+            and (self.year is None or code.year == self.year)
+            and (self.section is None or code.section == self.section)
+        )
+
+    def admits(self, data: dict) -> bool:
+        return all(
+            wanted is None or data.get(field) == wanted
+            for field, wanted in (("customer", self.customer), ("manager", self.manager),
+                                  ("status", self.status), ("type", self.type))
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the catalogue."""
+
+    code: codes.Code
+    doc: Document
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data
+
+
+def item_files(root: Path) -> list[tuple[codes.Code, Path]]:
+    found = []
+    for folder in ("records", "daily"):
+        for dirpath, _, names in os.walk(root / folder):
+            for name in names:
+                code = codes.parse(name.removesuffix(".yaml")) if name.endswith(".yaml") else None
+                if code:
+                    found.append((code, Path(dirpath) / name))
+    return sorted(found, key=lambda pair: pair[0].sort_key)
+
+
+def entries(root: Path, filters: Filters) -> tuple[list[Entry], list[LoadError]]:
+    """The items the filters admit, in catalogue order, and the files that failed to load."""
+    rows, failures = [], []
+    for code, path in item_files(root):
+        if not filters.admits_code(code):
+            continue
+        try:
+            doc = load_file(path, path.relative_to(root).as_posix())
+        except LoadError as exc:
+            failures.append(exc)
+            continue
+        if isinstance(doc.data, dict) and filters.admits(doc.data):
+            rows.append(Entry(code, doc))
+    return rows, failures
+
+
+def find(root: Path, text: str) -> Entry:
+    code = codes.parse(text)
+    if code is None:
+        raise DossierError("code-invalid", code=text)
+    path = root / code.path
+    if not path.is_file():
+        raise DossierError("item-not-found", code=text)
+    try:
+        return Entry(code, load_file(path, code.path))
+    except LoadError as exc:
+        raise ProblemError(exc.problem) from None
+

@@ -1,0 +1,250 @@
+"""`dossier`: a thin command line over the library. Heavy modules are imported inside
+the commands that need them, so `dossier --help` stays fast.
+
+Exit codes: 0 success, 1 the archive has problems, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import DossierError, UsageError
+from .messages import default_lang, message
+
+LANGS = click.Choice(["zh", "en"])
+
+
+class Session:
+    """What every command needs: where the archive is, the language, today's date."""
+
+    def __init__(self, archive: str | None, lang: str | None) -> None:
+        self._archive = archive
+        self.lang = lang or default_lang()
+
+    @property
+    def root(self) -> Path:
+        from .config import find_root
+
+        return find_root(self._archive)
+
+    @property
+    def today(self) -> dt.date:
+        """DOSSIER_TODAY fixes the date for reproducible runs and tests."""
+        text = os.environ.get("DOSSIER_TODAY")
+        return _parse_date(text) if text else dt.date.today()
+
+    def echo(self, key: str, **args: object) -> None:
+        click.echo(message(key, self.lang, **args))
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError("date-invalid", value=text) from None
+
+
+def _session(ctx: click.Context, lang: str | None) -> Session:
+    session: Session = ctx.obj
+    if lang:
+        session.lang = lang
+    return session
+
+
+lang_option = click.option("--lang", type=LANGS, help="Language of messages: zh or en (default: from the locale).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="customer-dossier")
+@click.option("--archive", "archive", metavar="PATH", help="The archive (default: $DOSSIER_ARCHIVE, else the "
+              "nearest folder upwards holding archive.yaml, else ./archive).")
+@lang_option
+@click.pass_context
+def cli(ctx: click.Context, archive: str | None, lang: str | None) -> None:
+    """Customer Dossier: the customer archive (客户档案) as schema-validated YAML in git."""
+    ctx.obj = Session(archive, lang)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Check every file again, ignoring .dossier/ (the cache).")
+@click.option("--jobs", type=click.IntRange(1), help="Worker processes (default: one per core).")
+@lang_option
+@click.pass_context
+def validate(ctx, paths, fmt, no_cache, jobs, lang):
+    """Check the archive against its schemas and the archive regulation.
+
+    Problems are printed as `file:line:column: rule: message`. Exit 1 if there is an error.
+    """
+    from .reporter import render_json, render_text
+    from .validate import validate_archive
+
+    session = _session(ctx, lang)
+    root = session.root
+    only = [_relative_to_archive(root, p) for p in paths] or None
+    report = validate_archive(root, session.today, only, use_cache=not no_cache, jobs=jobs)
+    prefix = _display_prefix(root)
+    render = render_json if fmt == "json" else render_text
+    click.echo(render(report.problems, report.files, session.lang, prefix))
+    ctx.exit(1 if report.errors else 0)
+
+
+def _relative_to_archive(root: Path, given: str) -> str:
+    path = Path(given).resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError("path-outside", path=given, root=str(root)) from None
+
+
+def _display_prefix(root: Path) -> str:
+    """Show paths as the user can open them from where they stand."""
+    try:
+        rel = root.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
+
+
+@cli.command()
+@click.argument("item_type", metavar="TYPE")
+@click.option("--customer", metavar="ID", help="Customer id, e.g. C0007 (required for categories 1–4).")
+@click.option("--title", help="Title 题名 (default: customer name and type).")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date of the document (default: today).")
+@lang_option
+@click.pass_context
+def new(ctx, item_type, customer, title, date_text, lang):
+    """Write a draft item with the next code in your section, and check it."""
+    from .config import open_archive
+    from .lifecycle import new_item
+    from .reporter import problem_line
+    from .schemas import SchemaSet
+    from .validate import validate_archive
+
+    session = _session(ctx, lang)
+    root = session.root
+    archive = open_archive(root)
+    actor = _acting_person(archive)
+    date = _parse_date(date_text) if date_text else session.today
+    created = new_item(archive, SchemaSet(root / "schemas"), actor, item_type, customer, title, date)
+    rel = created.path.relative_to(root).as_posix()
+    session.echo("wrote-draft", file=_display_prefix(root) + rel)
+    report = validate_archive(root, session.today, [rel])
+    for problem in report.problems:
+        click.echo(problem_line(problem, session.lang, _display_prefix(root)))
+    ctx.exit(1 if report.errors else 0)
+
+
+def _acting_person(archive):
+    """The identity of the person acting is their git user.email, looked up in people.yaml."""
+    from . import gitrepo
+
+    email = gitrepo.config_value("user.email", archive.root)
+    if not email:
+        raise UsageError("identity-missing")
+    person = archive.person_by_email(email)
+    if person is None:
+        raise UsageError("identity-unknown", email=email)
+    return person
+
+
+@cli.command(name="list")
+@click.option("--category", type=click.Choice(["1", "2", "3", "4", "5", "6", "D"]))
+@click.option("--year", type=int)
+@click.option("--section", metavar="SNN")
+@click.option("--customer", metavar="ID")
+@click.option("--manager", metavar="PERSON")
+@click.option("--status", type=click.Choice(["draft", "filed", "bound"]))
+@click.option("--type", "item_type", metavar="TYPE")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
+@click.pass_context
+def list_items(ctx, category, year, section, customer, manager, status, item_type, fmt, lang):
+    """List items in catalogue order (category, year, section, serial)."""
+    from .catalogue import Filters, entries
+    from .reporter import problem_line, render_table
+
+    session = _session(ctx, lang)
+    filters = Filters(category, year, section, customer, manager, status, item_type)
+    rows, failures = entries(session.root, filters)
+    for failure in failures:  # name unreadable files, never hide them
+        click.echo(problem_line(failure.problem, session.lang, _display_prefix(session.root)), err=True)
+    fields = ["code", "date", "status", "customer", "manager", "type", "title"]
+    if fmt == "json":
+        click.echo(json.dumps([{f: row.data.get(f) for f in fields} for row in rows], ensure_ascii=False, indent=2))
+        return
+    header = {"zh": ["编码", "日期", "状态", "客户", "客户经理", "类型", "题名"]}.get(session.lang, fields)
+    table = [[str(row.data.get(f) or "") for f in fields] for row in rows]
+    click.echo(render_table(header, table))
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"]), default="text", show_default=True)
+@lang_option
+@click.pass_context
+def show(ctx, code, fmt, lang):
+    """Show one item, with its fields labelled."""
+    from .catalogue import find
+    from .config import open_archive
+    from .display import show_text
+    from .schemas import SchemaSet
+
+    session = _session(ctx, lang)
+    root = session.root
+    entry = find(root, code)
+    if fmt == "yaml":
+        click.echo((root / entry.code.path).read_text(encoding="utf-8"), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps(entry.data, ensure_ascii=False, indent=2))
+    else:
+        categories = {k: v.get("name", "") for k, v in open_archive(root).settings.data.get("categories", {}).items()}
+        click.echo(show_text(entry.data, SchemaSet(root / "schemas"), session.lang, categories))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: turns every failure into a message and an exit code, never a traceback."""
+    lang = default_lang()
+    try:
+        # without standalone mode click returns ctx.exit()'s code instead of exiting
+        result = cli.main(args=argv, prog_name="dossier", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo(message("interrupted", lang), err=True)
+        return 130
+    except DossierError as exc:
+        click.echo(exc.render(_lang_of(argv, lang)), err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo(message("interrupted", lang), err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
+        if os.environ.get("DOSSIER_DEBUG"):
+            raise
+        click.echo(message("internal-error", lang, detail=f"{type(exc).__name__}: {exc}"), err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def _lang_of(argv: list[str] | None, fallback: str) -> str:
+    args = sys.argv[1:] if argv is None else argv
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return fallback
+
+
+def run() -> None:
+    """Console script `dossier`."""
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Finding the archive and reading its configuration (archive.yaml, people.yaml).
+
+档案配置：全宗、类别、保管期限、人员与直接领导。
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
+
+ARCHIVE_FILE = "archive.yaml"
+PEOPLE_FILE = "people.yaml"
+ACCESS_FILE = "access.yaml"
+DEFAULT_MAX_FILE_BYTES = 1_048_576
+CATEGORIES = ("1", "2", "3", "4", "5", "6", "D")
+
+
+def find_root(explicit: str | None = None, cwd: Path | None = None) -> Path:
+    """--archive PATH, else $DOSSIER_ARCHIVE, else the nearest folder upwards holding
+    archive.yaml, else ./archive."""
+    chosen = explicit or os.environ.get("DOSSIER_ARCHIVE")
+    if chosen:
+        root = Path(chosen)
+        if not (root / ARCHIVE_FILE).is_file():
+            raise UsageError("archive-not-found", path=str(root))
+        return root.resolve()
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ARCHIVE_FILE).is_file():
+            return folder
+    fallback = here / "archive"
+    if (fallback / ARCHIVE_FILE).is_file():
+        return fallback
+    raise UsageError("archive-not-found", path=str(here))
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member of staff from people.yaml 人员."""
+
+    id: str
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    section: str | None = None
+    supervisor: str | None = None  # 直接领导
+
+    @property
+    def is_customer_manager(self) -> bool:
+        return "customer_manager" in self.roles
+
+
+@dataclass(frozen=True)
+class Settings:
+    """archive.yaml: fonds, organisation, categories and limits."""
+
+    data: dict = field(repr=False)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.data.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES))
+
+    @property
+    def deletion_retention_days(self) -> int:
+        return int(self.data.get("deletion_retention_days", 30))
+
+    def category(self, category: object) -> dict:
+        return self.data.get("categories", {}).get(str(category), {})
+
+    def retention(self, category: object) -> str:
+        return self.category(category).get("retention", "D30")
+
+
+def people_by_id(data: dict) -> dict[str, Person]:
+    people = {}
+    for entry in data.get("people", []) if isinstance(data, dict) else []:
+        if not isinstance(entry, dict) or "id" not in entry:
+            continue
+        people[entry["id"]] = Person(
+            id=entry["id"],
+            name=entry.get("name", entry["id"]),
+            email=entry.get("email", ""),
+            roles=tuple(entry.get("roles", ())),
+            section=entry.get("section"),
+            supervisor=entry.get("supervisor"),
+        )
+    return people
+
+
+@dataclass
+class Archive:
+    """An opened archive: its root, settings and people (configuration only)."""
+
+    root: Path
+    settings: Settings
+    people: dict[str, Person]
+    documents: dict  # file name → loader.Document of archive.yaml, people.yaml, access.yaml
+
+    def person_by_email(self, email: str) -> Person | None:
+        wanted = email.strip().lower()
+        return next((p for p in self.people.values() if p.email.lower() == wanted), None)
+
+
+def open_archive(root: Path) -> Archive:
+    """Read archive.yaml, people.yaml and access.yaml (if any). A file that cannot be
+    loaded raises LoadError; validate reports it with the rest of the problems."""
+    from .loader import load_file
+
+    documents = {}
+    for name in (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE):
+        path = root / name
+        if name == ACCESS_FILE and not path.exists():
+            continue
+        documents[name] = load_file(path, name, DEFAULT_MAX_FILE_BYTES)
+    settings_data = documents[ARCHIVE_FILE].data
+    settings = Settings(settings_data if isinstance(settings_data, dict) else {})
+    return Archive(root, settings, people_by_id(documents[PEOPLE_FILE].data), documents)

@@ -1,0 +1,49 @@
+"""The single layer through which the tool runs git.
+
+Inherited GIT_* variables are cleared first (as pre-commit does), so the tool behaves
+the same inside a hook, where git sets GIT_DIR and GIT_INDEX_FILE, and outside it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+_KEEP = {"GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"}
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEEP}
+
+
+def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=_environment(), capture_output=True, text=True, check=check
+    )
+
+
+def is_repository(path: Path) -> bool:
+    try:
+        return run(["rev-parse", "--is-inside-work-tree"], path, check=False).stdout.strip() == "true"
+    except FileNotFoundError:  # git itself is not installed
+        return False
+
+
+def config_value(key: str, cwd: Path) -> str | None:
+    try:
+        result = run(["config", "--get", key], cwd, check=False)
+    except FileNotFoundError:
+        return None
+    value = result.stdout.strip()
+    return value or None
+
+
+def names_ever_added(cwd: Path, glob: str) -> list[str]:
+    """Base names of every file matching `glob` (a pathspec glob relative to cwd) that
+    was ever added on any branch: deleted and purged items included."""
+    if not is_repository(cwd):
+        return []
+    result = run(["log", "--all", "--format=", "--name-only", "--diff-filter=A", "--", f":(glob){glob}"], cwd,
+                 check=False)
+    return [line.rsplit("/", 1)[-1] for line in result.stdout.splitlines() if line]

@@ -1,0 +1,294 @@
+"""Every user-facing message, in English and Chinese. Each one says what to do.
+
+Keys are stable identifiers; arguments are filled with str.format.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- loader: reading a YAML file safely -------------------------------------------
+    "yaml-bom": (
+        "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
+        "文件以字节顺序标记（BOM）开头；请另存为不带 BOM 的 UTF-8",
+    ),
+    "yaml-utf8": (
+        "invalid UTF-8 byte 0x{byte}; save the file as UTF-8",
+        "无效的 UTF-8 字节 0x{byte}；请将文件保存为 UTF-8 编码",
+    ),
+    "yaml-empty": (
+        "the file is empty; fill it in (`dossier new` writes a draft) or delete it",
+        "文件为空；请填写内容（`dossier new` 可生成草稿）或删除该文件",
+    ),
+    "yaml-too-large": (
+        "the file is {size} bytes, over the limit of {limit}; split it or move large content into an attachment",
+        "文件大小 {size} 字节，超过上限 {limit}；请拆分，或把大段内容放入附件",
+    ),
+    "yaml-tab": (
+        "tab character in indentation; indent with spaces",
+        "缩进中含有制表符（Tab）；请用空格缩进",
+    ),
+    "yaml-syntax": (
+        "YAML syntax error: {detail}; fix the syntax at this position",
+        "YAML 语法错误：{detail}；请修改此处语法",
+    ),
+    "yaml-duplicate-key": (
+        "duplicate key '{name}' (first at line {first_line}); keep only one",
+        "重复的键 '{name}'（首次出现在第 {first_line} 行）；请只保留一个",
+    ),
+    "yaml-alias-limit": (
+        "aliases expand to more than {limit} values; write the data out without nested aliases",
+        "别名展开后超过 {limit} 个值；请直接写出数据，不要嵌套使用别名",
+    ),
+    "yaml-recursive-alias": (
+        "an alias refers to itself; remove the recursive alias",
+        "别名引用了自身；请删除递归别名",
+    ),
+    "yaml-merge-key": (
+        "merge keys (<<) are not allowed in archive files; write the keys out",
+        "档案文件中不允许使用合并键（<<）；请直接写出各个键",
+    ),
+    "yaml-multiple-documents": (
+        "the file holds more than one YAML document; keep one item per file",
+        "文件包含多个 YAML 文档；每个文件只保存一件",
+    ),
+    "yaml-key-type": (
+        "keys must be plain text, not {kind}; quote the key",
+        "键必须是文本，而不是 {kind}；请给键加引号",
+    ),
+    "yaml-unreadable": (
+        "cannot read the file: {detail}; check that it exists and is readable",
+        "无法读取文件：{detail}；请检查文件是否存在且可读",
+    ),
+    # --- schema -----------------------------------------------------------------------
+    "schema-required": (
+        "{field}: missing required field '{name}'; add it",
+        "{field}：缺少必填字段 '{name}'；请补充",
+    ),
+    "schema-unknown-field": (
+        "unknown field '{field}'; remove it or correct its name (allowed here: {allowed})",
+        "未知字段 '{field}'；请删除或更正字段名（此处允许：{allowed}）",
+    ),
+    "schema-type": (
+        "{field} must be {expected}, not {actual} ({value}); correct the value",
+        "{field} 应为 {expected}，而不是 {actual}（{value}）；请更正",
+    ),
+    "schema-type-amount": (
+        "{field} must be a quoted decimal amount with its currency, e.g. \"12000.00 CNY\", not the number {value}",
+        "{field} 应为带币种的金额文本，例如 \"12000.00 CNY\"，而不是数字 {value}",
+    ),
+    "schema-enum": (
+        "{field}: '{value}' is not allowed; use one of: {options}",
+        "{field}：'{value}' 不是允许的值；请使用：{options}",
+    ),
+    "schema-pattern": (
+        "{field}: '{value}' is not in the expected form: {hint}",
+        "{field}：'{value}' 格式不正确：{hint}",
+    ),
+    "schema-format": (
+        "{field}: '{value}' is not a valid {format}; write dates as YYYY-MM-DD",
+        "{field}：'{value}' 不是有效的 {format}；日期请写作 YYYY-MM-DD",
+    ),
+    "schema-other": ("{field}: {detail}", "{field}：{detail}"),
+    "schema-json": (
+        "{file}:{line}:{column}: the schema is not valid JSON: {detail}; fix the schema file",
+        "{file}:{line}:{column}：模式文件不是有效的 JSON：{detail}；请修正该文件",
+    ),
+    "schema-invalid": (
+        "{file}: not a valid JSON Schema 2020-12: {detail}; fix the schema file",
+        "{file}：不是有效的 JSON Schema 2020-12：{detail}；请修正该文件",
+    ),
+    "schema-missing": (
+        "{file} is missing; copy it from a new archive made with `dossier init`",
+        "缺少 {file}；请从 `dossier init` 新建的档案中复制",
+    ),
+    # --- where files belong ---------------------------------------------------------------
+    "archive-not-found": (
+        "no archive at {path} (no archive.yaml there or above); pass --archive PATH, set DOSSIER_ARCHIVE, or create one with `dossier init PATH`",
+        "在 {path} 找不到档案（该目录及上级目录都没有 archive.yaml）；请使用 --archive PATH、设置 DOSSIER_ARCHIVE，或用 `dossier init PATH` 新建",
+    ),
+    "path-outside": (
+        "{path} is not inside the archive {root}; give paths inside it",
+        "{path} 不在档案 {root} 之内；请给出档案内的路径",
+    ),
+    "stray-file": (
+        "this file is not where the archive keeps anything; items go in records/<category>/<year>/<code>.yaml or daily/<year>/<code>.yaml, customers in customers/<id>.yaml",
+        "此文件不在档案规定的位置；档案件应放在 records/<类别>/<年度>/<编码>.yaml 或 daily/<年度>/<编码>.yaml，客户资料卡放在 customers/<客户编号>.yaml",
+    ),
+    # --- item rules -------------------------------------------------------------------------
+    "category-type": (
+        "type {type} belongs to category {expected}, not {category}; correct the category or the type",
+        "文件类型 {type} 属于第 {expected} 类，而不是第 {category} 类；请更正类别或类型",
+    ),
+    "code-path": (
+        "code {code} does not match where the file is; it belongs at {expected}: move the file or correct the code",
+        "编码 {code} 与文件位置不符；应为 {expected}：请移动文件或更正编码",
+    ),
+    "code-category": (
+        "category {category} does not match the code {code}; correct one of them",
+        "类别 {category} 与编码 {code} 不符；请更正其一",
+    ),
+    "code-year": (
+        "the item date {date} is not in the code's year {year}; correct the date, or allocate a code for {date_year} with `dossier new`",
+        "成文日期 {date} 不在编码年度 {year} 内；请更正日期，或用 `dossier new` 分配 {date_year} 年的编码",
+    ),
+    "code-unique": (
+        "code {code} is also used by {other}; every item needs its own code: allocate a new one with `dossier new`",
+        "编码 {code} 已被 {other} 使用；每件档案须有唯一编码：请用 `dossier new` 分配新编码",
+    ),
+    "customer-unknown": (
+        "customer {customer} has no card in customers/; add customers/{customer}.yaml or correct the id",
+        "客户 {customer} 在 customers/ 中没有资料卡；请添加 customers/{customer}.yaml 或更正客户编号",
+    ),
+    "person-unknown": (
+        "{field}: {person} is not in people.yaml; add them there or correct the id",
+        "{field}：{person} 不在 people.yaml 中；请先添加该人员或更正编号",
+    ),
+    "manager-role": (
+        "{person} is not a customer manager; name the customer manager whose section holds this item",
+        "{person} 不是客户经理；请填写卷章所属的客户经理",
+    ),
+    "manager-section": (
+        "the code's section {section} is not the section of {person} ({expected}); file the item in {expected} or correct the manager",
+        "编码中的卷章 {section} 不是 {person} 的卷章（{expected}）；请归入 {expected} 或更正客户经理",
+    ),
+    "signature-missing": (
+        "a filed item needs the {which} signature (customer, handler and direct supervisor sign before filing); add it, or set status: draft",
+        "已归档的档案须有{which}签字（客户签名、经办人、直接领导审批签字方可入档）；请补签，或将 status 改为 draft",
+    ),
+    "signature-handler": (
+        "the handler's signature is by {signed}, but the handler is {handler}; the handler signs as handler",
+        "经办人签字为 {signed}，但经办人是 {handler}；应由经办人本人签字",
+    ),
+    "supervisor": (
+        "{signed} is not the direct supervisor of {handler} ({expected} is); have {expected} sign",
+        "{signed} 不是 {handler} 的直接领导（应为 {expected}）；请由 {expected} 审批签字",
+    ),
+    "supervisor-none": (
+        "{handler} has no direct supervisor in people.yaml; add `supervisor:` to {handler} there",
+        "people.yaml 中 {handler} 没有直接领导；请为其填写 `supervisor:`",
+    ),
+    "signature-before-date": (
+        "the {which} signature date {date} is before the item date {item_date}; correct the date",
+        "{which}签字日期 {date} 早于成文日期 {item_date}；请更正日期",
+    ),
+    "signature-future": (
+        "the {which} signature date {date} is in the future (today is {today}); correct the date",
+        "{which}签字日期 {date} 晚于今天（{today}）；请更正日期",
+    ),
+    "attachment-path": (
+        "attachment path {path} must be relative and stay beside the item (no '..', no absolute path); move the file beside the item",
+        "附件路径 {path} 必须是相对路径且位于档案件旁（不得含 '..'，不得为绝对路径）；请把文件移到档案件旁",
+    ),
+    "attachment-missing": (
+        "attachment {path} does not exist; add the file beside the item or remove the entry",
+        "附件 {path} 不存在；请把文件放到档案件旁，或删除该条目",
+    ),
+    "attachment-outside": (
+        "attachment {path} leads outside the archive (a symbolic link); replace the link with the file itself",
+        "附件 {path} 指向档案之外（符号链接）；请用文件本身替换该链接",
+    ),
+    "attachment-hash": (
+        "attachment {path} does not match its sha256 (the file has {actual}); restore the original file, or record the new sha256 if the change was approved",
+        "附件 {path} 与其 sha256 不符（文件为 {actual}）；请恢复原文件，若修改已获批准则更新 sha256",
+    ),
+    "serial-gap": (
+        "serial numbers {missing} are missing in section {section} of category {category}, {year}; the catalogue must be complete: restore the missing items from git history or record their deletion",
+        "第 {category} 类 {year} 年度卷章 {section} 缺少件号 {missing}；目录必须完整：请从 git 历史恢复缺失的档案件，或记录其删除",
+    ),
+    "export-terms": (
+        "export customer {customer} has no export terms (type export-terms) in category 3; add them with `dossier new export-terms --customer {customer}`",
+        "外销客户 {customer} 在第三类中没有付款方式、授信金额及抵押保证登记（export-terms）；请用 `dossier new export-terms --customer {customer}` 添加",
+    ),
+    # --- customer cards, people, grants ---------------------------------------------------------
+    "customer-id": (
+        "customer id {id} does not match the file name; the file must be customers/{id}.yaml: rename it or correct the id",
+        "客户编号 {id} 与文件名不符；文件应为 customers/{id}.yaml：请重命名或更正编号",
+    ),
+    "person-duplicate": (
+        "{field} {value} is used by {other} too; each person needs their own",
+        "{field} {value} 与 {other} 重复；每人须各不相同",
+    ),
+    "supervisor-cycle": (
+        "the chain of direct supervisors from {person} comes back to {person}; correct `supervisor:`",
+        "从 {person} 开始的直接领导链又回到了 {person}；请更正 `supervisor:`",
+    ),
+    # --- command line ---------------------------------------------------------------------------
+    "summary": (
+        "{errors} error(s), {warnings} warning(s) in {files} file(s)",
+        "{files} 个文件中有 {errors} 个错误、{warnings} 个警告",
+    ),
+    "clean": ("{files} file(s) checked, no problems", "已检查 {files} 个文件，没有问题"),
+    "warning-word": ("warning", "警告"),
+    "item-not-found": (
+        "no item {code} in this archive; `dossier list` shows the codes",
+        "档案中没有 {code}；`dossier list` 可列出所有编码",
+    ),
+    "code-invalid": (
+        "'{code}' is not an electronic code; codes look like 3-2025-S02-0017",
+        "'{code}' 不是电子编码；编码形如 3-2025-S02-0017",
+    ),
+    "identity-missing": (
+        "git user.email is not set; set it with `git config user.email you@example.com` (it must be in people.yaml)",
+        "未设置 git user.email；请用 `git config user.email 邮箱` 设置（须与 people.yaml 一致）",
+    ),
+    "identity-unknown": (
+        "your git user.email {email} is not in people.yaml; correct `git config user.email` or ask the archivist to add you",
+        "你的 git user.email {email} 不在 people.yaml 中；请更正 `git config user.email`，或请档案员添加你",
+    ),
+    "no-section": (
+        "{person} has no section and customer {customer} has no manager with one; new items go into a customer manager's section",
+        "{person} 没有卷章，客户 {customer} 也没有带卷章的客户经理；新档案须归入某位客户经理的卷章",
+    ),
+    "customer-needed": (
+        "type {type} (category {category}) needs a customer: add --customer",
+        "文件类型 {type}（第 {category} 类）必须指定客户：请加上 --customer",
+    ),
+    "unknown-type": ("unknown item type {type}; the types are: {types}", "未知的文件类型 {type}；可用类型：{types}"),
+    "unknown-customer-option": (
+        "customer {customer} does not exist; `dossier list` and customers/ show the customers",
+        "客户 {customer} 不存在；请查看 customers/ 目录",
+    ),
+    "date-invalid": ("'{value}' is not a date; write YYYY-MM-DD", "'{value}' 不是日期；请写作 YYYY-MM-DD"),
+    "wrote-draft": ("wrote draft {file}", "已生成草稿 {file}"),
+    "config-broken": (
+        "the archive's configuration has problems (above); fix them first",
+        "档案配置有问题（见上）；请先修正",
+    ),
+    "interrupted": ("interrupted; nothing was written", "已中断；未写入任何文件"),
+    "internal-error": (
+        "internal error: {detail}; nothing was written. Please report it with the command you ran",
+        "内部错误：{detail}；未写入任何文件。请连同所运行的命令一起报告",
+    ),
+}
+
+
+def default_lang() -> str:
+    """zh when the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese, else en."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    loc = locale.getlocale()[0] or ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+# Words passed as the `which` argument (whose signature), shown in the reader's language.
+SIGNATURE_WORDS: dict[str, tuple[str, str]] = {
+    "customer": ("customer", "客户"),
+    "handler": ("handler", "经办人"),
+    "supervisor": ("direct supervisor", "直接领导"),
+}
+
+
+def message(key: str, lang: str, **args: object) -> str:
+    en, zh = MESSAGES[key]
+    template = zh if lang == "zh" else en
+    if args.get("which") in SIGNATURE_WORDS:
+        args["which"] = SIGNATURE_WORDS[args["which"]][lang == "zh"]
+    try:
+        return template.format(**args)
+    except (KeyError, IndexError):  # a missing argument must never hide the message
+        return template

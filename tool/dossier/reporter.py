@@ -1,0 +1,55 @@
+"""Render problems as text lines or JSON, in Chinese or English."""
+
+from __future__ import annotations
+
+import json
+
+from .messages import message
+from .problems import Problem
+
+
+def problem_line(problem: Problem, lang: str, prefix: str = "") -> str:
+    """`records/3/2025/3-2025-S02-0017.yaml:12:5: supervisor: li.na is not …`"""
+    text = message(problem.key, lang, **problem.args)
+    if not problem.is_error:
+        text = f"{message('warning-word', lang)}: {text}"
+    return f"{prefix}{problem.file}:{problem.line}:{problem.column}: {problem.rule}: {text}"
+
+
+def render_text(problems: list[Problem], files: int, lang: str, prefix: str = "") -> str:
+    lines = [problem_line(p, lang, prefix) for p in problems]
+    errors = sum(p.is_error for p in problems)
+    if problems:
+        lines.append(message("summary", lang, errors=errors, warnings=len(problems) - errors, files=files))
+    else:
+        lines.append(message("clean", lang, files=files))
+    return "\n".join(lines)
+
+
+def render_json(problems: list[Problem], files: int, lang: str, prefix: str = "") -> str:
+    rows = []
+    for problem in problems:
+        row = problem.to_json()
+        row["file"] = prefix + problem.file
+        row["message"] = message(problem.key, lang, **problem.args)
+        rows.append(row)
+    errors = sum(p.is_error for p in problems)
+    summary = {"files": files, "errors": errors, "warnings": len(problems) - errors}
+    return json.dumps({"summary": summary, "problems": rows}, ensure_ascii=False, indent=2)
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = [cell + " " * (width - display_width(cell)) for cell, width in zip(cells, widths)]
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])

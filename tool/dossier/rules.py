@@ -1,0 +1,390 @@
+"""The department's archive regulation as rules over loaded documents.
+
+Rules return Problems and never print. Per-file rules (`item_rules`, `customer_rules`)
+look at one document and the people; archive-wide rules (`archive_rules`) look at the
+small `ItemFacts` every item leaves behind, so a cached run only re-reads changed files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from . import codes
+from .config import Person
+from .loader import Document
+from .problems import WARNING, Problem
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the archive-wide rules need to know of one item (small; cached)."""
+
+    file: str
+    code: str
+    code_pos: tuple[int, int]
+    type: str
+    customer: str | None
+    customer_pos: tuple[int, int]
+    signature_dates: tuple[tuple[str, str, int, int], ...]  # (which, date, line, column)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+# --- one item --------------------------------------------------------------------------------
+
+
+def item_rules(doc: Document, people: dict[str, Person], root: Path, category_of: dict) -> list[Problem]:
+    data = _dict(doc.data)
+    found: list[Problem] = []
+    found += _code_rules(doc, data, category_of)
+    found += _people_rules(doc, data, people)
+    if data.get("status") in ("filed", "bound"):
+        found += _signature_rules(doc, data, people)
+    found += _signature_date_rules(doc, data)
+    found += _attachment_rules(doc, data, root)
+    return found
+
+
+def _problem(doc: Document, where: tuple, rule: str, key: str | None = None, **args) -> Problem:
+    return Problem(doc.file, *doc.position(where), rule, key or rule, args)
+
+
+def _code_rules(doc: Document, data: dict, category_of: dict) -> list[Problem]:
+    found = []
+    item_type, category = data.get("type"), data.get("category")
+    if item_type in category_of and category is not None and category != category_of[item_type]:
+        found.append(_problem(doc, ("category",), "category-type", type=item_type,
+                              expected=category_of[item_type], category=category))
+    code = codes.parse(data.get("code"))
+    if code is None:
+        return found  # the schema reports a malformed code
+    if code.path != doc.file:
+        found.append(_problem(doc, ("code",), "code-path", code=str(code), expected=code.path))
+    if category is not None and str(category) != code.category:
+        found.append(_problem(doc, ("category",), "code-category", category=category, code=str(code)))
+    date = _text(data.get("date"))
+    if date and date[:4].isdigit() and int(date[:4]) != code.year:
+        found.append(_problem(doc, ("date",), "code-year", date=date, year=code.year, date_year=date[:4]))
+    return found
+
+
+def _people_rules(doc: Document, data: dict, people: dict[str, Person]) -> list[Problem]:
+    found = []
+    for field in ("manager", "handler"):
+        person = _text(data.get(field))
+        if person and person not in people:
+            found.append(_problem(doc, (field,), "person-unknown", field=field, person=person))
+    manager = people.get(_text(data.get("manager")) or "")
+    code = codes.parse(data.get("code"))
+    if manager is None:
+        return found
+    if not manager.is_customer_manager:
+        found.append(_problem(doc, ("manager",), "manager-role", person=manager.id))
+    elif code and manager.section != code.section:
+        found.append(_problem(doc, ("code",), "manager-section", section=code.section,
+                              person=manager.id, expected=manager.section))
+    return found
+
+
+def _signature_rules(doc: Document, data: dict, people: dict[str, Person]) -> list[Problem]:
+    """Filing needs three signatures: the customer's, the handler's and the handler's
+    direct supervisor's (the customer's only where the item concerns a customer)."""
+    signatures = _dict(data.get("signatures"))
+    required = ("customer", "handler", "supervisor") if data.get("customer") else ("handler", "supervisor")
+    line, column = doc.key_positions.get(("signatures",), doc.position(()))  # point at `signatures:` itself
+    found = [
+        Problem(doc.file, line, column, "signature-missing", "signature-missing", {"which": which})
+        for which in required
+        if which not in signatures
+    ]
+    handler = _text(data.get("handler"))
+    signed_handler = _text(_dict(signatures.get("handler")).get("person"))
+    if handler and signed_handler and signed_handler != handler:
+        found.append(_problem(doc, ("signatures", "handler", "person"), "signature-handler",
+                              signed=signed_handler, handler=handler))
+    signed_supervisor = _text(_dict(signatures.get("supervisor")).get("person"))
+    if handler in people and signed_supervisor:
+        expected = people[handler].supervisor
+        where = ("signatures", "supervisor", "person")
+        if expected is None:
+            found.append(_problem(doc, where, "supervisor-none", handler=handler))
+        elif signed_supervisor != expected:
+            found.append(_problem(doc, where, "supervisor", signed=signed_supervisor, handler=handler,
+                                  expected=expected))
+    return found
+
+
+def _signature_dates(data: dict) -> Iterable[tuple[str, str]]:
+    for which, signature in _dict(data.get("signatures")).items():
+        date = _text(_dict(signature).get("date"))
+        if date:
+            yield which, date
+
+
+def _signature_date_rules(doc: Document, data: dict) -> list[Problem]:
+    item_date = _text(data.get("date"))
+    if not item_date:
+        return []
+    return [
+        _problem(doc, ("signatures", which, "date"), "signature-before-date", which=which, date=date,
+                 item_date=item_date)
+        for which, date in _signature_dates(data)
+        if date < item_date  # ISO dates order as text
+    ]
+
+
+def _attachment_rules(doc: Document, data: dict, root: Path) -> list[Problem]:
+    attachments = data.get("attachments")
+    if not isinstance(attachments, list):
+        return []
+    folder = (root / doc.file).parent
+    found = []
+    for index, attachment in enumerate(attachments):
+        entry = _dict(attachment)
+        name = _text(entry.get("file"))
+        if name is None:
+            continue
+        where = ("attachments", index, "file")
+        problem = _attachment_problem(folder, root, name, _text(entry.get("sha256")))
+        if problem:
+            key, args = problem
+            found.append(_problem(doc, where, key, path=name, **args))
+    return found
+
+
+def _attachment_problem(folder: Path, root: Path, name: str, sha256: str | None) -> tuple[str, dict] | None:
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in name or name.startswith("~"):
+        return "attachment-path", {}
+    path = folder / pure
+    if not path.exists():
+        return ("attachment-outside", {}) if path.is_symlink() else ("attachment-missing", {})
+    real_root = root.resolve()
+    if real_root not in path.resolve().parents or not path.is_file():
+        return "attachment-outside", {}
+    actual = file_sha256(path)
+    if sha256 and actual != sha256:
+        return "attachment-hash", {"actual": actual}
+    return None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def item_facts(doc: Document) -> ItemFacts | None:
+    data = _dict(doc.data)
+    code = codes.parse(data.get("code"))
+    if code is None:
+        return None
+    dates = tuple(
+        (which, date, *doc.position(("signatures", which, "date"))) for which, date in _signature_dates(data)
+    )
+    return ItemFacts(
+        file=doc.file,
+        code=str(code),
+        code_pos=doc.position(("code",)),
+        type=_text(data.get("type")) or "",
+        customer=_text(data.get("customer")),
+        customer_pos=doc.position(("customer",)),
+        signature_dates=dates,
+    )
+
+
+# --- one customer card -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """What the archive-wide rules need to know of one customer card."""
+
+    id: str
+    file: str
+    export_pos: tuple[int, int] | None  # where `export: true` stands, for export customers
+
+
+def customer_facts(doc: Document) -> CustomerFacts | None:
+    data = _dict(doc.data)
+    customer_id = _text(data.get("id"))
+    if customer_id is None:
+        return None
+    export_pos = doc.position(("export",)) if data.get("export") is True else None
+    return CustomerFacts(customer_id, doc.file, export_pos)
+
+
+def customer_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
+    data = _dict(doc.data)
+    found = []
+    customer_id = _text(data.get("id"))
+    if customer_id and doc.file != f"customers/{customer_id}.yaml":
+        found.append(_problem(doc, ("id",), "customer-id", id=customer_id))
+    manager = _text(data.get("manager"))
+    if manager and manager not in people:
+        found.append(_problem(doc, ("manager",), "person-unknown", field="manager", person=manager))
+    elif manager and not people[manager].is_customer_manager:
+        found.append(_problem(doc, ("manager",), "manager-role", person=manager))
+    return found
+
+
+# --- people.yaml -----------------------------------------------------------------------------
+
+
+def people_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
+    found = []
+    entries = _dict(doc.data).get("people")
+    entries = entries if isinstance(entries, list) else []
+    first_holder: dict[tuple[str, str], str] = {}
+    for index, entry in enumerate(map(_dict, entries)):
+        for field in ("id", "email", "section"):
+            value = _text(entry.get(field))
+            if value is None:
+                continue
+            if (field, value) in first_holder:
+                found.append(_problem(doc, ("people", index, field), "person-duplicate", field=field, value=value,
+                                      other=first_holder[(field, value)]))
+            else:
+                first_holder[(field, value)] = _text(entry.get("id")) or "?"
+        supervisor = _text(entry.get("supervisor"))
+        if supervisor and supervisor not in people:
+            found.append(_problem(doc, ("people", index, "supervisor"), "person-unknown", field="supervisor",
+                                  person=supervisor))
+    found += _supervisor_cycles(doc, entries, people)
+    return found
+
+
+def _supervisor_cycles(doc: Document, entries: list, people: dict[str, Person]) -> list[Problem]:
+    found = []
+    for index, entry in enumerate(entries):
+        start = _text(_dict(entry).get("id"))
+        current, steps = people.get(start or ""), 0
+        while current and current.supervisor and steps <= len(people):
+            current, steps = people.get(current.supervisor), steps + 1
+            if current and current.id == start:
+                found.append(_problem(doc, ("people", index, "supervisor"), "supervisor-cycle", person=start))
+                break
+    return found
+
+
+# --- access.yaml -----------------------------------------------------------------------------
+
+
+def access_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
+    grants = _dict(doc.data).get("grants")
+    found = []
+    for index, grant in enumerate(grants if isinstance(grants, list) else []):
+        for field in ("person", "approved_by"):
+            person = _text(_dict(grant).get(field))
+            if person and person not in people:
+                found.append(_problem(doc, ("grants", index, field), "person-unknown", field=field, person=person))
+    return found
+
+
+# --- the whole archive -----------------------------------------------------------------------
+
+
+def archive_rules(
+    facts: list[ItemFacts],
+    customers: dict[str, CustomerFacts],
+    today: str,
+    trash_codes: frozenset[str] = frozenset(),
+) -> list[Problem]:
+    found = _unique_codes(facts)
+    found += _customers_exist(facts, customers)
+    found += _future_signatures(facts, today)
+    found += _serial_gaps(facts, trash_codes)
+    found += _export_terms(facts, customers)
+    return found
+
+
+def _unique_codes(facts: list[ItemFacts]) -> list[Problem]:
+    first: dict[str, ItemFacts] = {}
+    found = []
+    for fact in sorted(facts, key=lambda f: f.file):
+        other = first.setdefault(fact.code, fact)
+        if other is not fact:
+            found.append(Problem(fact.file, *fact.code_pos, "code-unique", "code-unique",
+                                 {"code": fact.code, "other": other.file}))
+    return found
+
+
+def _customers_exist(facts: list[ItemFacts], customers: dict[str, CustomerFacts]) -> list[Problem]:
+    return [
+        Problem(f.file, *f.customer_pos, "customer-unknown", "customer-unknown", {"customer": f.customer})
+        for f in facts
+        if f.customer and f.customer not in customers
+    ]
+
+
+def _future_signatures(facts: list[ItemFacts], today: str) -> list[Problem]:
+    return [
+        Problem(f.file, line, column, "signature-future", "signature-future",
+                {"which": which, "date": date, "today": today})
+        for f in facts
+        for which, date, line, column in f.signature_dates
+        if date > today
+    ]
+
+
+def _serial_gaps(facts: list[ItemFacts], trash_codes: frozenset[str]) -> list[Problem]:
+    """Warn where a section's serial numbers skip (the catalogue must be complete).
+
+    A number whose item sits in trash/ is accounted for: its deletion is recorded."""
+    by_section: dict[tuple, dict[int, ItemFacts]] = defaultdict(dict)
+    for fact in facts:
+        code = codes.parse(fact.code)
+        by_section[(code.category, code.year, code.section)][code.serial] = fact
+    taken = {(c.category, c.year, c.section, c.serial) for c in map(codes.parse, trash_codes) if c}
+    found = []
+    for (category, year, section), serials in sorted(by_section.items()):
+        missing = [n for n in range(1, max(serials)) if n not in serials and (category, year, section, n) not in taken]
+        if missing:
+            after = serials[min(n for n in serials if n > missing[0])]
+            found.append(Problem(after.file, *after.code_pos, "serial-gap", "serial-gap",
+                                 {"missing": _ranges(missing), "section": section, "category": category,
+                                  "year": year}, WARNING))
+    return found
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] → '0003–0005, 0009'."""
+    spans, start = [], numbers[0]
+    for previous, current in zip(numbers, numbers[1:] + [None]):
+        if current != previous + 1:
+            spans.append(f"{start:04d}" if start == previous else f"{start:04d}–{previous:04d}")
+            start = current
+    return ", ".join(spans)
+
+
+def _export_terms(facts: list[ItemFacts], customers: dict[str, CustomerFacts]) -> list[Problem]:
+    with_terms = {f.customer for f in facts if f.type == "export-terms"}
+    found = []
+    for customer_id, card in sorted(customers.items()):
+        if card.export_pos and customer_id not in with_terms:
+            found.append(Problem(card.file, *card.export_pos, "export-terms", "export-terms",
+                                 {"customer": customer_id}, WARNING))
+    return found
+
+
+def trash_codes(root: Path) -> frozenset[str]:
+    """Codes of items deleted but inside their retention month (trash/ mirrors records/)."""
+    trash = root / "trash"
+    if not trash.is_dir():
+        return frozenset()
+    return frozenset(
+        name[:-5] for _, _, names in os.walk(trash) for name in names if codes.parse(name[:-5]) and name.endswith(".yaml")
+    )

@@ -1,0 +1,307 @@
+"""Validate a whole archive: configuration, customer cards and items.
+
+Flow: open the configuration → scan the files (stat only) → reuse cached results for
+unchanged files → load, schema-check and rule-check the rest (on all cores) → run the
+archive-wide rules over every item's facts → save the cache.
+
+The cache (.dossier/validate.pickle, ignored by git) is keyed like git's index: a
+file whose size, mtime and inode are unchanged is trusted; otherwise its content hash
+decides. A run in which nothing at all changed returns the stored result at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__, rules, schema_errors
+from .config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, open_archive
+from .fsutil import atomic_write_bytes
+from .loader import Document, LoadError, load_bytes
+from .problems import Problem
+from .schemas import SchemaSet
+
+CACHE_FILE = ".dossier/validate.pickle"
+ITEM_FOLDERS = ("records", "daily")
+PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
+
+StatKey = tuple[int, int, int]
+
+
+@dataclass
+class FileResult:
+    """The outcome of checking one file, as cached."""
+
+    stat: StatKey
+    digest: str
+    problems: list[Problem]
+    facts: object = None  # rules.ItemFacts or rules.CustomerFacts
+    depends: tuple[tuple[str, StatKey | None], ...] = ()  # attachments and their stat keys
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    files: int
+    cached: int = 0  # files whose result came from the cache
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+@dataclass
+class _Cache:
+    context: str = ""
+    run_key: str = ""
+    run_problems: list[Problem] = field(default_factory=list)
+    files: dict[str, FileResult] = field(default_factory=dict)
+
+
+# --- scanning --------------------------------------------------------------------------------
+
+
+def _stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def scan(root: Path) -> dict[str, StatKey]:
+    """Every file under customers/, records/, daily/ and trash/, with its stat key."""
+    found: dict[str, StatKey] = {}
+    stack = [root / name for name in ("customers", *ITEM_FOLDERS, "trash")]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                found[Path(entry.path).relative_to(root).as_posix()] = _stat_key(entry.stat(follow_symlinks=False))
+    return found
+
+
+def kind_of(rel: str) -> str | None:
+    """'customer', 'item', 'stray' (a YAML file out of place) or None (not ours to check)."""
+    if not rel.endswith((".yaml", ".yml")):
+        return None
+    parts = rel.split("/")
+    if parts[0] == "customers":
+        return "customer" if len(parts) == 2 and rel.endswith(".yaml") else "stray"
+    if parts[0] in ITEM_FOLDERS:
+        return "item" if rel.endswith(".yaml") else "stray"
+    return None  # trash/ is checked by the lifecycle commands
+
+
+# --- checking one file (runs in worker processes) ------------------------------------------------
+
+
+@dataclass
+class _Checker:
+    archive: Archive
+    schemas: SchemaSet
+
+    def check(self, rel: str, kind: str, stat: StatKey, files: dict[str, StatKey]) -> FileResult:
+        path = self.archive.root / rel
+        if kind == "stray":
+            return FileResult(stat, "", [Problem(rel, 0, 0, "stray-file", "stray-file")])
+        limit = self.archive.settings.max_file_bytes
+        if stat[0] > limit:  # never read an oversized file
+            problem = Problem(rel, 0, 0, "yaml", "yaml-too-large", {"size": stat[0], "limit": limit})
+            return FileResult(stat, "", [problem])
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return FileResult(stat, "", [Problem(rel, 0, 0, "yaml", "yaml-unreadable", {"detail": exc.strerror})])
+        digest = hashlib.sha256(raw).hexdigest()
+        return self.check_bytes(rel, kind, stat, digest, raw, files)
+
+    def check_bytes(self, rel, kind, stat, digest, raw, files) -> FileResult:
+        try:
+            doc = load_bytes(raw, rel, self.archive.settings.max_file_bytes)
+        except LoadError as exc:
+            return FileResult(stat, digest, [exc.problem])
+        if kind == "customer":
+            problems = schema_errors.to_problems(doc, self.schemas.validator("customer").iter_errors(doc.data))
+            problems += rules.customer_rules(doc, self.archive.people)
+            return FileResult(stat, digest, problems, rules.customer_facts(doc))
+        problems = schema_errors.to_problems(doc, self.schemas.iter_item_errors(doc.data))
+        problems += rules.item_rules(doc, self.archive.people, self.archive.root, self.schemas.dispatch.category_of)
+        return FileResult(stat, digest, problems, rules.item_facts(doc), _attachment_deps(rel, doc, files))
+
+
+def _attachment_deps(rel: str, doc: Document, files: dict[str, StatKey]) -> tuple:
+    attachments = doc.data.get("attachments") if isinstance(doc.data, dict) else None
+    folder = rel.rsplit("/", 1)[0]
+    names = [a.get("file") for a in attachments or [] if isinstance(a, dict) and isinstance(a.get("file"), str)]
+    lookup = files.get if files else (lambda _: None)  # workers get no scan: _fill_deps completes it
+    return tuple((f"{folder}/{name}", lookup(os.path.normpath(f"{folder}/{name}"))) for name in names)
+
+
+_worker: _Checker | None = None  # set in the parent before forking; inherited by workers
+
+
+def _check_in_worker(job: tuple) -> FileResult:
+    return _worker.check(*job)
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+def _config_problems(archive: Archive, schemas: SchemaSet) -> list[Problem]:
+    found = []
+    for name, schema in ((ARCHIVE_FILE, "archive"), (PEOPLE_FILE, "people"), (ACCESS_FILE, "access")):
+        doc = archive.documents.get(name)
+        if doc is not None:
+            found += schema_errors.to_problems(doc, schemas.validator(schema).iter_errors(doc.data))
+    found += rules.people_rules(archive.documents[PEOPLE_FILE], archive.people)
+    if ACCESS_FILE in archive.documents:
+        found += rules.access_rules(archive.documents[ACCESS_FILE], archive.people)
+    return found
+
+
+def _context_key(root: Path, schemas: SchemaSet) -> str:
+    digest = hashlib.sha256(__version__.encode() + schemas.fingerprint().encode())
+    for name in (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE):
+        path = root / name
+        digest.update(name.encode() + (path.read_bytes() if path.exists() else b"-"))
+    return digest.hexdigest()
+
+
+def _run_key(context: str, today: str, files: dict[str, StatKey]) -> str:
+    digest = hashlib.sha256(f"{context}\0{today}".encode())
+    for rel in sorted(files):
+        digest.update(f"{rel}\0{files[rel]}\0".encode())
+    return digest.hexdigest()
+
+
+# --- the whole run ---------------------------------------------------------------------------
+
+
+def validate_archive(
+    root: Path,
+    today: dt.date | None = None,
+    only: Iterable[str] | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> Report:
+    """Check the archive at `root`. `only` restricts the report to these relative paths
+    (files or folders); the archive-wide rules still see every item."""
+    today_text = (today or dt.date.today()).isoformat()
+    try:
+        archive = open_archive(root)
+    except LoadError as exc:
+        return Report([exc.problem], 1)
+    schemas = SchemaSet(root / "schemas")
+    config_problems = _config_problems(archive, schemas)
+    if any(p.is_error and p.file in (ARCHIVE_FILE, PEOPLE_FILE) for p in config_problems):
+        return Report(sorted(config_problems), len(archive.documents))  # everything else depends on them
+
+    files = scan(root)
+    context = _context_key(root, schemas)
+    cache = _load_cache(root, context) if use_cache else _Cache(context)
+    run_key = _run_key(context, today_text, files)
+    if use_cache and cache.run_key == run_key:
+        problems, cached = cache.run_problems, len(cache.files)
+    else:
+        results, cached = _check_files(archive, schemas, files, cache, jobs)
+        problems = config_problems + [p for r in results.values() for p in r.problems]
+        problems += _archive_wide(root, results, today_text)
+        problems.sort()
+        if use_cache:
+            _save_cache(root, _Cache(context, run_key, problems, results))
+    return _restrict(problems, only, len([r for r in files if kind_of(r)]) + len(archive.documents), cached)
+
+
+def _check_files(archive, schemas, files, cache: _Cache, jobs) -> tuple[dict[str, FileResult], int]:
+    global _worker
+    checker = _Checker(archive, schemas)
+    results: dict[str, FileResult] = {}
+    todo = []
+    for rel, stat in files.items():
+        kind = kind_of(rel)
+        if kind is None:
+            continue
+        reused = _reuse(archive.root, rel, stat, cache.files.get(rel), files)
+        if reused is not None:
+            results[rel] = reused
+        else:
+            todo.append((rel, kind, stat, files))
+    cached = len(results)
+    processes = jobs or os.cpu_count() or 1
+    if processes > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        _worker = checker
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            checked = pool.map(_check_in_worker, [job[:3] + (None,) for job in todo], chunksize=200)
+        _worker = None
+        checked = [_fill_deps(result, files) for result in checked]
+    else:
+        checked = [checker.check(*job) for job in todo]
+    results.update(zip((job[0] for job in todo), checked))
+    return results, cached
+
+
+def _fill_deps(result: FileResult, files: dict[str, StatKey]) -> FileResult:
+    """Workers are not sent the whole scan; look the attachments' stat keys up here."""
+    result.depends = tuple((path, files.get(os.path.normpath(path))) for path, _ in result.depends)
+    return result
+
+
+def _reuse(root: Path, rel: str, stat: StatKey, entry: FileResult | None, files) -> FileResult | None:
+    """The cached result, if the file and its attachments are unchanged."""
+    if entry is None or any(files.get(os.path.normpath(p)) != key for p, key in entry.depends):
+        return None
+    if entry.stat == stat:
+        return entry
+    try:
+        digest = hashlib.sha256((root / rel).read_bytes()).hexdigest()
+    except OSError:
+        return None
+    if digest != entry.digest:
+        return None
+    entry.stat = stat  # same content, new stat (a checkout or a touch): trust it from now on
+    return entry
+
+
+def _archive_wide(root: Path, results: dict[str, FileResult], today: str) -> list[Problem]:
+    facts = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]
+    customers = {r.facts.id: r.facts for r in results.values() if isinstance(r.facts, rules.CustomerFacts)}
+    return rules.archive_rules(facts, customers, today, rules.trash_codes(root))
+
+
+def _restrict(problems: list[Problem], only: Iterable[str] | None, files: int, cached: int) -> Report:
+    if only is None:
+        return Report(problems, files, cached)
+    prefixes = [p.rstrip("/") for p in only]
+    selected = [p for p in problems if any(p.file == q or p.file.startswith(q + "/") or q in ("", ".") for q in prefixes)]
+    return Report(selected, files, cached)
+
+
+def _load_cache(root: Path, context: str) -> _Cache:
+    try:
+        with open(root / CACHE_FILE, "rb") as handle:
+            cache = pickle.load(handle)  # our own file, under .dossier/, never from the repository
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return _Cache(context)
+    if not isinstance(cache, _Cache) or cache.context != context:
+        return _Cache(context)
+    return cache
+
+
+def _save_cache(root: Path, cache: _Cache) -> None:
+    try:
+        atomic_write_bytes(root / CACHE_FILE, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only archive still validates; it is only slower next time

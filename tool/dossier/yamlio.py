@@ -1,0 +1,20 @@
+"""Writing archive YAML the way people write it: block style, Chinese as is, keys in
+the schema's order, and dates unquoted (the loader keeps them as text)."""
+
+from __future__ import annotations
+
+import yaml
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that does not treat ISO dates as timestamps, matching loader.py."""
+
+
+_Dumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
+
+
+def dump(data: object) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
