@@ -32,9 +32,9 @@ from .errors import DossierError
 from .problems import Problem
 
 MAX_BYTES = 1_048_576
-MAX_NODES = 100_000  # values produced, aliases counted once per expansion
-# libyaml's scanner is quadratic in flow nesting depth (1 MB of "[" takes hours) and
-# consumers walk the data recursively, so nesting is cut off long before either bites.
+MAX_NODES = 100_000  # values produced, an alias counting its whole value again at every use
+# libyaml's scanner is quadratic in flow nesting depth (40,000 levels take 2-8 s, so 1 MiB of
+# "[" would take tens of minutes) and consumers walk the data recursively: cut off early.
 MAX_DEPTH = 100
 RULE = "yaml"
 
@@ -49,7 +49,10 @@ class Document:
     key_positions: dict[tuple, tuple[int, int]]  # JSON path -> the mapping key naming it
 
     def position(self, path: Sequence) -> tuple[int, int]:
-        """Where `path` starts; values inside an alias or a failed lookup fall back to the nearest ancestor."""
+        """Where `path` starts: exact if recorded, else its nearest recorded ancestor, else (1, 1).
+
+        Values reached through an alias have no positions of their own: they get the alias's.
+        """
         path = tuple(path)
         for end in range(len(path), -1, -1):
             found = self.positions.get(path[:end])
@@ -100,8 +103,11 @@ def _read(fs_path: str | os.PathLike, file: str, max_bytes: int) -> bytes:
                 raise _error(file, "yaml-unreadable", 0, 0, detail="not a regular file")
             if info.st_size > max_bytes:
                 raise _error(file, "yaml-too-large", 0, 0, size=info.st_size, limit=max_bytes)
-            # One byte more than allowed, so a file that grew since fstat is still caught.
-            return stream.read(max_bytes + 1)
+            # Sized by fstat: asking for max_bytes would allocate 1 MiB per file, costlier than the parse.
+            raw = stream.read(info.st_size + 1)
+            if len(raw) > info.st_size:  # it grew since fstat: read on, but no further than the limit + 1
+                raw += stream.read(max_bytes + 1 - len(raw))
+            return raw
     except OSError as err:
         raise _error(file, "yaml-unreadable", 0, 0, detail=err.strerror or str(err)) from err
 
@@ -212,28 +218,32 @@ _WORDS: dict[str, Any] = {
     **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
 }
 _NOT_A_WORD = object()
-_NUMBER_START = frozenset("-+.0123456789")
-_INT = re.compile(r"[-+]?[0-9]+")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_RADIX_INT = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
+_MAYBE_NOT_TEXT = frozenset("-+.0123456789").union(word[0] for word in _WORDS if word)
+# One pattern, so a date or a code costs one failed match, not three.
+_NUMBER = re.compile(
+    r"(?P<int>[-+]?[0-9]+)"
+    r"|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)"
+    r"|(?P<radix>0o[0-7]+|0x[0-9a-fA-F]+)"
+)
 _YAML_TAG = "tag:yaml.org,2002:"
 _SCALAR_TYPES = {"str": str, "int": int, "float": float, "bool": bool, "null": type(None)}
 
 
 def _resolve_plain(text: str) -> Any:
     """An unquoted scalar's value. YAML 1.2 core, so yes/no/on/off, dates, 010 and 1:30 stay text."""
+    if text and text[0] not in _MAYBE_NOT_TEXT:  # the common case: plain text
+        return text
     word = _WORDS.get(text, _NOT_A_WORD)
     if word is not _NOT_A_WORD:
         return word
-    if text[0] not in _NUMBER_START:  # the common case: plain text
+    number = _NUMBER.fullmatch(text)
+    if number is None:
         return text
-    if _INT.fullmatch(text):
+    if number.lastgroup == "int":
         return _int(text, 10)
-    if _FLOAT.fullmatch(text):
+    if number.lastgroup == "float":
         return float(text)
-    if _RADIX_INT.fullmatch(text):
-        return int(text[2:], 8 if text[1] == "o" else 16)
-    return text
+    return int(text[2:], 8 if text[1] == "o" else 16)
 
 
 def _int(text: str, base: int) -> int:
@@ -243,11 +253,8 @@ def _int(text: str, base: int) -> int:
         raise ValueError(f"the number {text[:20]}… is too long") from None
 
 
-def _scalar_value(event: ScalarEvent) -> Any:
-    """The value of a scalar, honouring only the standard JSON-like tags; ValueError says why not."""
-    tag, text = event.tag, event.value
-    if tag is None:
-        return _resolve_plain(text) if event.implicit[0] else text
+def _tagged_scalar(tag: str, text: str) -> Any:
+    """A scalar with an explicit tag: only the standard JSON-like ones; ValueError says why not."""
     if tag == "!":  # the non-specific tag: a string
         return text
     kind = _SCALAR_TYPES.get(tag[len(_YAML_TAG) :]) if tag.startswith(_YAML_TAG) else None
@@ -282,7 +289,8 @@ def _short_tag(tag: str) -> str:
 _NO_KEY = object()
 _KEY_KINDS = {dict: "mapping", list: "sequence", bool: "boolean", float: "number", type(None): "null"}
 # When a document has several problems, the one reported is the first kind in this list.
-_PRIORITY = ("yaml-duplicate-key", "yaml-merge-key", "yaml-key-type", "yaml-recursive-alias", "yaml-alias-limit")
+_PRIORITY = ("yaml-duplicate-key", "yaml-merge-key", "yaml-key-type", "yaml-recursive-alias", "yaml-alias-limit",
+             "yaml-too-many-values")
 
 
 class _Frame:
@@ -302,9 +310,10 @@ class _Frame:
 class _Builder:
     """Turns one document's events into plain data and positions, without recursion.
 
-    Syntax-like faults (tags, undefined aliases, depth) raise at once, so a parser error further
-    on does not get the chance to win; the other faults are recorded and reported at the end
-    in _PRIORITY order, so every syntax error in the document is reported before them.
+    Bad tags, undefined aliases and excessive depth are syntax errors and raise at once, in
+    document order like the parser's own.  The other faults are only recorded, and finish()
+    raises them after the parser has read the whole document, so any syntax error outranks
+    them; among themselves _PRIORITY decides.
     """
 
     def __init__(self, file: str, max_nodes: int) -> None:
@@ -318,6 +327,7 @@ class _Builder:
         # then (value, node count)
         self.anchors: dict[str, Any] = {}
         self.count = 0
+        self.expanded_aliases = False  # decides which message a node limit gets
         self.problems: dict[str, Problem] = {}
 
     def finish(self) -> Document:
@@ -329,13 +339,16 @@ class _Builder:
         return LoadError(next(self.problems[key] for key in _PRIORITY if key in self.problems))
 
     def scalar(self, event: ScalarEvent) -> None:
-        try:
-            value = _scalar_value(event)
-        except ValueError as err:
-            raise self._syntax(event.start_mark, str(err)) from None
-        self._add_nodes(1, event.start_mark)
-        merge = value == "<<" and event.tag is None and event.implicit[0]
-        self._place(value, event.start_mark, merge)
+        tag, text, mark = event.tag, event.value, event.start_mark
+        if tag is None:  # the common case, kept free of extra calls: this runs for every scalar
+            value = _resolve_plain(text) if event.implicit[0] else text
+        else:
+            try:
+                value = _tagged_scalar(tag, text)
+            except ValueError as err:
+                raise self._syntax(mark, str(err)) from None
+        self._add_nodes(1, mark)
+        self._place(value, mark, tag is None and text == "<<" and event.implicit[0])
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
 
@@ -347,6 +360,7 @@ class _Builder:
             self._record("yaml-recursive-alias", _pos(event.start_mark))
             target = (None, 1)
         value, size = target
+        self.expanded_aliases = True
         self._add_nodes(size, event.start_mark)
         self._place(value, event.start_mark)
 
@@ -362,7 +376,7 @@ class _Builder:
         except ValueError as err:
             raise self._syntax(event.start_mark, str(err)) from None
         if len(self.stack) >= MAX_DEPTH:
-            raise self._syntax(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            raise _error(self.file, "yaml-too-deep", *_pos(event.start_mark), limit=MAX_DEPTH)
         self._add_nodes(1, event.start_mark)
         frame = _Frame(container, self._place(container, event.start_mark), self.count - 1, event.anchor)
         if event.anchor:
@@ -377,7 +391,7 @@ class _Builder:
             self.anchors[frame.anchor] = (frame.container, size)
 
     def _place(self, value: Any, mark: Any, merge: bool = False) -> tuple:
-        """Put a new value where the document is at; return its path (children of a collection need it)."""
+        """Put a new value where the document is at; return the path for its children."""
         pos = (mark.line + 1, mark.column + 1)
         if not self.stack:
             self.data, path = value, ()
@@ -388,9 +402,13 @@ class _Builder:
                 path = frame.path + (len(container),)
                 container.append(value)
             elif frame.key is _NO_KEY:
-                frame.key, frame.key_pos = self._key(value, pos, frame, merge), pos
+                if type(value) is str and not merge and value not in container:
+                    frame.key = value  # the common case, without a call
+                else:
+                    frame.key = self._key(value, pos, frame, merge)
+                frame.key_pos = pos
                 # Only a collection used as a key has children; that document is rejected anyway.
-                return frame.path + (frame.key,)
+                return frame.path
             else:
                 path = frame.path + (frame.key,)
                 container[frame.key] = value
@@ -418,7 +436,8 @@ class _Builder:
         """Count values produced; past the limit stop at once, since aliases can multiply without end."""
         self.count += count
         if self.count > self.max_nodes:
-            self._record("yaml-alias-limit", _pos(mark), limit=self.max_nodes)
+            key = "yaml-alias-limit" if self.expanded_aliases else "yaml-too-many-values"
+            self._record(key, _pos(mark), limit=self.max_nodes)
             raise self._worst()
 
     def _record(self, key: str, pos: tuple[int, int], **args: Any) -> None:

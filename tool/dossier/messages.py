@@ -42,6 +42,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "aliases expand to more than {limit} values; write the data out without nested aliases",
         "别名展开后超过 {limit} 个值；请直接写出数据，不要嵌套使用别名",
     ),
+    "yaml-too-many-values": (
+        "the file holds more than {limit} values; split it, or move bulky content into an attachment",
+        "文件中的值超过 {limit} 个；请拆分，或把大量内容放入附件",
+    ),
+    "yaml-too-deep": (
+        "values are nested more than {limit} levels deep; flatten the structure",
+        "嵌套超过 {limit} 层；请减少嵌套层级",
+    ),
     "yaml-recursive-alias": (
         "an alias refers to itself; remove the recursive alias",
         "别名引用了自身；请删除递归别名",
