@@ -209,6 +209,10 @@ def show(ctx, code, fmt, lang):
         click.echo(show_text(entry.data, SchemaSet(root / "schemas"), session.lang, categories))
 
 
+# Commands of other areas register themselves on `cli` (one module each, so they stay apart).
+from . import cli_git, cli_history, cli_lifecycle  # noqa: E402,F401
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: turns every failure into a message and an exit code, never a traceback."""
     lang = default_lang()
