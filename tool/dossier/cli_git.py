@@ -1,7 +1,157 @@
-"""Commands of `dossier` registered on the group in cli.py (imported at its end)."""
+"""Commands that make git the system of record: init, hooks, approve, verify."""
 
 from __future__ import annotations
 
-import click  # noqa: F401
+import sys
+from pathlib import Path
 
-from .cli import cli  # noqa: F401
+import click
+
+from .cli import _acting_person, _session, cli, lang_option
+from .errors import DossierError, UsageError
+
+
+def _require_repository(path: Path) -> None:
+    from . import gitrepo
+
+    if not gitrepo.is_repository(path):
+        raise DossierError("not-a-repository", path=str(path))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@lang_option
+@click.pass_context
+def init(ctx, path, lang):
+    """Create a new archive repository: default schemas and configuration, the pre-commit
+    and commit-msg hooks, .github/CODEOWNERS (the sales manager reviews) and a CI workflow."""
+    from .init import init_archive
+
+    session = _session(ctx, lang)
+    init_archive(path)
+    session.echo("init-done", path=str(path))
+
+
+@cli.command(name="install-hooks")
+@lang_option
+@click.pass_context
+def install_hooks(ctx, lang):
+    """Install the pre-commit and commit-msg hooks in this clone of the archive."""
+    from .hooks import install_client_hooks
+
+    session = _session(ctx, lang)
+    _require_repository(session.root)
+    for path in install_client_hooks(session.root):
+        session.echo("hook-installed", hook=path.name, path=str(path.parent))
+
+
+@cli.command(name="install-server-hook")
+@click.argument("bare_repo", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--prefix", default="", help="Folder of the archive inside the repository (default: its root).")
+@lang_option
+@click.pass_context
+def install_server_hook(ctx, bare_repo, prefix, lang):
+    """Install a pre-receive hook so a plain git server refuses pushes that verify rejects."""
+    from .hooks import install_server_hook as install
+
+    session = _session(ctx, lang)
+    path = install(bare_repo, prefix.strip("/") + "/" if prefix else "")
+    session.echo("hook-installed", hook=path.name, path=str(path.parent))
+
+
+@cli.command()
+@click.argument("rev_range", metavar="[RANGE]", default="HEAD")
+@lang_option
+@click.pass_context
+def verify(ctx, rev_range, lang):
+    """Walk the main line's history (default: all of HEAD) and list every change to a filed
+    item that lacks its reason or the sales manager's signed approval, every bound item
+    changed after binding, and every purge before the retention month ended."""
+    from .approvals import ArchiveHistory, verify as verify_history
+
+    session = _session(ctx, lang)
+    _require_repository(session.root)
+    with ArchiveHistory.of_work_tree(session.root) as history:
+        violations = verify_history(history, rev_range)
+        commits = len(history.commits("--first-parent", rev_range))
+    for violation in violations:
+        click.echo(violation.line(session.lang))
+    key = "verify-summary" if violations else "verify-clean"
+    session.echo(key, count=len(violations), commits=commits)
+    ctx.exit(1 if violations else 0)
+
+
+@cli.command()
+@click.argument("branch")
+@lang_option
+@click.pass_context
+def approve(ctx, branch, lang):
+    """Merge BRANCH into the current branch as the sales manager's approval, signed with your
+    SSH key, with a summary of the changes and their reasons in the merge message."""
+    from .config import open_archive
+    from .merge import approve_branch
+
+    session = _session(ctx, lang)
+    root = session.root
+    _require_repository(root)
+    actor = _acting_person(open_archive(root))
+    if "sales_manager" not in actor.roles:
+        raise UsageError("approve-not-sales-manager", person=actor.id)
+    sha = approve_branch(root, actor, branch)
+    session.echo("approved", branch=branch, sha=sha[:10])
+
+
+@cli.group(hidden=True)
+def hook():
+    """Entry points of the installed git hooks."""
+
+
+@hook.command(name="pre-commit")
+@lang_option
+@click.pass_context
+def pre_commit(ctx, lang):
+    from .hooks import staged_archive_paths
+    from .reporter import problem_line
+    from .validate import validate_archive
+
+    session = _session(ctx, lang)
+    paths = staged_archive_paths(session.root)
+    if not paths:
+        return
+    report = validate_archive(session.root, session.today, paths)
+    for problem in report.problems:
+        click.echo(problem_line(problem, session.lang), err=True)
+    ctx.exit(1 if report.errors else 0)
+
+
+@hook.command(name="commit-msg")
+@click.argument("message_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@lang_option
+@click.pass_context
+def commit_msg(ctx, message_file, lang):
+    from .hooks import filed_paths_without_reason
+    from .messages import message
+
+    session = _session(ctx, lang)
+    paths = filed_paths_without_reason(session.root, message_file)
+    if paths:
+        click.echo(message("hook-needs-reason", session.lang, paths=", ".join(paths)), err=True)
+        ctx.exit(1)
+
+
+@hook.command(name="pre-receive")
+@click.option("--prefix", default="")
+@lang_option
+@click.pass_context
+def pre_receive(ctx, prefix, lang):
+    from .hooks import pre_receive as check
+    from .messages import message
+
+    session = _session(ctx, lang)
+    updates = [tuple(line.split()) for line in sys.stdin.read().splitlines() if len(line.split()) == 3]
+    refused = check(Path.cwd(), updates, prefix)
+    for ref, violations in refused.items():
+        for violation in violations:
+            click.echo(violation.line(session.lang), err=True)
+        click.echo(message("push-refused", session.lang, ref=ref), err=True)
+    ctx.exit(1 if refused else 0)

@@ -10,16 +10,19 @@ import os
 import subprocess
 from pathlib import Path
 
-_KEEP = {"GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"}
+# Kept: dates and config isolation set on purpose, and, in a server's pre-receive hook, the
+# quarantine where git holds the pushed objects until the hook accepts them.
+_KEEP = {"GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM",
+         "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"}
 
 
-def _environment() -> dict[str, str]:
+def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEEP}
 
 
 def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["git", *args], cwd=cwd, env=_environment(), capture_output=True, text=True, check=check
+        ["git", *args], cwd=cwd, env=environment(), capture_output=True, text=True, check=check
     )
 
 

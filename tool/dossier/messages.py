@@ -266,6 +266,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "档案配置有问题（见上）；请先修正",
     ),
     "interrupted": ("interrupted; nothing was written", "已中断；未写入任何文件"),
+    # --- git: approvals, verify, hooks ------------------------------------------------------------
+    "verify-unapproved": (
+        "changes filed items ({paths}) directly on the main line; such changes reach main only through a merge approved and signed by the sales manager: revert it and open a pull request",
+        "直接在主线上修改了已归档档案（{paths}）；修改须经销售部经理审批签名的合并才能进入主线：请撤销并提交合并请求",
+    ),
+    "verify-missing-reason": (
+        "changes filed items ({paths}) without a `Reason:` trailer; amend the commit message with `Reason: <why>`",
+        "修改已归档档案（{paths}）却没有 `Reason:` 修改原因；请在提交信息末尾加上 `Reason: 原因`",
+    ),
+    "verify-unsigned": (
+        "merge by {committer} approves changes to filed items but is not signed; the sales manager merges with `dossier approve`, which signs",
+        "{committer} 的合并批准了对已归档档案的修改，但没有签名；应由销售部经理用 `dossier approve` 签名合并",
+    ),
+    "verify-bad-signature": (
+        "merge by {committer} is signed with a key people.yaml does not list for anyone (git status {status}); the sales manager signs with the key in people.yaml",
+        "{committer} 的合并所用签名密钥不在 people.yaml 中（git 状态 {status}）；销售部经理须用 people.yaml 登记的密钥签名",
+    ),
+    "verify-not-sales-manager": (
+        "merge approving filed items is signed by {signer}, who is not the sales manager; only the sales manager approves modifications and deletions",
+        "批准修改已归档档案的合并由 {signer} 签名，其不是销售部经理；修改和删除只能由销售部经理批准",
+    ),
+    "verify-self-approval": (
+        "{signer} approved their own changes; another sales manager (or the general manager's delegate) must approve them",
+        "{signer} 批准了自己的修改；须由他人审批",
+    ),
+    "verify-bound-changed": (
+        "{path} was bound into a volume and then changed; bound items are frozen: revert the change and file a supplement instead",
+        "{path} 已装订成卷后又被修改；已装订的档案不得修改：请撤销修改，改为补充归档",
+    ),
+    "verify-purge-early": (
+        "{code} was purged on {date}, before its retention month ended ({purge_after}); restore it with `dossier restore {code} --from-history`",
+        "{code} 在 {date} 被彻底删除，早于保留期满日 {purge_after}；请用 `dossier restore {code} --from-history` 恢复",
+    ),
+    "verify-clean": ("{commits} commit(s) checked, no violations", "已检查 {commits} 个提交，没有违规"),
+    "verify-summary": ("{count} violation(s) in {commits} commit(s)", "{commits} 个提交中有 {count} 处违规"),
+    "hook-needs-reason": (
+        "this commit modifies or deletes filed items ({paths}); the regulation asks for the reason: add a last paragraph `Reason: <why>` to the commit message",
+        "本次提交修改或删除了已归档档案（{paths}）；按制度须留存修改原因：请在提交信息末尾另起一段写 `Reason: 原因`",
+    ),
+    "push-refused": (
+        "push refused: {ref} would bring changes that break the archive regulation (above); fix them and push again",
+        "推送被拒绝：{ref} 含有违反档案管理制度的修改（见上）；请修正后重新推送",
+    ),
+    "approve-not-sales-manager": (
+        "{person} is not the sales manager; only the sales manager approves modifications and deletions",
+        "{person} 不是销售部经理；只有销售部经理可以批准修改和删除",
+    ),
+    "approve-no-key": (
+        "no signing key: set `git config gpg.format ssh` and `git config user.signingkey <your key>` (the key people.yaml lists for you)",
+        "未设置签名密钥：请设置 `git config gpg.format ssh` 和 `git config user.signingkey 密钥文件`（须与 people.yaml 登记的一致）",
+    ),
+    "approve-failed": (
+        "the merge of {branch} failed: {detail}; nothing was merged",
+        "合并 {branch} 失败：{detail}；未做任何合并",
+    ),
+    "approved": ("merged {branch} with your signature: {sha}", "已签名合并 {branch}：{sha}"),
+    "not-a-repository": (
+        "{path} is not in a git repository; the archive lives in git (create one with `dossier init PATH`)",
+        "{path} 不在 git 仓库中；档案保存在 git 中（可用 `dossier init PATH` 新建）",
+    ),
+    "init-exists": (
+        "{path} already holds an archive (archive.yaml); choose an empty folder",
+        "{path} 已有档案（archive.yaml）；请选择空目录",
+    ),
+    "init-done": (
+        "created the archive in {path}: edit people.yaml and archive.yaml, then commit",
+        "已在 {path} 新建档案：请编辑 people.yaml 和 archive.yaml 后提交",
+    ),
+    "hook-installed": ("installed {hook} in {path}", "已在 {path} 安装 {hook}"),
     "internal-error": (
         "internal error: {detail}; nothing was written. Please report it with the command you ran",
         "内部错误：{detail}；未写入任何文件。请连同所运行的命令一起报告",

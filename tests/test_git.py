@@ -1,0 +1,256 @@
+"""Git as the system of record: reasons, signed approvals, verify, and the server hook.
+
+Real repositories in temporary folders, real SSH signatures (ssh-keygen), a real bare
+repository with the pre-receive hook, and pushes to it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import git, init_repo
+
+ITEM = "records/2/2025/2-2025-S02-0001.yaml"
+MANAGER = "li.na@example.cn"  # the sales manager of the base fixture
+
+
+def keygen(folder: Path, name: str) -> Path:
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key
+
+
+@pytest.fixture
+def keys(tmp_path):
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    return {"manager": keygen(folder, "manager"), "intruder": keygen(folder, "intruder")}
+
+
+@pytest.fixture
+def repo(base_archive, keys, run):
+    """The base archive in git, the sales manager's key in people.yaml, hooks installed."""
+    people = base_archive / "people.yaml"
+    public = (keys["manager"].with_suffix(".pub")).read_text().split()[:2]
+    people.write_text(people.read_text(encoding="utf-8").replace(
+        "section: S01, supervisor: zhao.guoqiang}",
+        f"section: S01, supervisor: zhao.guoqiang, signing_key: {' '.join(public)}}}"), encoding="utf-8")
+    init_repo(base_archive, "wang.wei@example.cn")
+    assert run("--archive", base_archive, "install-hooks").code == 0
+    return base_archive
+
+
+def as_person(repo: Path, email: str, key: Path | None = None) -> None:
+    git(repo, "config", "user.email", email)
+    git(repo, "config", "user.name", email.split("@")[0])
+    if key:
+        git(repo, "config", "gpg.format", "ssh")
+        git(repo, "config", "user.signingkey", str(key))
+
+
+def commit(repo: Path, message: str) -> subprocess.CompletedProcess:
+    git(repo, "add", "-A")
+    return subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, capture_output=True, text=True)
+
+
+def change_filed_item(repo: Path, branch: str, reason: str | None = "客户更正页数") -> None:
+    git(repo, "checkout", "-q", "-b", branch)
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 5"), encoding="utf-8")
+    message = "Correct the page count" + (f"\n\nReason: {reason}" if reason else "")
+    result = commit(repo, message)
+    assert result.returncode == 0, result.stderr
+    git(repo, "checkout", "-q", "main")
+
+
+def test_commit_msg_hook_refuses_a_modification_without_reason(repo):
+    git(repo, "checkout", "-q", "-b", "fix")
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 5"), encoding="utf-8")
+    refused = commit(repo, "Correct the page count")
+    assert refused.returncode != 0
+    assert "Reason:" in refused.stderr and ITEM in refused.stderr
+    accepted = commit(repo, "Correct the page count\n\nReason: 原件共五页")
+    assert accepted.returncode == 0, accepted.stderr
+
+
+def test_commit_msg_hook_lets_additions_and_drafts_through(repo, run):
+    git(repo, "checkout", "-q", "-b", "add")
+    assert run("--archive", repo, "new", "contract", "--customer", "C0001", "--date", "2025-09-01").code == 0
+    assert commit(repo, "Add a contract draft").returncode == 0
+    draft = repo / "daily/2025/D-2025-S02-0001.yaml"  # status: draft
+    draft.write_text(draft.read_text(encoding="utf-8").replace("pages: 2", "pages: 3"), encoding="utf-8")
+    assert commit(repo, "Edit a draft").returncode == 0
+
+
+def test_pre_commit_hook_validates_staged_files(repo):
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("status: filed", "status: lost"), encoding="utf-8")
+    refused = commit(repo, "Break it\n\nReason: test")
+    assert refused.returncode != 0 and f"{ITEM}:13:9: schema" in refused.stderr
+
+
+def test_merge_by_someone_else_than_the_sales_manager_is_reported(repo, run):
+    change_filed_item(repo, "fix")
+    as_person(repo, "zhang.min@example.cn")
+    git(repo, "merge", "-q", "--no-ff", "fix", "-m", "Merge fix")
+    result = run("--archive", repo, "verify", "--lang", "en")
+    assert result.code == 1
+    assert "unsigned: merge by zhang.min@example.cn approves changes to filed items but is not signed" in result.out
+
+
+def test_merge_signed_by_the_sales_manager_passes(repo, run, keys):
+    change_filed_item(repo, "fix")
+    as_person(repo, MANAGER, keys["manager"])
+    approved = run("--archive", repo, "approve", "fix", "--lang", "en")
+    assert approved.code == 0, approved.err
+    message = git(repo, "log", "-1", "--format=%B")
+    assert "Reason: 客户更正页数" in message and f"M {ITEM}" in message and "Approved-by: 李娜" in message
+    verified = run("--archive", repo, "verify", "--lang", "en")
+    assert verified.code == 0, verified.out
+    assert "no violations" in verified.out
+
+
+def test_merge_in_the_sales_managers_name_without_their_key_is_reported(repo, run, keys):
+    change_filed_item(repo, "fix")
+    as_person(repo, MANAGER)  # claims to be the sales manager, signs nothing
+    git(repo, "merge", "-q", "--no-ff", "fix", "-m", "Approved by sales manager")
+    assert "unsigned" in run("--archive", repo, "verify").out
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    as_person(repo, MANAGER, keys["intruder"])  # signed, with a key people.yaml does not list
+    git(repo, "-c", "gpg.format=ssh", "merge", "-q", "--no-ff", "-S", "fix", "-m", "Approved by sales manager")
+    result = run("--archive", repo, "verify", "--lang", "en")
+    assert result.code == 1 and "bad-signature" in result.out
+
+
+def test_missing_reason_and_direct_commits_on_main_are_reported(repo, run, keys):
+    git(repo, "checkout", "-q", "-b", "fix")
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 5"), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "No reason given")  # hooks bypassed
+    git(repo, "checkout", "-q", "main")
+    as_person(repo, MANAGER, keys["manager"])
+    assert run("--archive", repo, "approve", "fix").code == 0
+    assert "missing-reason" in run("--archive", repo, "verify").out
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 5", "pages: 6"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Straight onto main\n\nReason: 更正")
+    assert "unapproved" in run("--archive", repo, "verify").out
+
+
+def test_self_approval_is_reported(repo, run, keys):
+    as_person(repo, MANAGER, keys["manager"])
+    change_filed_item(repo, "own")
+    assert run("--archive", repo, "approve", "own").code == 0
+    assert "self-approval" in run("--archive", repo, "verify").out
+
+
+def test_a_branch_cannot_approve_itself_by_adding_its_own_key(repo, run, keys):
+    """The people.yaml that judges a merge is the approved one, before the merge."""
+    change_filed_item(repo, "fix")
+    git(repo, "checkout", "-q", "fix")
+    intruder = keys["intruder"].with_suffix(".pub").read_text().split()[:2]
+    people = repo / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace(
+        "roles: [supervisor], supervisor: li.na}",
+        f"roles: [supervisor, sales_manager], supervisor: li.na, signing_key: {' '.join(intruder)}}}"),
+        encoding="utf-8")
+    made = commit(repo, "Make myself a sales manager\n\nReason: 升职")
+    assert made.returncode == 0, made.stderr
+    git(repo, "checkout", "-q", "main")
+    as_person(repo, "zhang.min@example.cn", keys["intruder"])
+    git(repo, "-c", "gpg.format=ssh", "merge", "-q", "--no-ff", "-S", "fix", "-m", "Approve")
+    assert "bad-signature" in run("--archive", repo, "verify").out
+
+
+def test_bound_items_changed_after_binding_are_reported(repo, run, keys):
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("status: filed", "status: bound"), encoding="utf-8")
+    git(repo, "commit", "-q", "--no-verify", "-am", "Bind (test setup)")
+    git(repo, "checkout", "-q", "-b", "late")
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 5"), encoding="utf-8")
+    assert commit(repo, "Late correction\n\nReason: 更正").returncode == 0
+    git(repo, "checkout", "-q", "main")
+    as_person(repo, MANAGER, keys["manager"])
+    assert run("--archive", repo, "approve", "late").code == 0
+    result = run("--archive", repo, "verify", "HEAD~1..HEAD", "--lang", "en")
+    assert result.code == 1 and f"bound-changed: {ITEM} was bound into a volume" in result.out
+
+
+def test_purge_before_retention_is_reported(repo, run):
+    trash = repo / "trash/records/2/2025"
+    trash.mkdir(parents=True)
+    (trash / "2-2025-S02-0009.deletion.yaml").write_text(
+        "code: 2-2025-S02-0009\nreason: 重复\npurge_after: 2999-01-01\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Deletion record")
+    (trash / "2-2025-S02-0009.deletion.yaml").unlink()
+    git(repo, "commit", "-q", "-am", "Purge too early")
+    result = run("--archive", repo, "verify", "--lang", "en")
+    assert result.code == 1 and "purge-early: 2-2025-S02-0009 was purged on" in result.out
+
+
+# --- a plain git server with the pre-receive hook ---------------------------------------------------
+
+
+@pytest.fixture
+def server(repo, tmp_path, run):
+    bare = tmp_path / "server.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    assert run("install-server-hook", bare).code == 0
+    git(repo, "remote", "add", "origin", str(bare))
+    return bare
+
+
+def push(repo: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "push", "origin", "main"], cwd=repo, capture_output=True, text=True)
+
+
+def test_server_refuses_an_unapproved_change_and_says_why(repo, server):
+    change_filed_item(repo, "fix")
+    as_person(repo, "zhang.min@example.cn")
+    git(repo, "merge", "-q", "--no-ff", "fix", "-m", "Merge fix")
+    refused = push(repo)
+    assert refused.returncode != 0
+    assert "not signed" in refused.stderr and "push refused" in refused.stderr.lower() or "推送被拒绝" in refused.stderr
+    assert git(server, "rev-parse", "main") != git(repo, "rev-parse", "main")
+
+
+def test_server_accepts_the_approved_change(repo, server, run, keys):
+    change_filed_item(repo, "fix")
+    as_person(repo, MANAGER, keys["manager"])
+    assert run("--archive", repo, "approve", "fix").code == 0
+    accepted = push(repo)
+    assert accepted.returncode == 0, accepted.stderr
+    assert git(server, "rev-parse", "main") == git(repo, "rev-parse", "main")
+
+
+# --- init ----------------------------------------------------------------------------------------------
+
+
+def test_init_creates_a_working_archive_repository(tmp_path, run):
+    target = tmp_path / "new-archive"
+    result = run("init", target, "--lang", "en")
+    assert result.code == 0, result.err
+    for name in ("archive.yaml", "people.yaml", "access.yaml", "schemas/item.schema.json", ".gitignore",
+                 ".github/CODEOWNERS", ".github/workflows/dossier.yml", ".git/hooks/pre-commit",
+                 ".git/hooks/commit-msg", ".vscode/settings.json"):
+        assert (target / name).exists(), name
+    assert "/records/ sales.manager@example.com" in (target / ".github/CODEOWNERS").read_text()
+    assert ".dossier/" in (target / ".gitignore").read_text()
+    assert run("--archive", target, "validate").code == 0
+    assert run("init", target).code == 1  # never over an existing archive
+
+
+def test_default_schemas_are_the_sample_archives():
+    from conftest import REPO
+
+    defaults = REPO / "tool/dossier/defaults/schemas"
+    sample = REPO / "archive/schemas"
+    names = sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*.json"))
+    assert names == sorted(p.relative_to(defaults).as_posix() for p in defaults.rglob("*.json"))
+    for name in names:
+        assert (defaults / name).read_bytes() == (sample / name).read_bytes(), name

@@ -1,0 +1,46 @@
+"""`dossier init PATH`: a new archive repository with the defaults, hooks and forge files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import gitrepo, hooks
+from .config import ARCHIVE_FILE
+from .errors import DossierError
+
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
+FOLDERS = ("customers", "records", "daily", "trash", "volumes")
+
+
+def codeowners(people_yaml: str) -> str:
+    """The sales manager is the required reviewer of records and customers (PR approval)."""
+    from .config import people_by_id
+    from .loader import load_bytes
+
+    people = people_by_id(load_bytes(people_yaml.encode(), "people.yaml").data)
+    owners = " ".join(p.email for p in people.values() if "sales_manager" in p.roles) or "@sales-manager"
+    lines = ["# 修改和删除须经销售部经理批准 — the sales manager approves every change"]
+    lines += [f"/{folder}/ {owners}" for folder in ("records", "customers", "daily", "trash", "volumes")]
+    lines += [f"/{name} {owners}" for name in ("people.yaml", "access.yaml", "archive.yaml")]
+    return "\n".join(lines) + "\n"
+
+
+def init_archive(path: Path) -> None:
+    if (path / ARCHIVE_FILE).exists():
+        raise DossierError("init-exists", path=str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DEFAULTS / "schemas", path / "schemas")
+    shutil.copytree(DEFAULTS / "vscode", path / ".vscode")
+    for name in ("archive.yaml", "people.yaml", "access.yaml"):
+        shutil.copyfile(DEFAULTS / name, path / name)
+    shutil.copyfile(DEFAULTS / "gitignore", path / ".gitignore")
+    (path / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEFAULTS / "workflow.yml", path / ".github" / "workflows" / "dossier.yml")
+    (path / ".github" / "CODEOWNERS").write_text(codeowners((path / "people.yaml").read_text("utf-8")), "utf-8")
+    for folder in FOLDERS:
+        (path / folder).mkdir(exist_ok=True)
+        (path / folder / ".gitkeep").touch()
+    if not gitrepo.is_repository(path):
+        gitrepo.run(["init", "-q", "-b", "main"], path)
+    hooks.install_client_hooks(path)
