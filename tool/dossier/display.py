@@ -32,6 +32,14 @@ ENVELOPE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# Keys of the envelope's nested parts (signatures, attachments, paper), which have no type schema.
+NESTED_LABELS: dict[str, str] = {
+    "customer": "客户", "handler": "经办人", "supervisor": "直接领导", "person": "人员", "name": "姓名",
+    "date": "日期", "file": "文件", "pages": "页数", "title": "标题", "archive_number": "档号",
+    "shelf": "存址", "volume": "卷号",
+}
+
+
 def show_text(data: dict, schemas: SchemaSet, lang: str, category_names: dict) -> str:
     zh = lang == "zh"
     lines = []
@@ -51,7 +59,7 @@ def show_text(data: dict, schemas: SchemaSet, lang: str, category_names: dict) -
 
 
 def _title(schema: dict, key: str, zh: bool) -> str:
-    title = schema.get("properties", {}).get(key, {}).get("title")
+    title = schema.get("properties", {}).get(key, {}).get("title") or (NESTED_LABELS.get(key) if not schema else None)
     return f"{title} {key}" if title and zh else key
 
 
@@ -63,8 +71,8 @@ def _nested(value: object, schema: dict, zh: bool, depth: int) -> list[str]:
         label = _title(schema, key, zh) if isinstance(key, str) else f"{key + 1}."
         sub = schema.get("properties", {}).get(key, {}) if isinstance(key, str) else schema.get("items", {})
         if isinstance(inner, (dict, list)):
-            lines.append(f"{indent}{label}:")
+            lines.append(f"{indent}{label}" if isinstance(key, int) else f"{indent}{label}:")
             lines += _nested(inner, sub, zh, depth + 1)
         else:
-            lines.append(f"{indent}{label}: {inner}")
+            lines.append(f"{indent}{label} {inner}" if isinstance(key, int) else f"{indent}{label}: {inner}")
     return lines
