@@ -12,8 +12,7 @@ import datetime as dt
 import random
 
 import sample_vocabulary as V
-from archive_kit import (Spec, add, cn_quarter, credit_code, id_card_number, iso, landline, money, random_day,
-                         yuan)
+from archive_kit import Spec, add, cn_quarter, id_card_number, iso, money, random_day, yuan
 
 
 def _cur(spec: Spec) -> str:
@@ -161,7 +160,7 @@ def contract(spec: Spec, rng: random.Random):
     cur = _cur(spec)
     start = spec.params.get("start", spec.date)
     end = spec.params.get("end") or dt.date(start.year, 12, 31)
-    subject = spec.params.get("subject") or rng.choice(["年度会议接待", "年会及宴会服务", "商务客房包价", "员工康体服务"])
+    subject = spec.params.get("subject") or rng.choice(["会议接待", "年会及宴会服务", "商务客房包价", "员工康体服务"])
     value = spec.params.get("value") or yuan(rng.uniform(50_000, 400_000), 1000)
     content = {"contract_number": spec.number or f"LCHG-HT-{spec.year}-{rng.randint(1, 999):03d}",
                "subject": f"{subject}（{iso(start)}至{iso(end)}）", "signed": iso(spec.date), "start": iso(start),
@@ -332,7 +331,7 @@ def export_terms(spec: Spec, rng: random.Random):
     content = {"payment_method": method, "currency": c.currency, "credit_amount": money(credit, c.currency),
                "credit_days": {"L/C": 0, "T/T": 30, "D/P": 0, "D/A": 60, "O/A": 45}[method],
                "effective": iso(spec.params.get("effective", spec.date)),
-               "incoterms": spec.params.get("incoterms") or rng.choice(V.EXPORT_PORTS),
+               "incoterms": spec.params.get("incoterms") or V.EXPORT_PORTS.get(c.fields.get("country"), "FOB Tianjin"),
                "bank": rng.choice(V.BANKS[:3]), "insurer": V.INSURERS[0]}
     collateral = [{"kind": "出口信用保险", "description": f"中国信保短期出口信用保险限额批复（{c.country}买方）",
                    "value": money(credit, c.currency), "registered": iso(spec.date)}]
@@ -355,5 +354,3 @@ BUILDERS = {
     "repayment-agreement": repayment_agreement, "extension-approval": extension_approval,
     "export-terms": export_terms,
 }
-
-__all__ = ["BUILDERS", "credit_code", "landline"]
