@@ -254,3 +254,15 @@ def test_default_schemas_are_the_sample_archives():
     assert names == sorted(p.relative_to(defaults).as_posix() for p in defaults.rglob("*.json"))
     for name in names:
         assert (defaults / name).read_bytes() == (sample / name).read_bytes(), name
+
+
+def test_approved_deletion_then_restore_verifies_clean(repo, run, keys):
+    git(repo, "checkout", "-q", "-b", "remove")
+    assert run("--archive", repo, "delete", "2-2025-S02-0001", "--reason", "重复录入").code == 0
+    git(repo, "checkout", "-q", "main")
+    as_person(repo, MANAGER, keys["manager"])
+    assert run("--archive", repo, "approve", "remove").code == 0
+    assert (repo / "trash" / ITEM).exists()
+    assert run("--archive", repo, "restore", "2-2025-S02-0001", "--reason", "误删").code == 0
+    result = run("--archive", repo, "verify", "--lang", "en")
+    assert result.code == 0, result.out

@@ -228,10 +228,13 @@ def _approval(history: ArchiveHistory, merge: Commit, parent: str, brought: list
 
 
 def _purges(history: ArchiveHistory, commit: Commit, parent: str) -> list[Violation]:
-    """A deletion record removed from trash/ before its purge_after date."""
+    """A deletion record removed from trash/ before its purge_after date (unless the same
+    commit brings the item back: that is a restore)."""
     found = []
+    added = {path for status, path in commit.changes if status == "A"}
     for status, path in commit.changes:
-        if status == "D" and path.startswith("trash/") and path.endswith(".deletion.yaml"):
+        restored = path.removeprefix("trash/").removesuffix(".deletion.yaml") + ".yaml" in added
+        if status == "D" and path.startswith("trash/") and path.endswith(".deletion.yaml") and not restored:
             raw = history.blob(parent, path)
             try:
                 record = load_bytes(raw, path).data if raw else {}

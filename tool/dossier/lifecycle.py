@@ -1,19 +1,22 @@
-"""Creating items: `dossier new` allocates the next code and writes a draft 草稿.
-
-(Modification, deletion, restore and purge join this module with the git issue.)
+"""The life of an item: `dossier new` allocates the next code and writes a draft 草稿;
+`delete` moves an item to trash/ with who, when and why, `restore` brings it back, `purge`
+removes what is past its retention month, and `restore --from-history` recovers a purged
+item from git (docs/records-in-git.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from . import numbering, yamlio
+from . import codes, numbering, yamlio
 from .config import Archive, Person
 from .errors import DossierError
-from .fsutil import atomic_write_text
-from .loader import LoadError, load_file
+from .fsutil import atomic_write_bytes, atomic_write_text
+from .loader import LoadError, load_bytes, load_file
 from .schemas import SchemaSet
 
 PLACEHOLDER = "待填写"  # "to be filled in": valid text the author replaces
@@ -116,3 +119,433 @@ def draft_value(schema: dict, known: dict[str, str]) -> object:
     if kind == "boolean":
         return False
     return PLACEHOLDER
+
+
+# --- deletion, trash, restore and purge (docs/records-in-git.md) -------------------------------
+#
+# Every change is made in the work tree and the index, then committed with only its own paths
+# (`git commit --only`), so whatever else the user has staged stays as it was. If anything fails
+# before the commit exists, _Transaction puts the files and the index back.
+
+TRASH = "trash"
+RECORD_SUFFIX = ".deletion.yaml"
+PURGE_REASON = "retention period ended"  # 保留期满
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A deletion record trash/<folder>/<code>.deletion.yaml: who deleted what, when and why."""
+
+    code: str
+    path: str  # where the item came from, relative to the archive root
+    attachments: tuple[str, ...]  # where its attachments came from
+    deleted_by: str
+    deleted_at: str
+    reason: str
+    purge_after: dt.date
+
+    @property
+    def record(self) -> str:
+        return record_path(self.path)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The original paths of the item and its attachments."""
+        return (self.path, *self.attachments)
+
+    @property
+    def trash_files(self) -> tuple[str, ...]:
+        return tuple(f"{TRASH}/{path}" for path in self.files)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The outcome of delete, restore or purge."""
+
+    commit: str | None  # None for a dry run or when there was nothing to do
+    codes: tuple[str, ...]
+    paths: tuple[str, ...]  # the item files and attachments where they are now (or were, if purged)
+    deletions: tuple[Deletion, ...] = ()
+    source: str | None = None  # restore --from-history: the commit the files came from
+    missing: tuple[str, ...] = ()  # restore --from-history: attachments that commit did not hold
+
+
+def record_path(item_path: str) -> str:
+    """trash/records/3/2025/3-2025-S02-0017.deletion.yaml for records/3/2025/3-2025-S02-0017.yaml."""
+    return f"{TRASH}/{item_path.removesuffix('.yaml')}{RECORD_SUFFIX}"
+
+
+def require_repository(root: Path) -> None:
+    from . import gitrepo
+
+    if not gitrepo.is_repository(root):
+        raise DossierError("not-a-repository", path=str(root))
+
+
+def delete_item(archive: Archive, actor: Person, code_text: str, reason: str | None, now: dt.datetime) -> Change:
+    """Move an item and its attachments to trash/, write its deletion record and commit."""
+    root = archive.root
+    require_repository(root)
+    code = _parse_code(code_text)
+    reason = _one_line(reason)
+    if not reason:
+        raise DossierError("reason-empty", code=str(code))
+    if _exists(root / record_path(code.path)) or _exists(root / TRASH / code.path):
+        raise DossierError("item-in-trash", code=str(code))
+    if not (root / code.path).is_file():
+        raise DossierError("item-not-found", code=str(code))
+    attachments = [path for path in _attachment_paths(code.path, _load_item(root, code.path))
+                   if _exists(root / path)]  # a listed attachment that is not there has nothing to move
+    files = [code.path, *attachments]
+    for path in files[1:]:
+        if _exists(root / TRASH / path):
+            raise DossierError("restore-target-exists", path=f"{TRASH}/{path}")
+    _require_clean(root, files)
+    if now.tzinfo is None:
+        now = now.astimezone()  # the local time zone: deleted_at always says which
+    deletion = Deletion(str(code), code.path, tuple(attachments), actor.id, now.isoformat(timespec="seconds"),
+                        reason, now.date() + dt.timedelta(days=archive.settings.deletion_retention_days))
+    with _Transaction(root) as tx:
+        for path in files:
+            tx.move(path, f"{TRASH}/{path}")
+        tx.write(deletion.record, _record_text(deletion).encode("utf-8"))
+        commit = tx.commit(f"Delete {code}: {reason}", [("Reason", reason), ("Dossier-Action", "delete"),
+                                                         ("Dossier-Item", str(code))])
+    return Change(commit, (str(code),), deletion.trash_files, (deletion,))
+
+
+def restore_item(archive: Archive, actor: Person, code_text: str, reason: str | None = None) -> Change:
+    """Move a deleted item and its attachments back from trash/, byte-identical, and remove
+    its deletion record."""
+    root = archive.root
+    require_repository(root)
+    code = _parse_code(code_text)
+    reason = _one_line(reason)
+    if (root / code.path).exists():
+        raise DossierError("item-not-deleted", code=str(code), path=code.path)
+    if not _exists(root / record_path(code.path)):
+        raise DossierError("item-not-in-trash", code=str(code))
+    deletion = read_deletion(root, record_path(code.path))
+    for original, in_trash in zip(deletion.files, deletion.trash_files):
+        if _exists(root / original):
+            raise DossierError("restore-target-exists", path=original)
+        if not _exists(root / in_trash):
+            raise DossierError("trash-incomplete", code=str(code), path=in_trash)
+    _require_clean(root, [*deletion.trash_files, deletion.record])
+    with _Transaction(root) as tx:
+        for original, in_trash in zip(deletion.files, deletion.trash_files):
+            tx.move(in_trash, original)
+        tx.remove(deletion.record)
+        commit = tx.commit(f"Restore {code}" + (f": {reason}" if reason else ""),
+                           _trailers(reason, "restore", [str(code)]))
+    _prune_empty_folders(root, [deletion.record, *deletion.trash_files])
+    return Change(commit, (str(code),), deletion.files, (deletion,))
+
+
+def trash_entries(root: Path) -> list[Deletion]:
+    """Every deletion record in trash/, in catalogue order."""
+    found = []
+    for dirpath, _, names in os.walk(root / TRASH):
+        for name in names:
+            if name.endswith(RECORD_SUFFIX):
+                found.append(read_deletion(root, (Path(dirpath) / name).relative_to(root).as_posix()))
+    return sorted(found, key=lambda d: codes.parse(d.code).sort_key)
+
+
+def purge(archive: Archive, actor: Person, today: dt.date, dry_run: bool = False) -> Change:
+    """Remove from trash/ the items whose purge_after date is before `today`, in one commit.
+    A dry run only says what would go."""
+    root = archive.root
+    require_repository(root)
+    due = tuple(d for d in trash_entries(root) if d.purge_after < today)
+    item_codes = tuple(d.code for d in due)
+    paths = tuple(p for d in due for p in d.trash_files)
+    if dry_run or not due:
+        return Change(None, item_codes, paths, due)
+    removed = [p for d in due for p in (*d.trash_files, d.record) if _exists(root / p)]
+    _require_clean(root, [p for d in due for p in (*d.trash_files, d.record)])
+    with _Transaction(root) as tx:
+        for path in removed:
+            tx.remove(path)
+        subject = f"Purge {item_codes[0]}" if len(due) == 1 else f"Purge {len(due)} items"
+        commit = tx.commit(f"{subject}: {PURGE_REASON}", _trailers(PURGE_REASON, "purge", item_codes))
+    _prune_empty_folders(root, removed)
+    return Change(commit, item_codes, paths, due)
+
+
+def restore_from_history(archive: Archive, actor: Person, code_text: str, reason: str | None = None) -> Change:
+    """Bring back a purged item: the item file and its attachments as they were in the last
+    commit that held it under records/ (or daily/) or trash/, written to their place."""
+    root = archive.root
+    require_repository(root)
+    code = _parse_code(code_text)
+    if (root / code.path).exists():
+        raise DossierError("item-not-deleted", code=str(code), path=code.path)
+    if _exists(root / record_path(code.path)):
+        return restore_item(archive, actor, code_text, reason)  # still in trash: the ordinary restore
+    reason = _one_line(reason)
+    found = _last_version(root, code.path)
+    if found is None:
+        raise DossierError("not-in-history", code=str(code))
+    source, where, raw = found
+    try:
+        doc = load_bytes(raw, where)
+    except LoadError as exc:
+        from .errors import ProblemError
+
+        raise ProblemError(exc.problem) from None
+    contents = {code.path: raw}
+    missing = []
+    folder = where.rsplit("/", 1)[0]
+    for name in _attachment_names(doc.data):
+        blob = _blob(root, source, f"{folder}/{name}")
+        target = os.path.normpath(f"{code.path.rsplit('/', 1)[0]}/{name}")
+        if blob is None:
+            missing.append(target)
+        else:
+            contents[target] = blob
+    for path in contents:
+        if _exists(root / path):
+            raise DossierError("restore-target-exists", path=path)
+    with _Transaction(root) as tx:
+        for path, data in contents.items():
+            tx.write(path, data)
+        commit = tx.commit(f"Restore {code} from {source[:10]}" + (f": {reason}" if reason else ""),
+                           _trailers(reason, "restore", [str(code)]))
+    return Change(commit, (str(code),), tuple(contents), source=source, missing=tuple(missing))
+
+
+# --- reading records and items -----------------------------------------------------------------
+
+
+def read_deletion(root: Path, rel: str) -> Deletion:
+    """Load and check a deletion record: its paths must be the item's own place and folder,
+    so that a hand-edited record can never move files from elsewhere."""
+    try:
+        data = load_file(root / rel, rel).data
+    except LoadError as exc:
+        from .errors import ProblemError
+
+        raise ProblemError(exc.problem) from None
+    data = data if isinstance(data, dict) else {}
+
+    def broken(field: str) -> DossierError:
+        return DossierError("deletion-record-broken", path=rel, field=field)
+
+    code = codes.parse(data.get("code"))
+    if code is None or record_path(code.path) != rel:
+        raise broken("code")
+    if data.get("path") != code.path:
+        raise broken("path")
+    attachments = data.get("attachments", [])
+    folder = code.path.rsplit("/", 1)[0] + "/"
+    if not isinstance(attachments, list) or not all(
+        isinstance(a, str) and a.startswith(folder) and _safe_relative(a[len(folder):]) for a in attachments
+    ):
+        raise broken("attachments")
+    try:
+        purge_after = dt.date.fromisoformat(str(data.get("purge_after")))
+    except ValueError:
+        raise broken("purge_after") from None
+    return Deletion(str(code), code.path, tuple(attachments), str(data.get("deleted_by", "")),
+                    str(data.get("deleted_at", "")), str(data.get("reason", "")), purge_after)
+
+
+def _record_text(deletion: Deletion) -> str:
+    """The deletion record, laid out as in docs/records-in-git.md (attachments in flow style)."""
+    import yaml
+
+    listed = yaml.safe_dump(list(deletion.attachments), default_flow_style=True, allow_unicode=True,
+                            width=1 << 30).strip()
+    head = yamlio.dump({"code": deletion.code, "path": deletion.path})
+    tail = yamlio.dump({"deleted_by": deletion.deleted_by, "deleted_at": deletion.deleted_at,
+                        "reason": deletion.reason, "purge_after": deletion.purge_after.isoformat()})
+    return f"{head}attachments: {listed}\n{tail}"
+
+
+def _load_item(root: Path, rel: str) -> dict:
+    try:
+        data = load_file(root / rel, rel).data
+    except LoadError as exc:
+        from .errors import ProblemError
+
+        raise ProblemError(exc.problem) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _attachment_names(data: object) -> list[str]:
+    """The item's attachment file names (relative to its folder); unsafe ones are refused."""
+    entries = data.get("attachments") if isinstance(data, dict) else None
+    names = []
+    for entry in entries if isinstance(entries, list) else []:
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(name, str):
+            continue
+        if not _safe_relative(name):
+            raise DossierError("attachment-path", path=name)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _attachment_paths(item_path: str, data: dict) -> list[str]:
+    folder = item_path.rsplit("/", 1)[0]
+    return [os.path.normpath(f"{folder}/{name}") for name in _attachment_names(data)]
+
+
+def _safe_relative(name: str) -> bool:
+    pure = PurePosixPath(name)
+    return bool(name) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in name \
+        and not name.startswith("~") and pure.as_posix() == name
+
+
+def _parse_code(text: str) -> codes.Code:
+    code = codes.parse(text)
+    if code is None:
+        raise DossierError("code-invalid", code=text)
+    return code
+
+
+def _one_line(text: str | None) -> str:
+    """A reason as one line: a trailer's value cannot span lines."""
+    return " ".join((text or "").split())
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _trailers(reason: str | None, action: str, item_codes) -> list[tuple[str, str]]:
+    found = [("Reason", reason)] if reason else []
+    return found + [("Dossier-Action", action)] + [("Dossier-Item", code) for code in item_codes]
+
+
+# --- git ---------------------------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> str:
+    from . import gitrepo
+
+    result = gitrepo.run(list(args), root, check=False)
+    if result.returncode != 0:
+        detail = " ".join((result.stderr or result.stdout).split())[:300]
+        raise DossierError("lifecycle-git-failed", step=args[0] if args[0] != "-c" else args[2], detail=detail)
+    return result.stdout
+
+
+def _require_clean(root: Path, paths: list[str]) -> None:
+    """Refuse files with uncommitted changes (staged, unstaged or untracked): what is moved
+    or removed must be exactly what git holds."""
+    prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    out = _git(root, "-c", "core.quotePath=false", "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    dirty = [line[3:].split(" -> ")[-1] for line in out.splitlines() if line.strip()]
+    if dirty:
+        raise DossierError("item-dirty", paths=", ".join(p.removeprefix(prefix) for p in dirty))
+
+
+def _blob(root: Path, rev: str, rel: str) -> bytes | None:
+    """The bytes of archive-relative `rel` in commit `rev`, exactly as committed; None if absent."""
+    from . import gitrepo
+
+    result = subprocess.run(["git", "cat-file", "blob", f"{rev}:./{rel}"], cwd=root, env=gitrepo.environment(),
+                            capture_output=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+def _last_version(root: Path, item_path: str) -> tuple[str, str, bytes] | None:
+    """(commit, archive-relative path, bytes) of the newest commit on this branch that holds the
+    item under its place or under trash/."""
+    from . import gitrepo
+
+    places = (item_path, f"{TRASH}/{item_path}")
+    log = gitrepo.run(["log", "--format=%H", "--no-renames", "--", *places], root, check=False)
+    for sha in log.stdout.split() if log.returncode == 0 else []:
+        for rev in (sha, f"{sha}^"):  # the newest commit touching it may be the one that removed it
+            for place in places:
+                raw = _blob(root, rev, place)
+                if raw is not None:
+                    return _git(root, "rev-parse", rev).strip(), place, raw
+    return None
+
+
+def _prune_empty_folders(root: Path, paths) -> None:
+    """Remove folders under trash/ that a move or removal left empty (git does not keep them)."""
+    for rel in paths:
+        folder = (root / rel).parent
+        while folder != root and folder.is_relative_to(root / TRASH):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
+class _Transaction:
+    """Moves, writes and removals in the work tree and the index, committed together; if the
+    commit is not made (a hook refuses it, git fails, the user interrupts), everything done
+    is undone and the files are as they were."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.moved: list[tuple[str, str]] = []
+        self.removed: list[str] = []
+        self.written: list[str] = []
+        self.folders: list[Path] = []  # folders made, undone innermost first
+        self.committed = False
+
+    @property
+    def paths(self) -> list[str]:
+        return [p for pair in self.moved for p in pair] + self.removed + self.written
+
+    def __enter__(self) -> "_Transaction":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is not None and not self.committed:
+            self.rollback()
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = [f for f in (folder, *folder.parents) if not f.exists()]
+        for made in reversed(missing):
+            made.mkdir()
+            self.folders.append(made)
+
+    def move(self, src: str, dst: str) -> None:
+        self._make_folder((self.root / dst).parent)
+        _git(self.root, "mv", "--", src, dst)  # a rename in the index: history shows the move
+        self.moved.append((src, dst))
+
+    def remove(self, rel: str) -> None:
+        _git(self.root, "rm", "-q", "--", rel)
+        self.removed.append(rel)
+
+    def write(self, rel: str, data: bytes) -> None:
+        self._make_folder((self.root / rel).parent)
+        self.written.append(rel)
+        atomic_write_bytes(self.root / rel, data)
+        _git(self.root, "add", "--", rel)
+
+    def commit(self, subject: str, trailers: list[tuple[str, str]]) -> str:
+        body = "\n".join(f"{key}: {value}" for key, value in trailers)
+        _git(self.root, "commit", "-q", "--only", "--cleanup=whitespace", "-m", subject, "-m", body,
+             "--", *self.paths)
+        self.committed = True
+        return _git(self.root, "rev-parse", "HEAD").strip()
+
+    def rollback(self) -> None:
+        from . import gitrepo
+
+        if self.paths:  # the index entries of these paths back to HEAD
+            gitrepo.run(["reset", "-q", "--", *self.paths], self.root, check=False)
+        for rel in self.written:
+            (self.root / rel).unlink(missing_ok=True)
+        for src, dst in reversed(self.moved):
+            (self.root / src).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / dst, self.root / src)
+        if self.removed:  # they were clean, so HEAD holds exactly what they were
+            gitrepo.run(["checkout", "-q", "HEAD", "--", *self.removed], self.root, check=False)
+        for folder in reversed(self.folders):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass

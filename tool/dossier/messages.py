@@ -70,6 +70,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read the file: {detail}; check that it exists and is readable",
         "无法读取文件：{detail}；请检查文件是否存在且可读",
     ),
+    # --- lifecycle: delete, restore, purge (trash/) ------------------------------------------
+    "reason-empty": (
+        "give the reason for deleting {code} with --reason TEXT; the regulation records why an item was deleted",
+        "请用 --reason 说明删除 {code} 的原因；按制度须记录删除原因",
+    ),
+    "item-in-trash": (
+        "{code} is already in trash/; restore it with `dossier restore {code}`, or wait for `dossier purge`",
+        "{code} 已在回收站（trash/）中；可用 `dossier restore {code}` 恢复，或等待 `dossier purge` 彻底删除",
+    ),
+    "item-not-in-trash": (
+        "{code} is not in trash/; if it was purged, recover it with `dossier restore {code} --from-history`",
+        "{code} 不在回收站（trash/）中；若已被彻底删除，请用 `dossier restore {code} --from-history` 恢复",
+    ),
+    "item-not-deleted": (
+        "{code} is not deleted ({path} exists); there is nothing to restore: `dossier show {code}` shows it",
+        "{code} 未被删除（{path} 存在）；无需恢复：可用 `dossier show {code}` 查看",
+    ),
+    "item-dirty": (
+        "uncommitted changes in {paths}; commit or discard them first (`git status` shows them), then try again",
+        "{paths} 有未提交的修改；请先提交或撤销（`git status` 可查看），再重试",
+    ),
+    "restore-target-exists": (
+        "{path} already exists and would be overwritten; move it out of the way, then try again",
+        "{path} 已存在，继续将会覆盖它；请先将其移开，再重试",
+    ),
+    "trash-incomplete": (
+        "{path} is listed in the deletion record of {code} but is missing from trash/; recover it with `dossier restore {code} --from-history`",
+        "{path} 列在 {code} 的删除记录中，但回收站（trash/）里没有；请用 `dossier restore {code} --from-history` 恢复",
+    ),
+    "deletion-record-broken": (
+        "{path}: the field '{field}' of this deletion record is missing or wrong; recover the record from git history (`git log -p -- {path}`) and try again",
+        "{path}：删除记录的字段 '{field}' 缺失或有误；请从 git 历史中恢复该记录（`git log -p -- {path}`）后重试",
+    ),
+    "not-in-history": (
+        "{code} is in neither records/, trash/ nor this branch's git history; check the code with `dossier list`, or switch to the branch that has it",
+        "{code} 既不在 records/、trash/ 中，也不在本分支的 git 历史中；请用 `dossier list` 核对编码，或切换到含有它的分支",
+    ),
+    "lifecycle-git-failed": (
+        "git {step} failed: {detail}; nothing was changed: fix the cause (a hook's complaint, your git identity) and try again",
+        "git {step} 失败：{detail}；未做任何改动：请排除原因（钩子报告的问题、git 身份设置）后重试",
+    ),
+    "deleted": (
+        "moved {code} and {count} attachment(s) to trash/ (commit {sha}); `dossier restore {code}` brings it back until it is purged after {purge_after}",
+        "已将 {code} 及 {count} 个附件移入回收站 trash/（提交 {sha}）；在 {purge_after} 彻底删除之前，可用 `dossier restore {code}` 恢复",
+    ),
+    "restored": (
+        "restored {code} to {path} with {count} attachment(s) (commit {sha}); check it with `dossier validate`",
+        "已将 {code} 恢复到 {path}，含 {count} 个附件（提交 {sha}）；请用 `dossier validate` 检查",
+    ),
+    "restored-from-history": (
+        "restored {code} to {path} with {count} attachment(s) as of commit {source} (commit {sha}); check it with `dossier validate`",
+        "已按提交 {source} 将 {code} 恢复到 {path}，含 {count} 个附件（提交 {sha}）；请用 `dossier validate` 检查",
+    ),
+    "restore-attachment-missing": (
+        "attachment {path} was not in commit {source} and was not restored; find it in git history (`git log --all -- '*{name}'`) or remove it from the item's attachments",
+        "附件 {path} 不在提交 {source} 中，未能恢复；请在 git 历史中查找（`git log --all -- '*{name}'`），或从该件的附件列表中删除",
+    ),
+    "purge-item": (
+        "{code}: deleted {deleted_at} by {deleted_by} ({reason}), to be purged after {purge_after}",
+        "{code}：{deleted_by} 于 {deleted_at} 删除（{reason}），保留至 {purge_after}",
+    ),
+    "purge-would": (
+        "would purge {count} item(s) past their retention month (above); nothing was changed: run `dossier purge` to purge them",
+        "以上 {count} 件已过保留期，将被彻底删除；本次未做任何改动：运行 `dossier purge` 执行删除",
+    ),
+    "purged": (
+        "purged {count} item(s) past their retention month (commit {sha}); `dossier restore CODE --from-history` can still recover them",
+        "已彻底删除 {count} 件过保留期的档案（提交 {sha}）；仍可用 `dossier restore 编码 --from-history` 从历史中恢复",
+    ),
+    "purge-nothing": (
+        "nothing in trash/ is past its retention month on {today}; nothing to do: each item waits until the purge_after date of its deletion record",
+        "截至 {today}，回收站 trash/ 中没有已过保留期的档案；无需操作：每件档案保留至其删除记录中的 purge_after 日期",
+    ),
     # --- schema -----------------------------------------------------------------------
     "schema-required": (
         "{field}: missing required field '{name}'; add it",
@@ -223,6 +296,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the chain of direct supervisors from {person} comes back to {person}; correct `supervisor:`",
         "从 {person} 开始的直接领导链又回到了 {person}；请更正 `supervisor:`",
     ),
+    # --- history: the modification record --------------------------------------------------------
+    "history-not-git": (
+        "{root} is not in a git repository, so it has no modification record; keep the archive in git (`dossier init` sets one up)",
+        "{root} 不在 git 仓库中，因此没有修改记录；档案须保存在 git 中（可用 `dossier init` 建立）",
+    ),
+    "history-git-failed": (
+        "git could not read the history of {root}: {detail}; check the repository with `git status`",
+        "git 无法读取 {root} 的历史：{detail}；请用 `git status` 检查仓库",
+    ),
+    "history-none": (
+        "{code} has no change in the git history of the current branch; check the code (`dossier list` shows the codes) and that the item was committed",
+        "当前分支的 git 历史中没有 {code} 的任何修改；请核对编码（`dossier list` 可列出编码），并确认该档案已提交",
+    ),
+    "history-title": ("{code}: {count} change(s)", "{code}：共 {count} 条修改记录"),
+    "history-reason": ("reason: {reason}", "原因：{reason}"),
+    "history-approver": ("approved by {person}", "批准人：{person}"),
+    "history-unreadable": (
+        "(a version is not readable YAML, so its fields are not compared)",
+        "（有一个版本不是可读的 YAML，未比较字段）",
+    ),
+    "history-action-added": ("added", "新增"),
+    "history-action-modified": ("modified", "修改"),
+    "history-action-deleted": ("deleted", "删除"),
+    "history-action-restored": ("restored", "恢复"),
+    "history-action-purged": ("purged", "彻底删除"),
+    "history-columns": ("date|commit|author|action|code|reason|approver", "日期|提交|修改人|操作|编码|原因|批准人"),
+    "history-log-empty": ("no changes match", "没有符合条件的修改记录"),
     # --- command line ---------------------------------------------------------------------------
     "summary": (
         "{errors} error(s), {warnings} warning(s) in {files} file(s)",
