@@ -27,7 +27,8 @@ from .loader import Document, LoadError, load_bytes
 from .problems import Problem
 from .schemas import SchemaSet
 
-CACHE_FILE = ".dossier/validate.pickle"
+CACHE_FILE = ".dossier/validate.pickle"  # per-file results
+RUN_FILE = ".dossier/validate-run.pickle"  # the last run's key and problems: all a no-change run reads
 ITEM_FOLDERS = ("records", "daily")
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
 
@@ -63,9 +64,14 @@ class Report:
 @dataclass
 class _Cache:
     context: str = ""
-    run_key: str = ""
-    run_problems: list[Problem] = field(default_factory=list)
     files: dict[str, FileResult] = field(default_factory=dict)
+
+
+@dataclass
+class _LastRun:
+    run_key: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    cached: int = 0
 
 
 # --- scanning --------------------------------------------------------------------------------
@@ -211,17 +217,21 @@ def validate_archive(
 
     files = scan(root)
     context = _context_key(root, schemas)
-    cache = _load_cache(root, context) if use_cache else _Cache(context)
     run_key = _run_key(context, today_text, files)
-    if use_cache and cache.run_key == run_key:
-        problems, cached = cache.run_problems, len(cache.files)
+    last = _load(root / RUN_FILE, _LastRun) if use_cache else _LastRun()
+    if use_cache and last.run_key == run_key:
+        problems, cached = last.problems, last.cached
     else:
+        cache = _load(root / CACHE_FILE, _Cache) if use_cache else _Cache()
+        if cache.context != context:
+            cache = _Cache(context)
         results, cached = _check_files(archive, schemas, files, cache, jobs)
         problems = config_problems + [p for r in results.values() for p in r.problems]
         problems += _archive_wide(root, results, today_text)
         problems.sort()
         if use_cache:
-            _save_cache(root, _Cache(context, run_key, problems, results))
+            _save(root / CACHE_FILE, _Cache(context, results))
+            _save(root / RUN_FILE, _LastRun(run_key, problems, len(results)))
     return _restrict(problems, only, len([r for r in files if kind_of(r)]) + len(archive.documents), cached)
 
 
@@ -289,19 +299,18 @@ def _restrict(problems: list[Problem], only: Iterable[str] | None, files: int, c
     return Report(selected, files, cached)
 
 
-def _load_cache(root: Path, context: str) -> _Cache:
+def _load(path: Path, kind: type):
+    """Our own file under .dossier/ (never from the repository); anything unreadable is a miss."""
     try:
-        with open(root / CACHE_FILE, "rb") as handle:
-            cache = pickle.load(handle)  # our own file, under .dossier/, never from the repository
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return _Cache(context)
-    if not isinstance(cache, _Cache) or cache.context != context:
-        return _Cache(context)
-    return cache
+        with open(path, "rb") as handle:
+            value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return kind()
+    return value if isinstance(value, kind) else kind()
 
 
-def _save_cache(root: Path, cache: _Cache) -> None:
+def _save(path: Path, value: object) -> None:
     try:
-        atomic_write_bytes(root / CACHE_FILE, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only archive still validates; it is only slower next time
