@@ -399,6 +399,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{code} was purged on {date}, before its retention month ended ({purge_after}); restore it with `dossier restore {code} --from-history`",
         "{code} 在 {date} 被彻底删除，早于保留期满日 {purge_after}；请用 `dossier restore {code} --from-history` 恢复",
     ),
+    # --- render catalogue: the electronic catalogue 电子文件归档目录 ---------------------------
+    "catalogue-written": (
+        "wrote {file}: {items} item(s), {bound} of them bound",
+        "已写出 {file}：共 {items} 件，其中已装订 {bound} 件",
+    ),
+    "catalogue-incomplete": (
+        "{count} item file(s) could not be read and are missing from the catalogue (above); fix them (`dossier validate` says how) and render it again",
+        "有 {count} 个档案文件无法读取，未列入目录（见上）；请修正（`dossier validate` 会说明如何修改）后重新生成目录",
+    ),
+    "catalogue-output-not-folder": (
+        "--output {path} is a file, not a folder; give the folder to write the catalogue into",
+        "--output {path} 是文件而不是文件夹；请指定存放目录的文件夹",
+    ),
     "verify-clean": ("{commits} commit(s) checked, no violations", "已检查 {commits} 个提交，没有违规"),
     "verify-summary": ("{count} violation(s) in {commits} commit(s)", "{commits} 个提交中有 {count} 处违规"),
     "hook-needs-reason": (

@@ -1,0 +1,81 @@
+"""`dossier render catalogue`: the electronic catalogue 电子文件归档目录 (thin over export_catalogue.py).
+
+The `render` group is shared with `render volume`, which another module registers: whichever
+module is imported first creates the group, the other finds it in cli.commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import _display_prefix, _session, cli, lang_option
+from .errors import UsageError
+from .messages import message
+
+RENDER_HELP = "Render the paper volumes and the electronic catalogue."
+
+
+def render_group() -> click.Group:
+    """The `render` group of `cli`, created here only when no other module has created it."""
+    existing = cli.commands.get("render")
+    if isinstance(existing, click.Group):
+        return existing
+
+    @cli.group(name="render", help=RENDER_HELP)
+    def render() -> None:
+        pass
+
+    return render
+
+
+render = render_group()
+
+
+@render.command(short_help="The electronic catalogue 电子文件归档目录, as xlsx and csv.")
+@click.option("--year", type=click.IntRange(1000, 9999), metavar="YYYY",
+              help="Only items of this year (default: every year).")
+@click.option("--category", type=click.Choice(["1", "2", "3", "4", "5", "6", "D"]),
+              help="Only this category, on one sheet (default: every category, one sheet each, and an index).")
+@click.option("--output", metavar="DIR", default=".", show_default=True,
+              help="Folder to write the files into (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "both"]), default="both", show_default=True)
+@click.option("--include-drafts", is_flag=True, help="List drafts too (default: filed and bound items only).")
+@lang_option
+@click.pass_context
+def catalogue(ctx, year, category, output, fmt, include_drafts, lang):
+    """Write the electronic catalogue 电子文件归档目录: one row per item in catalogue order, with
+    its paper archive number 档号 (or 未装订 / not bound yet), electronic code, title, date,
+    customer, manager, pages, retention, secrecy and remarks: the paper archive number and shelf
+    location once bound, else the item's storage address in the repository.
+
+    Files are named like 电子目录-Z001-2025-C3.xlsx; csv is UTF-8 with a byte-order mark.
+    Exit 1 when an item file cannot be read (it is named, and missing from the catalogue).
+    """
+    from .export_catalogue import FORMATS, build_catalogue, write_catalogue
+    from .reporter import problem_line
+
+    session = _session(ctx, lang)
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("catalogue-output-not-folder", path=output)
+    root = session.root
+    result = build_catalogue(root, year, category, include_drafts=include_drafts)
+    for failure in result.failures:  # name unreadable files, never hide them
+        click.echo(problem_line(failure.problem, session.lang, _display_prefix(root)), err=True)
+    formats = FORMATS if fmt == "both" else (fmt,)
+    bound = sum(row.bound for row in result.rows)
+    for path in write_catalogue(result, folder, formats):
+        session.echo("catalogue-written", file=_shown_path(path), items=len(result.rows), bound=bound)
+    if result.failures:
+        click.echo(message("catalogue-incomplete", session.lang, count=len(result.failures)), err=True)
+        ctx.exit(1)
+
+
+def _shown_path(path: Path) -> str:
+    """The file as the user can open it from where they stand."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
