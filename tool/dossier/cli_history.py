@@ -1,7 +1,84 @@
-"""Commands of `dossier` registered on the group in cli.py (imported at its end)."""
+"""The modification record: `dossier history CODE` and `dossier log` (thin over history.py)."""
 
 from __future__ import annotations
 
-import click  # noqa: F401
+import json
 
-from .cli import cli  # noqa: F401
+import click
+
+from .cli import _parse_date, _session, cli, lang_option
+from .messages import message
+
+FORMATS = click.Choice(["text", "json"])
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@lang_option
+@click.pass_context
+def history(ctx, code, fmt, lang):
+    """Show every change of one item, oldest first: when, who, what (added, modified,
+    deleted, restored, purged), why, who approved, and each changed field as old → new."""
+    from .history import item_history
+
+    session = _session(ctx, lang)
+    changes = item_history(session.root, code)
+    if fmt == "json":
+        click.echo(json.dumps([c.to_json() for c in changes], ensure_ascii=False, indent=2))
+        return
+    click.echo(history_text(changes, session.lang))
+
+
+@cli.command()
+@click.option("--since", "since_text", metavar="YYYY-MM-DD", help="Only changes made on or after this day.")
+@click.option("--customer", metavar="ID", help="Only items of this customer (before or after the change).")
+@click.option("--category", type=click.Choice(["1", "2", "3", "4", "5", "6", "D"]))
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@lang_option
+@click.pass_context
+def log(ctx, since_text, customer, category, fmt, lang):
+    """The whole archive's modification record, newest first: one line per item a commit changed."""
+    from .history import archive_log
+
+    session = _session(ctx, lang)
+    since = _parse_date(since_text) if since_text else None
+    changes = archive_log(session.root, since, customer, category)
+    if fmt == "json":
+        click.echo(json.dumps([c.to_json(with_fields=False) for c in changes], ensure_ascii=False, indent=2))
+        return
+    click.echo(log_text(changes, session.lang))
+
+
+def _when(change) -> str:
+    return change.date[:16].replace("T", " ")
+
+
+def _action(change, lang: str) -> str:
+    return message(f"history-action-{change.action}", lang)
+
+
+def history_text(changes, lang: str) -> str:
+    lines = [message("history-title", lang, code=changes[0].code, count=len(changes))] if changes else []
+    for change in changes:
+        parts = [_when(change), change.commit[:10], change.author, _action(change, lang)]
+        if change.reason:
+            parts.append(message("history-reason", lang, reason=change.reason))
+        if change.approver:
+            parts.append(message("history-approver", lang, person=change.approver))
+        lines.append("  ".join(parts))
+        lines += [f"    {field.text()}" for field in change.fields]
+        if change.unreadable:
+            lines.append("    " + message("history-unreadable", lang))
+    return "\n".join(lines)
+
+
+def log_text(changes, lang: str) -> str:
+    if not changes:
+        return message("history-log-empty", lang)
+    from .reporter import render_table
+
+    header = message("history-columns", lang).split("|")
+    rows = [[_when(c), c.commit[:10], c.author, _action(c, lang), c.code, c.reason, c.approver or ""]
+            for c in changes]
+    return render_table(header, rows)
