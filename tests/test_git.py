@@ -266,3 +266,14 @@ def test_approved_deletion_then_restore_verifies_clean(repo, run, keys):
     assert run("--archive", repo, "restore", "2-2025-S02-0001", "--reason", "误删").code == 0
     result = run("--archive", repo, "verify", "--lang", "en")
     assert result.code == 0, result.out
+
+
+def test_pending_branch_is_checked_for_reasons_only(repo, run):
+    change_filed_item(repo, "good")
+    assert run("--archive", repo, "verify", "--pending", "main..good").code == 0
+    git(repo, "checkout", "-q", "-b", "bad")
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 7"), encoding="utf-8")
+    git(repo, "commit", "-q", "--no-verify", "-am", "No reason")
+    result = run("--archive", repo, "verify", "--pending", "main..bad", "--lang", "en")
+    assert result.code == 1 and "missing-reason" in result.out and "unapproved" not in result.out

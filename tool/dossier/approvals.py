@@ -196,6 +196,19 @@ def verify(history: ArchiveHistory, rev_range: str) -> list[Violation]:
     return _unique(violations)
 
 
+def verify_pending(history: ArchiveHistory, rev_range: str) -> list[Violation]:
+    """A branch awaiting approval (a pull request): its commits need their reasons and may
+    not touch bound items; the approval itself comes with the sales manager's merge."""
+    commits = history.commits(rev_range)
+    violations = _reasons(history, commits)
+    for commit in commits:
+        if len(commit.parents) == 1:
+            violations += [Violation(commit.sha, "bound-changed", {"path": c.path})
+                           for c in history.filed_changes(commit.parents[0], commit.changes)
+                           if c.old_status == "bound"]
+    return _unique(violations)
+
+
 def _paths(changed: list[FiledChange]) -> str:
     return ", ".join(c.path for c in changed)
 

@@ -61,18 +61,20 @@ def install_server_hook(ctx, bare_repo, prefix, lang):
 
 @cli.command()
 @click.argument("rev_range", metavar="[RANGE]", default="HEAD")
+@click.option("--pending", is_flag=True, help="RANGE is a branch awaiting approval (a pull request): check "
+              "reasons and bound items only.")
 @lang_option
 @click.pass_context
-def verify(ctx, rev_range, lang):
+def verify(ctx, rev_range, pending, lang):
     """Walk the main line's history (default: all of HEAD) and list every change to a filed
     item that lacks its reason or the sales manager's signed approval, every bound item
     changed after binding, and every purge before the retention month ended."""
-    from .approvals import ArchiveHistory, verify as verify_history
+    from .approvals import ArchiveHistory, verify as verify_history, verify_pending
 
     session = _session(ctx, lang)
     _require_repository(session.root)
     with ArchiveHistory.of_work_tree(session.root) as history:
-        violations = verify_history(history, rev_range)
+        violations = (verify_pending if pending else verify_history)(history, rev_range)
         commits = len(history.commits("--first-parent", rev_range))
     for violation in violations:
         click.echo(violation.line(session.lang))
