@@ -20,9 +20,9 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEEP}
 
 
-def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+def run(args: list[str], cwd: Path, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["git", *args], cwd=cwd, env=environment(), capture_output=True, text=True, check=check
+        ["git", *args], cwd=cwd, env=environment(), capture_output=True, text=True, check=check, input=input
     )
 
 
