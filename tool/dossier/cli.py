@@ -210,7 +210,7 @@ def show(ctx, code, fmt, lang):
 
 
 # Commands of other areas register themselves on `cli` (one module each, so they stay apart).
-from . import cli_catalogue, cli_git, cli_history, cli_index, cli_lifecycle, cli_reports, cli_spreadsheet  # noqa: E402,F401,I001
+from . import cli_catalogue, cli_git, cli_history, cli_index, cli_lifecycle, cli_reports, cli_spreadsheet, cli_volumes  # noqa: E402,F401,I001
 
 
 def main(argv: list[str] | None = None) -> int:

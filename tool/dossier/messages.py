@@ -367,6 +367,156 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "interrupted": ("interrupted; nothing was written", "已中断；未写入任何文件"),
     # --- git: approvals, verify, hooks ------------------------------------------------------------
+    # --- paper volumes: render volume, bind, check-paper, bound-changed --------------------------
+    "render-no-cjk-font": (
+        "no Chinese font is installed (`fc-list :lang=zh` finds none), so the volume would print empty boxes; install one (Debian/Ubuntu: `sudo apt-get install {package}`) and render again",
+        "未安装中文字体（`fc-list :lang=zh` 没有结果），生成的案卷会显示为空框；请安装中文字体（Debian/Ubuntu：`sudo apt-get install {package}`）后重新生成",
+    ),
+    "render-nothing": (
+        "category {category}, {year} has no filed or bound items, so there is no volume to make; file items first (status: filed)",
+        "第 {category} 类 {year} 年度没有已归档或已装订的档案，无法组卷；请先归档（status: filed）",
+    ),
+    "render-wrote-bound": (
+        "wrote {file}: volume {volume}, {items} item(s), {pages} numbered page(s); print it and check it with `dossier check-paper`",
+        "已生成 {file}：案卷 {volume}，共 {items} 件，{pages} 页；打印后可用 `dossier check-paper` 核对",
+    ),
+    "render-wrote-unbound": (
+        "wrote {file}: draft of volume {volume} (not bound yet), {items} item(s), {pages} numbered page(s); bind it with `dossier bind` before printing the final copy",
+        "已生成 {file}：案卷 {volume} 样稿（尚未装订），共 {items} 件，{pages} 页；正式打印前请用 `dossier bind` 装订",
+    ),
+    "render-pages-differ": (
+        "{count} item(s) of {volume} now take other pages than its manifest recorded (first: {code}, page {found}, recorded {expected}); items or templates changed since binding: restore the bound versions (`dossier validate` names them) before printing, and check the paper with `dossier check-paper`",
+        "{volume} 有 {count} 件的页号与装订清单不符（首件 {code}：现为第 {found} 页，登记为第 {expected} 页）；装订后档案或模板有变化：请先恢复装订时的版本（`dossier validate` 会指出）再打印，并用 `dossier check-paper` 核对纸质案卷",
+    ),
+    "render-attachment-missing": (
+        "attachment {file} of {code} is missing; a placeholder page stands in for it and the 备考表 says so: restore the file from git history",
+        "{code} 的附件 {file} 缺失；已以说明页代替并在备考表中注明：请从 git 历史恢复该文件",
+    ),
+    "render-attachment-damaged": (
+        "attachment {file} of {code} does not match its sha256; a placeholder page stands in for it: restore the original file (`dossier validate` names it)",
+        "{code} 的附件 {file} 与登记的 sha256 不符；已以说明页代替：请恢复原文件（`dossier validate` 会指出）",
+    ),
+    "render-attachment-unreadable": (
+        "attachment {file} of {code} cannot be read as an image or PDF; a placeholder page stands in for it: replace it with a readable scan",
+        "{code} 的附件 {file} 无法作为图片或 PDF 读取；已以说明页代替：请换成可读的扫描件",
+    ),
+    "render-failed": (
+        "cannot lay out {code}: {detail}; check the item with `dossier validate` and `dossier show {code}`",
+        "无法排版 {code}：{detail}；请用 `dossier validate` 和 `dossier show {code}` 检查该档案",
+    ),
+    "render-unreadable": (
+        "{count} item file(s) cannot be read (above) and are left out of the volumes; fix them (`dossier validate` says how) and render again",
+        "有 {count} 个档案文件无法读取（见上），未能入卷；请修正（`dossier validate` 会说明）后重新生成",
+    ),
+    "render-output-not-folder": (
+        "--output {path} is a file, not a folder; give the folder to write the volumes into",
+        "--output {path} 是文件而不是文件夹；请指定存放案卷 PDF 的文件夹",
+    ),
+    "manifest-broken": (
+        "{path}: field {field} is missing or malformed; restore the manifest from git history (`git log -- {path}`)",
+        "{path}：字段 {field} 缺失或格式错误；请从 git 历史恢复装订清单（`git log -- {path}`）",
+    ),
+    "bind-nothing": (
+        "category {category}, {year} has no filed item that is not bound yet; file items first, or render the bound volumes with `dossier render volume {category} {year}`",
+        "第 {category} 类 {year} 年度没有待装订的已归档档案；请先归档，或用 `dossier render volume {category} {year}` 生成已装订的案卷",
+    ),
+    "bind-attachment": (
+        "cannot bind {code}: its attachment {path} is {problem}; a bound volume is frozen, so fix the attachment first (`dossier validate` names the problem)",
+        "无法装订 {code}：附件 {path} 有问题（{problem}）；装订后不得修改，请先修复附件（`dossier validate` 会指出问题）",
+    ),
+    "bind-git-failed": (
+        "git {step} failed: {detail}; nothing was bound, the files are as they were: fix the git problem and run `dossier bind` again",
+        "git {step} 失败：{detail}；未装订，文件保持原样：请解决 git 问题后重新运行 `dossier bind`",
+    ),
+    "bind-checker-unknown": (
+        "--checked-by {person} is not in people.yaml; give the id of the person who checked the volume",
+        "--checked-by {person} 不在 people.yaml 中；请填写检查人的人员编号",
+    ),
+    "bound-volume": (
+        "bound {volume}: {items} item(s), piece(s) {pieces}, {pages} page(s), manifest {manifest}",
+        "已装订 {volume}：共 {items} 件，件号 {pieces}，{pages} 页，装订清单 {manifest}",
+    ),
+    "bind-done": (
+        "committed {sha}; print the volumes with `dossier render volume {category} {year}`, then check them with `dossier check-paper {category} {year}`",
+        "已提交 {sha}；请用 `dossier render volume {category} {year}` 生成案卷并打印，再用 `dossier check-paper {category} {year}` 核对",
+    ),
+    "bound-changed": (
+        "{path} changed after it was bound into {volume} (its sha256 differs from {manifest}); bound items are frozen: restore the bound version (`git log -- {path}`) and file the change as a new item",
+        "{path} 装订入 {volume} 后被修改（sha256 与 {manifest} 不符）；已装订的档案不得修改：请恢复装订时的版本（`git log -- {path}`），修改内容另行归档",
+    ),
+    "bound-missing": (
+        "{code} is bound into {volume} but {path} is gone; bound items are never deleted: restore it with `dossier restore {code}` (or --from-history)",
+        "{code} 已装订入 {volume}，但 {path} 已不存在；已装订的档案不得删除：请用 `dossier restore {code}`（或 --from-history）恢复",
+    ),
+    "bound-attachment-changed": (
+        "attachment {file} of {path} changed or is gone since it was bound into {volume} (see {manifest}); restore the bound file from git history",
+        "{path} 的附件 {file} 在装订入 {volume} 后被修改或删除（见 {manifest}）；请从 git 历史恢复装订时的文件",
+    ),
+    "check-paper-unbound": (
+        "category {category}, {year} has no bound volume to check; bind it with `dossier bind {category} {year}` and render it first",
+        "第 {category} 类 {year} 年度没有已装订的案卷可核对；请先用 `dossier bind {category} {year}` 装订并生成案卷",
+    ),
+    "check-paper-missing": (
+        "no PDF of volume {volume} here; render it with `dossier render volume {category} {year} --output FOLDER`, or name the file with --pdf",
+        "此处没有案卷 {volume} 的 PDF；请用 `dossier render volume {category} {year} --output 文件夹` 生成，或用 --pdf 指定文件",
+    ),
+    "check-paper-no-file": ("the file does not exist; give the path of a volume PDF", "文件不存在；请指定案卷 PDF 的路径"),
+    "check-paper-unknown-pdf": (
+        "its cover names {found}, which is not a bound volume of category {category}, {year} ({volumes}); give the PDF of one of those",
+        "封面档号为 {found}，不是第 {category} 类 {year} 年度已装订的案卷（{volumes}）；请指定其中某卷的 PDF",
+    ),
+    "check-paper-unreadable": (
+        "cannot read {path}: {detail}; render the volume again",
+        "无法读取 {path}：{detail}；请重新生成案卷",
+    ),
+    "check-paper-no-pdftotext": (
+        "pdftotext is not installed; install poppler-utils (Debian/Ubuntu: `sudo apt-get install poppler-utils`) and check again",
+        "未安装 pdftotext；请安装 poppler-utils（Debian/Ubuntu：`sudo apt-get install poppler-utils`）后重新核对",
+    ),
+    "check-paper-cover": (
+        "cover: {field} reads {found}, the manifest says {expected}; render the volume again and reprint the cover",
+        "案卷封面：{field} 为 {found}，装订清单为 {expected}；请重新生成案卷并重印封面",
+    ),
+    "check-paper-rows": (
+        "the contents 卷内目录 list {found} item(s), the manifest {expected}; render the volume again and reprint the contents",
+        "卷内目录列出 {found} 件，装订清单为 {expected} 件；请重新生成案卷并重印卷内目录",
+    ),
+    "check-paper-row": (
+        "contents row {index}: {field} reads '{found}', the manifest says '{expected}'; render the volume again and reprint the contents",
+        "卷内目录第 {index} 行：{field} 为“{found}”，装订清单为“{expected}”；请重新生成案卷并重印卷内目录",
+    ),
+    "check-paper-record": (
+        "{field} of {code} reads '{found}' in the contents of {volume} but '{expected}' in the record; the record changed after binding or the paper is outdated: restore the bound version or render the volume again",
+        "{code} 的{field}在 {volume} 卷内目录中为“{found}”，档案中为“{expected}”；档案在装订后被修改或纸质案卷已过时：请恢复装订时的版本或重新生成案卷",
+    ),
+    "check-paper-record-gone": (
+        "{code} stands in the contents of {volume} but its record is gone; bound items are never deleted: restore it with `dossier restore {code}` (or --from-history)",
+        "{code} 列在 {volume} 卷内目录中，但其电子档案已不存在；已装订的档案不得删除：请用 `dossier restore {code}`（或 --from-history）恢复",
+    ),
+    "check-paper-pages": (
+        "the items take {found} numbered page(s), the manifest says {expected}; pages are missing or extra: render and print the volume again",
+        "卷内文件共 {found} 页，装订清单为 {expected} 页；有缺页或多页：请重新生成并打印案卷",
+    ),
+    "check-paper-stamp": (
+        "page {position} of the items is numbered {found}, expected {expected}; pages are missing, extra or out of order: render and print the volume again",
+        "卷内文件第 {position} 页的页号为 {found}，应为 {expected}；有缺页、多页或顺序错乱：请重新生成并打印案卷",
+    ),
+    "check-paper-start": (
+        "page {page} does not hold the start of {code}, as the contents say it does; render and print the volume again",
+        "第 {page} 页不是 {code} 的首页，与卷内目录不符；请重新生成并打印案卷",
+    ),
+    "check-paper-back": (
+        "the 备考表 does not show the {what} {expected}; render the volume again and reprint the 备考表",
+        "卷内备考表未列出 {what} {expected}；请重新生成案卷并重印备考表",
+    ),
+    "check-paper-ok": (
+        "{volumes} volume(s) checked: cover, contents, page numbers and 备考表 agree with the manifests and the records",
+        "已核对 {volumes} 卷：封面、卷内目录、页号和备考表与装订清单及档案一致",
+    ),
+    "check-paper-summary": (
+        "{count} problem(s) in {volumes} volume(s); fix them as each line says",
+        "{volumes} 卷中有 {count} 处问题；请按各行提示处理",
+    ),
     "verify-unapproved": (
         "changes filed items ({paths}) directly on the main line; such changes reach main only through a merge approved and signed by the sales manager: revert it and open a pull request",
         "直接在主线上修改了已归档档案（{paths}）；修改须经销售部经理审批签名的合并才能进入主线：请撤销并提交合并请求",
@@ -414,14 +564,343 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "verify-clean": ("{commits} commit(s) checked, no violations", "已检查 {commits} 个提交，没有违规"),
     "verify-summary": ("{count} violation(s) in {commits} commit(s)", "{commits} 个提交中有 {count} 处违规"),
+    # --- import / export: spreadsheets (客户管理表, 销售记录表) ------------------------------------
+    "mapping-not-found": (
+        "the mapping {file} does not exist; give the path of a mapping file, or leave --mapping out to use the default",
+        "映射文件 {file} 不存在；请给出映射文件的路径，或去掉 --mapping 使用默认映射",
+    ),
+    "mapping-kind": (
+        "the mapping {file} is for {kind}, not {expected}; use a mapping with `kind: {expected}`",
+        "映射文件 {file} 用于 {kind}，而不是 {expected}；请使用 `kind: {expected}` 的映射文件",
+    ),
+    "mapping-type": (
+        "the item type {type} does not exist; use one of: {types}",
+        "文件类型 {type} 不存在；请使用：{types}",
+    ),
+    "mapping-type-shape": (
+        "records are imported as lines of items that cover a period, and the type {type} has no content field {field}; use a type that has (such as sales-record), or correct `lines:` / `total:`",
+        "销售记录按期间导入为档案的明细行，而文件类型 {type} 没有内容字段 {field}；请使用具备该字段的类型（如 sales-record），或更正 `lines:` / `total:`",
+    ),
+    "mapping-field-unknown": (
+        "column {header}: the field {field} does not exist in {kind}; correct it (see the archive's schemas/)",
+        "列 {header}：字段 {field} 在 {kind} 中不存在；请更正（参见档案的 schemas/）",
+    ),
+    "mapping-header-twice": (
+        "the heading {header} is already used by the column {other}; give each heading to one column only",
+        "表头 {header} 已用于列 {other}；每个表头只能对应一列",
+    ),
+    "mapping-field-twice": (
+        "the field {field} is already filled by the column {other}; map each field from one column only",
+        "字段 {field} 已由列 {other} 填写；每个字段只能由一列填写",
+    ),
+    "mapping-field-needed": (
+        "the mapping has no column for {field}; add one",
+        "映射中没有对应 {field} 的列；请添加",
+    ),
+    "sheet-file-missing": (
+        "{file} does not exist; give the path of the .xlsx or .csv file",
+        "{file} 不存在；请给出 .xlsx 或 .csv 文件的路径",
+    ),
+    "sheet-format": (
+        "{file} is neither .xlsx nor .csv; save it as an Excel workbook (.xlsx) or as csv",
+        "{file} 既不是 .xlsx 也不是 .csv；请另存为 Excel 工作簿（.xlsx）或 csv",
+    ),
+    "sheet-unreadable": (
+        "cannot read {file}: {detail}; open it in Excel or WPS and save it again as .xlsx",
+        "无法读取 {file}：{detail}；请用 Excel 或 WPS 打开后重新另存为 .xlsx",
+    ),
+    "sheet-encoding": (
+        "{file} is neither UTF-8 nor GB18030 text; save it as \"CSV UTF-8\"",
+        "{file} 既不是 UTF-8 也不是 GB18030 编码；请另存为“CSV UTF-8”",
+    ),
+    "sheet-not-found": (
+        "{file} has no sheet {sheet} (it has: {sheets}); rename the sheet, or set `sheet:` in the mapping",
+        "{file} 中没有工作表 {sheet}（现有：{sheets}）；请重命名工作表，或修改映射文件中的 `sheet:`",
+    ),
+    "sheet-header-missing": (
+        "no header row with the mapping's headings ({columns} …) in the first {rows} rows; check the headings, or set `header_row:` in the mapping",
+        "前 {rows} 行中没有含映射表头（{columns} …）的表头行；请检查表头，或在映射文件中设置 `header_row:`",
+    ),
+    "sheet-column-ignored": (
+        "the column {header} is not in the mapping {file} and is not imported; add it to the mapping to import it",
+        "列 {header} 不在映射 {file} 中，不会导入；如需导入，请将其加入映射",
+    ),
+    "sheet-column-twice": (
+        "the column {header} means the same field as {other}; keep one of them",
+        "列 {header} 与 {other} 对应同一字段；请只保留其一",
+    ),
+    "sheet-column-missing": (
+        "the sheet has no column {header}; add it (every row must fill it)",
+        "表中缺少列 {header}；请添加（每行都须填写）",
+    ),
+    "cell-empty": ("{column} is empty; fill it in", "{column} 为空；请填写"),
+    "cell-value": (
+        "{column}: '{value}' is not one of the values the mapping knows; use one of: {options}",
+        "{column}：'{value}' 不是映射规定的值；请使用：{options}",
+    ),
+    "cell-boolean": (
+        "{column}: '{value}' is neither {yes} nor {no}; write one of them",
+        "{column}：'{value}' 既不是“{yes}”也不是“{no}”；请填写其一",
+    ),
+    "cell-amount": (
+        "{column}: '{value}' is not an amount; write a number such as 12000.00 (currency {currency}), or the amount and its currency: 120.00 USD",
+        "{column}：'{value}' 不是金额；请填写数字，例如 12000.00（币种 {currency}），或金额加币种：120.00 USD",
+    ),
+    "cell-amount-decimals": (
+        "{column}: '{value}' has more than two decimals; round it to cents ({currency})",
+        "{column}：'{value}' 的小数超过两位；请保留到分（{currency}）",
+    ),
+    "cell-date": (
+        "{column}: '{value}' is not a date; write YYYY-MM-DD, e.g. 2025-03-14",
+        "{column}：'{value}' 不是日期；请写作 YYYY-MM-DD，例如 2025-03-14",
+    ),
+    "cell-number": (
+        "{column}: '{value}' is not a number; write digits only",
+        "{column}：'{value}' 不是数字；请只填写数字",
+    ),
+    "cell-integer": (
+        "{column}: '{value}' is not a whole number; write one without decimals",
+        "{column}：'{value}' 不是整数；请填写不带小数的数",
+    ),
+    "cell-person": (
+        "{column}: '{value}' is neither the id nor the name of anyone in people.yaml; write the person's id (e.g. wang.wei) or name, or add them to people.yaml",
+        "{column}：'{value}' 既不是 people.yaml 中人员的编号也不是姓名；请填写人员编号（如 wang.wei）或姓名，或先将其加入 people.yaml",
+    ),
+    "cell-person-ambiguous": (
+        "{column}: more than one person is called '{value}' ({ids}); write the id instead",
+        "{column}：有多人名为 '{value}'（{ids}）；请改填人员编号",
+    ),
+    "cell-customer-id": (
+        "{column}: '{value}' is not a customer id; ids look like C0007 (leave the cell empty for a new customer)",
+        "{column}：'{value}' 不是客户编号；编号形如 C0007（新客户请留空）",
+    ),
+    "cell-customer-unknown": (
+        "{column}: there is no customer card {value}; import the customer first (`dossier import customers`) or correct the id",
+        "{column}：没有客户资料卡 {value}；请先导入该客户（`dossier import customers`）或更正编号",
+    ),
+    "cell-customer-name-unknown": (
+        "{column}: no customer card is named '{value}'; write the customer id, or import the customer first (`dossier import customers`)",
+        "{column}：没有名为 '{value}' 的客户资料卡；请填写客户编号，或先导入该客户（`dossier import customers`）",
+    ),
+    "cell-customer-name-mismatch": (
+        "{column}: '{value}' is not the name of {customer} ({name}); correct the id or the name",
+        "{column}：'{value}' 不是 {customer} 的名称（应为 {name}）；请更正编号或名称",
+    ),
+    "row-name-ambiguous": (
+        "more than one customer card is named '{name}' ({ids}); write the customer id in the column {column}",
+        "有多张客户资料卡名为 '{name}'（{ids}）；请在 {column} 列填写客户编号",
+    ),
+    "row-duplicate": (
+        "this row is the same customer ({customer}) as row {other}; keep one row per customer",
+        "本行与第 {other} 行是同一客户（{customer}）；每个客户只保留一行",
+    ),
+    "row-no-free-id": (
+        "no customer id is free any more (C0001–C9999 are taken); widen the id pattern in schemas/common.schema.json first",
+        "已无可用的客户编号（C0001–C9999 均已使用）；请先扩展 schemas/common.schema.json 中的编号格式",
+    ),
+    "cell-item-unknown": (
+        "{column}: there is no {type} item {value}; correct the code, or clear the cell to make the rows a new item",
+        "{column}：没有 {type} 类档案 {value}；请更正编码，或清空此格以新建一件",
+    ),
+    "cell-item-customer": (
+        "{code} is an item of {other}, not of {customer}; correct the customer or the code",
+        "{code} 是 {other} 的档案，不是 {customer} 的；请更正客户或编码",
+    ),
+    "cell-outside-period": (
+        "{date} is outside the period of {code} ({start} – {end}); correct the date, or clear the code so that the row goes to the item of its own period",
+        "{date} 不在 {code} 的期间（{start} 至 {end}）内；请更正日期，或清空编码使本行归入其所属期间的档案",
+    ),
+    "row-item-ambiguous": (
+        "{customer} has more than one item for {start} – {end} ({codes}); write the item's code in the column {column}",
+        "{customer} 在 {start} 至 {end} 期间有多件档案（{codes}）；请在 {column} 列填写档案编码",
+    ),
+    "row-item-bound": (
+        "{code} is bound into a paper volume and cannot change; leave its rows as they are, or record the change in a new item",
+        "{code} 已装订成卷，不能修改；请保持其各行不变，或将变更另行立件",
+    ),
+    "row-no-section": (
+        "the manager of {customer} ({manager}) is not a customer manager with a section, so the new item has no place; correct the card's manager",
+        "{customer} 的客户经理（{manager}）不是有卷章的客户经理，新档案无处存放；请更正客户资料卡中的客户经理",
+    ),
+    "cell-currency-mixed": (
+        "an amount in {currency} among amounts in {other} (row {row}); one item sums one currency: put other currencies in their own sheet",
+        "金额币种 {currency} 与同一件中的 {other}（第 {row} 行）不同；一件档案只能合计一种币种：其他币种请另表导入",
+    ),
+    "cell-group-differs": (
+        "{column} differs from row {row} ('{other}') of the same item; give every row of an item the same value",
+        "{column} 与同一件档案的第 {row} 行（'{other}'）不同；同一件的各行请填写相同的值",
+    ),
+    "import-failed": (
+        "{file}: {count} problem(s) (above); nothing was written: correct the sheet and import it again",
+        "{file}：有 {count} 个问题（见上）；未写入任何文件：请修改表格后重新导入",
+    ),
+    "import-needs-reason": (
+        "the import changes {count} existing customer card(s) or filed item(s) ({files}); a modification needs its reason: add --reason TEXT. Nothing was written",
+        "本次导入修改了 {count} 张已有客户资料卡或已归档档案（{files}）；修改须说明原因：请加上 --reason 原因。未写入任何文件",
+    ),
+    "import-new": ("new {path} (from {ref})", "新增 {path}（来自 {ref}）"),
+    "import-changed": ("changed {path} (from {ref}): {fields}", "修改 {path}（来自 {ref}）：{fields}"),
+    "import-summary": (
+        "{file}: {rows} row(s): {new} new, {changed} changed, {unchanged} unchanged",
+        "{file}：共 {rows} 行：新增 {new}，修改 {changed}，未变 {unchanged}",
+    ),
+    "import-dry-run": (
+        "dry run: nothing was written; run the command again without --dry-run to write it",
+        "试运行：未写入任何文件；去掉 --dry-run 重新运行即可写入",
+    ),
+    "import-dry-run-reason": (
+        "{count} of these changes modify existing cards or filed items: the real run needs --reason TEXT",
+        "其中 {count} 处修改了已有客户资料卡或已归档档案：正式导入时须加 --reason 原因",
+    ),
+    "import-committed": (
+        "committed {sha}; changes to existing cards and filed items reach main with the sales manager's approval (`dossier approve`)",
+        "已提交 {sha}；对已有资料卡和已归档档案的修改须经销售部经理批准（`dossier approve`）后进入主分支",
+    ),
+    "export-written": ("wrote {file}: {rows} row(s)", "已写出 {file}：共 {rows} 行"),
+    "export-incomplete": (
+        "{count} file(s) could not be read and are missing from the sheet (above); fix them (`dossier validate` says how) and export again",
+        "有 {count} 个文件无法读取，未写入表格（见上）；请修正（`dossier validate` 会说明如何修改）后重新导出",
+    ),
+    "export-output-not-folder": (
+        "--output {path} is a file, not a folder; give the folder to write the sheet into",
+        "--output {path} 是文件而不是文件夹；请指定存放表格的文件夹",
+    ),
     "hook-needs-reason": (
         "this commit modifies or deletes filed items ({paths}); the regulation asks for the reason: add a last paragraph `Reason: <why>` to the commit message",
         "本次提交修改或删除了已归档档案（{paths}）；按制度须留存修改原因：请在提交信息末尾另起一段写 `Reason: 原因`",
+    ),
+    # --- reports: the periodic analyses (dossier report) ------------------------------------------
+    "report-period-invalid": (
+        "'{value}' is not a period; write 2026-10 (month), 2026-Q3 (quarter), 2026-H1 (half-year) or 2025 (year)",
+        "'{value}' 不是统计期间；请写作 2026-10（月）、2026-Q3（季度）、2026-H1（半年）或 2025（年度）",
+    ),
+    "report-period-kind": (
+        "the {report} report does not cover a period like '{value}'; give --period like {examples}",
+        "{report} 报表不适用 '{value}' 这样的统计期间；--period 应形如 {examples}",
+    ),
+    "report-output-not-folder": (
+        "--output {path} is a file, not a folder; give the folder to write the report into",
+        "--output {path} 是文件而不是文件夹；请指定存放报表的文件夹",
+    ),
+    "report-written": ("wrote {file}", "已写出 {file}"),
+    "report-letters-written": (
+        "wrote {count} confirmation letter(s) (询证函) into {folder}; send them to the customers for signature and stamp",
+        "已在 {folder} 写出 {count} 份询证函；请发给客户签章后收回",
+    ),
+    "report-incomplete": (
+        "{count} file(s) could not be used and are left out of the figures (above); fix them (`dossier validate` says how) and run the report again",
+        "有 {count} 个文件无法使用，未计入报表（见上）；请修正（`dossier validate` 会说明如何修改）后重新生成报表",
+    ),
+    "report-field-missing": (
+        "{field} is missing, so the report leaves this item out; fill it in (`dossier validate` checks it)",
+        "缺少 {field}，报表未计入此件；请补充（可用 `dossier validate` 检查）",
+    ),
+    "report-field-invalid": (
+        "{field}: '{value}' cannot be used (expected {expected}), so the report leaves this item out; correct it (`dossier validate` checks it)",
+        "{field}：'{value}' 无法使用（应为 {expected}），报表未计入此件；请更正（可用 `dossier validate` 检查）",
+    ),
+    "report-proposals": (
+        "{count} class change(s) proposed for {customers} customer(s) (in the report); write them to the cards with --apply --reason TEXT",
+        "报表中建议调整 {customers} 位客户的 {count} 项分类；可用 --apply --reason 原因 写入客户资料卡",
+    ),
+    "report-no-proposals": (
+        "no class changes proposed: every card agrees with the quarter's figures",
+        "无分类调整建议：各客户资料卡与本季度分析结果一致",
+    ),
+    "report-apply-reason": (
+        "give the reason for the class changes with --reason TEXT; the regulation records why a card was modified",
+        "请用 --reason 说明分类调整的原因；按制度修改档案须留存修改原因",
+    ),
+    "report-applied": (
+        "wrote {count} class change(s) to {customers} customer card(s) in one commit {sha}; push the branch and have the sales manager approve it (`dossier approve`)",
+        "已将 {count} 项分类调整写入 {customers} 张客户资料卡（提交 {sha}）；请推送分支并报销售部经理审批（`dossier approve`）",
+    ),
+    "report-applied-no-git": (
+        "wrote {count} class change(s) to {customers} customer card(s); the archive is not in git, so nothing was committed: keep the archive in git to record the change",
+        "已将 {count} 项分类调整写入 {customers} 张客户资料卡；档案不在 git 中，未生成提交：档案须保存在 git 中才能留存修改记录",
+    ),
+    "report-card-unreadable": (
+        "{file} does not hold a customer card; fix it (`dossier validate` says how) and apply again",
+        "{file} 不是有效的客户资料卡；请修正（`dossier validate` 会说明如何修改）后重新执行",
+    ),
+    "report-no-cjk-font": (
+        "no Chinese font for the charts; install one (Debian/Ubuntu: apt-get install {package}) and run the report again",
+        "图表缺少中文字体；请安装（Debian/Ubuntu：apt-get install {package}）后重新生成报表",
+    ),
+    "report-no-weasyprint": (
+        "WeasyPrint cannot run ({detail}); install its system libraries (Pango) or use --format html or xlsx",
+        "WeasyPrint 无法运行（{detail}）；请安装其系统库（Pango），或改用 --format html 或 xlsx",
     ),
     "push-refused": (
         "push refused: {ref} would bring changes that break the archive regulation (above); fix them and push again",
         "推送被拒绝：{ref} 含有违反档案管理制度的修改（见上）；请修正后重新推送",
     ),
+    # --- index and find, watch --------------------------------------------------------------
+    "find-empty": (
+        "give the words or the electronic code to look for, e.g. `dossier find 信用额度` or `dossier find S02-0017`",
+        "请给出要查找的文字或电子编码，例如 `dossier find 信用额度` 或 `dossier find S02-0017`",
+    ),
+    "find-none": (
+        "no item matches {text}; try fewer or shorter words, or fewer filters",
+        "没有与 {text} 匹配的档案；可减少或缩短关键词，或减少筛选条件",
+    ),
+    "find-total": ("{total} item(s)", "共 {total} 件"),
+    "find-limited": (
+        "{shown} of {total} items shown; --limit 0 shows them all, filters narrow them down",
+        "共 {total} 件，显示前 {shown} 件；--limit 0 显示全部，也可用筛选条件缩小范围",
+    ),
+    "find-unreadable": (
+        "{count} file(s) cannot be read into the index and may hold matches; fix them (`dossier validate` says how)",
+        "有 {count} 个文件无法读入索引，其中可能有匹配的档案；请修正（`dossier validate` 会说明）",
+    ),
+    "index-rebuilt": (
+        "index rebuilt: {items} items, {customers} customers ({read} files read, {seconds} s)",
+        "索引已重建：档案 {items} 件，客户 {customers} 个（读取 {read} 个文件，用时 {seconds} 秒）",
+    ),
+    "index-updated": (
+        "index up to date: {read} file(s) read again, {removed} dropped; {items} items, {customers} customers ({seconds} s)",
+        "索引已更新：重新读取 {read} 个文件，移除 {removed} 个；档案 {items} 件，客户 {customers} 个（用时 {seconds} 秒）",
+    ),
+    "index-status": (
+        "index {file}: {items} items, {customers} customers, {size} MiB; last updated {updated}",
+        "索引 {file}：档案 {items} 件，客户 {customers} 个，{size} MiB；最近更新于 {updated}",
+    ),
+    "index-stale": (
+        "{count} file(s) changed since; `dossier index update` (or any `dossier find`) reads them",
+        "此后有 {count} 个文件变动；`dossier index update`（或任一 `dossier find`）会读入",
+    ),
+    "index-current": ("no file changed since", "此后没有文件变动"),
+    "index-missing": (
+        "no index yet at {file}; `dossier index rebuild` (or any `dossier find`) builds it",
+        "{file} 尚无索引；`dossier index rebuild`（或任一 `dossier find`）会建立索引",
+    ),
+    "index-watched": (
+        "`dossier watch` (process {pid}) keeps it up to date",
+        "`dossier watch`（进程 {pid}）正在保持索引最新",
+    ),
+    "watch-start": (
+        "watching {root}: {files} files, {errors} error(s), {warnings} warning(s); Ctrl-C stops",
+        "正在监视 {root}：共 {files} 个文件，{errors} 个错误，{warnings} 个警告；按 Ctrl-C 停止",
+    ),
+    "watch-clean": ("{file}: clean, no problem left", "{file}：问题已全部解决"),
+    "watch-removed": ("{file}: deleted, its problems with it", "{file}：文件已删除，其问题随之消除"),
+    "watch-summary": (
+        "[{time}] {changed} file(s) checked in {seconds} s; the archive has {errors} error(s), {warnings} warning(s)",
+        "[{time}] 已检查 {changed} 个文件，用时 {seconds} 秒；档案库共有 {errors} 个错误，{warnings} 个警告",
+    ),
+    "watch-config": (
+        "the configuration or a schema changed: every file was checked again",
+        "配置或 schema 有变动：已重新检查全部文件",
+    ),
+    "watch-failed": (
+        "could not check the last change: {detail}; still watching (`dossier validate` checks the whole archive)",
+        "未能检查最近的变动：{detail}；仍在监视（可用 `dossier validate` 检查整个档案库）",
+    ),
+    "watch-running": (
+        "`dossier watch` is already running for this archive (process {pid}); stop it first",
+        "该档案库已有 `dossier watch` 在运行（进程 {pid}）；请先停止它",
+    ),
+    "watch-stopped": ("stopped watching", "已停止监视"),
     "approve-not-sales-manager": (
         "{person} is not the sales manager; only the sales manager approves modifications and deletions",
         "{person} 不是销售部经理；只有销售部经理可以批准修改和删除",

@@ -82,9 +82,9 @@ def _stat_key(st: os.stat_result) -> StatKey:
 
 
 def scan(root: Path) -> dict[str, StatKey]:
-    """Every file under customers/, records/, daily/ and trash/, with its stat key."""
+    """Every file under customers/, records/, daily/, trash/ and volumes/, with its stat key."""
     found: dict[str, StatKey] = {}
-    stack = [root / name for name in ("customers", *ITEM_FOLDERS, "trash")]
+    stack = [root / name for name in ("customers", *ITEM_FOLDERS, "trash", "volumes")]
     while stack:
         folder = stack.pop()
         try:
@@ -288,7 +288,8 @@ def _reuse(root: Path, rel: str, stat: StatKey, entry: FileResult | None, files)
 def _archive_wide(root: Path, results: dict[str, FileResult], today: str) -> list[Problem]:
     facts = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]
     customers = {r.facts.id: r.facts for r in results.values() if isinstance(r.facts, rules.CustomerFacts)}
-    return rules.archive_rules(facts, customers, today, rules.trash_codes(root))
+    from .volumes import bound_changes  # bound items stay as their volume's manifest recorded them
+    return rules.archive_rules(facts, customers, today, rules.trash_codes(root)) + bound_changes(root, results)
 
 
 def _restrict(problems: list[Problem], only: Iterable[str] | None, files: int, cached: int) -> Report:
@@ -314,3 +315,57 @@ def _save(path: Path, value: object) -> None:
         atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only archive still validates; it is only slower next time
+
+
+# --- hooks for `dossier watch`: the same checks, kept in memory and re-run on what changes --------
+
+
+def open_checks(root: Path) -> tuple[Archive | None, SchemaSet | None, list[Problem]]:
+    """The configuration as validate_archive reads it, and its problems. The archive is None when
+    archive.yaml or people.yaml cannot be used: then nothing else can be checked."""
+    try:
+        archive = open_archive(root)
+    except LoadError as exc:
+        return None, None, [exc.problem]
+    schemas = SchemaSet(root / "schemas")
+    problems = _config_problems(archive, schemas)
+    if any(p.is_error and p.file in (ARCHIVE_FILE, PEOPLE_FILE) for p in problems):
+        return None, schemas, sorted(problems)
+    return archive, schemas, problems
+
+
+def cached_results(root: Path, schemas: SchemaSet) -> dict[str, FileResult]:
+    """The per-file results of the cache under .dossier/, if they were made with this configuration."""
+    cache = _load(root / CACHE_FILE, _Cache)
+    return cache.files if cache.context == _context_key(root, schemas) else {}
+
+
+def save_results(root: Path, schemas: SchemaSet, results: dict[str, FileResult]) -> None:
+    _save(root / CACHE_FILE, _Cache(_context_key(root, schemas), results))
+
+
+def check_paths(archive: Archive, schemas: SchemaSet, files: dict[str, StatKey], paths: Iterable[str],
+                previous: dict[str, FileResult], jobs: int | None = None, trust_stat: bool = True
+                ) -> dict[str, FileResult]:
+    """Results for `paths` (relative; `files` holds the whole archive's stat keys), each taken from
+    `previous` where the file and its attachments are unchanged, else checked again. With
+    trust_stat False a file whose stat key did not change is compared by content hash (a change
+    was seen within the clock's resolution)."""
+    paths = [rel for rel in paths if rel in files and kind_of(rel)]
+    if len(paths) >= PARALLEL_THRESHOLD:  # many changes (a checkout): on every core
+        results, _ = _check_files(archive, schemas, files, _Cache(files=previous), jobs)
+        return {rel: results[rel] for rel in paths}
+    checker = _Checker(archive, schemas)
+    found = {}
+    for rel in paths:
+        entry = previous.get(rel)
+        if entry is not None and not trust_stat and entry.stat == files[rel]:
+            entry = FileResult((-1, -1, -1), entry.digest, entry.problems, entry.facts, entry.depends)
+        found[rel] = (_reuse(archive.root, rel, files[rel], entry, files)
+                      or checker.check(rel, kind_of(rel), files[rel], files))
+    return found
+
+
+def archive_wide(root: Path, results: dict[str, FileResult], today: dt.date) -> list[Problem]:
+    """The problems of the archive-wide rules, as validate_archive finds them."""
+    return _archive_wide(root, results, today.isoformat())

@@ -1,0 +1,194 @@
+"""Paper volumes 纸质案卷: `render volume`, `bind` and `check-paper` (thin over volumes.py and
+render/). WeasyPrint is imported only inside these commands: it takes a second to load.
+
+The `render` group is shared with `render catalogue` (cli_catalogue.py): whichever module is
+imported first creates it, the other finds it in cli.commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import _acting_person, _display_prefix, _session, cli, lang_option
+from .config import CATEGORIES
+from .errors import DossierError, UsageError
+from .messages import message
+
+RENDER_HELP = "Render the paper volumes and the electronic catalogue."
+YEAR = click.IntRange(1000, 9999)
+
+
+def _render_group() -> click.Group:
+    existing = cli.commands.get("render")
+    if isinstance(existing, click.Group):
+        return existing
+
+    @cli.group(name="render", help=RENDER_HELP)
+    def render() -> None:
+        pass
+
+    return render
+
+
+render = _render_group()
+jobs_option = click.option("--jobs", type=click.IntRange(1), help="Worker processes rendering items (default: one per core).")
+
+
+def _renderer(archive, jobs: int | None, cache: bool = True):
+    """Check the fonts first (never print empty boxes), then the item renderer."""
+    from .render.fonts import require_cjk_font
+    from .render.items import Context, ItemRenderer
+
+    require_cjk_font()
+    context = Context(archive)
+    return context, ItemRenderer(context, jobs=jobs, cache=cache)
+
+
+def _span(first: int, last: int) -> str:
+    return f"{first:04d}" if first == last else f"{first:04d}–{last:04d}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _attachment_warnings(session, plan) -> None:
+    for volume in plan.volumes:
+        for piece in volume.pieces:
+            for attachment in piece.attachments:
+                if attachment.problem:
+                    click.echo(message(f"render-attachment-{attachment.problem}", session.lang, code=str(piece.code),
+                                       file=attachment.path), err=True)
+
+
+@render.command(name="volume")
+@click.argument("category", type=click.Choice(CATEGORIES), metavar="CATEGORY")
+@click.argument("year", type=YEAR)
+@click.option("--output", metavar="DIR", default=".", show_default=True,
+              help="Folder to write the PDFs into (created if missing), one <archive number>.pdf per volume.")
+@jobs_option
+@click.option("--no-cache", is_flag=True, help="Render every item again, ignoring .dossier/render/.")
+@lang_option
+@click.pass_context
+def volume(ctx, category, year, output, jobs, no_cache, lang):
+    """The paper volumes 案卷 of CATEGORY (1–6, D) and YEAR as A4 PDFs: cover 案卷封面,
+    contents 卷内目录, the items section by section (卷章) with their attachments, and the
+    卷内备考表; the items' pages numbered at the top right.
+
+    Bound volumes are rendered as their manifests fix them; filed items not bound yet make
+    draft volumes marked 未装订, numbered as `dossier bind` would number them. A volume
+    longer than archive.yaml volume_max_pages is split. Items are cached in .dossier/render/.
+    """
+    from . import volumes as vol
+    from .config import open_archive
+    from .reporter import problem_line
+
+    session = _session(ctx, lang)
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("render-output-not-folder", path=output)
+    root = session.root
+    archive = open_archive(root)
+    context, renderer = _renderer(archive, jobs, cache=not no_cache)
+    from .render.volume import write_volume
+
+    with renderer:
+        plan = vol.plan(archive, category, year, renderer)
+    for failure in plan.failures:
+        click.echo(problem_line(failure.problem, session.lang, _display_prefix(root)), err=True)
+    if not plan.volumes:
+        raise DossierError("render-nothing", category=category, year=year)
+    _attachment_warnings(session, plan)
+    folder.mkdir(parents=True, exist_ok=True)
+    for volume_ in plan.volumes:
+        commit = str(volume_.manifest.get("bound_from") or "") if volume_.bound else None
+        storage = vol.storage(root, commit, [p.path for p in volume_.pieces])
+        written = write_volume(context, volume_, storage, folder / f"{volume_.archive_number}.pdf",
+                               today=session.today)
+        moved = [p for p in volume_.pieces if p.expected_pages and p.expected_pages != (p.first_page, p.last_page)]
+        if moved:
+            first, last = moved[0].expected_pages
+            click.echo(message("render-pages-differ", session.lang, count=len(moved), code=str(moved[0].code),
+                               volume=volume_.archive_number, found=moved[0].page_range,
+                               expected=str(first) if first == last else f"{first}–{last}"), err=True)
+        key = "render-wrote-bound" if volume_.bound else "render-wrote-unbound"
+        session.echo(key, file=_shown(written.path), volume=volume_.archive_number, items=len(volume_.pieces),
+                     pages=written.body_pages)
+    if plan.failures:
+        click.echo(message("render-unreadable", session.lang, count=len(plan.failures)), err=True)
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("category", type=click.Choice(CATEGORIES), metavar="CATEGORY")
+@click.argument("year", type=YEAR)
+@click.option("--checked-by", metavar="PERSON", help="Who checked the volume 检查人 (an id in people.yaml).")
+@jobs_option
+@lang_option
+@click.pass_context
+def bind(ctx, category, year, checked_by, jobs, lang):
+    """Bind the filed items of CATEGORY and YEAR into volumes 固定卷: give each its piece
+    number 件号 and archive number 档号, set it bound with its shelf location, write
+    volumes/<archive number of the volume>.yaml (items, pieces, page ranges, sha256) and
+    commit (Reason: 年度装订 annual binding, Dossier-Action: bind).
+
+    Items filed after a volume was bound go into a supplement volume 补充卷 (the next volume
+    number); a bound volume is never touched again.
+    """
+    from . import volumes as vol
+    from .config import open_archive
+    from .lifecycle import require_repository
+
+    session = _session(ctx, lang)
+    archive = open_archive(session.root)
+    require_repository(archive.root)
+    actor = _acting_person(archive)
+    checker = None
+    if checked_by:
+        checker = archive.people.get(checked_by)
+        if checker is None:
+            raise UsageError("bind-checker-unknown", person=checked_by)
+    _, renderer = _renderer(archive, jobs)
+    with renderer:
+        result = vol.bind(archive, actor, category, year, session.today, renderer, checker)
+    for volume_, manifest in zip(result.volumes, result.manifests):
+        session.echo("bound-volume", volume=volume_.archive_number, items=len(volume_.pieces),
+                     pieces=_span(volume_.pieces[0].piece, volume_.pieces[-1].piece),
+                     pages=volume_.pages, manifest=_display_prefix(archive.root) + manifest)
+    session.echo("bind-done", sha=result.commit[:10], category=category, year=year)
+
+
+@cli.command(name="check-paper")
+@click.argument("category", type=click.Choice(CATEGORIES), metavar="CATEGORY")
+@click.argument("year", type=YEAR)
+@click.option("--pdf", "pdfs", metavar="FILE", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A volume PDF to check (repeatable; default: <archive number>.pdf of every bound volume in "
+                   "the current folder).")
+@lang_option
+@click.pass_context
+def check_paper(ctx, category, year, pdfs, lang):
+    """Read the rendered volumes of CATEGORY and YEAR back and check them against the
+    manifests and the records: the cover's counts, every contents row (sequence, archive
+    number, page range, remarks: electronic code, storage address and commit), the page
+    numbers of the items, where each item starts, and the 备考表's commit and manifest hash.
+
+    Prints `file: problem` lines; exit 1 on any mismatch.
+    """
+    from . import volumes as vol
+    from .config import open_archive
+
+    session = _session(ctx, lang)
+    archive = open_archive(session.root)
+    problems, checked = vol.check_paper(archive, category, year, list(pdfs), Path("."))
+    for problem in problems:
+        shown = _display_prefix(archive.root) + problem.file if problem.in_archive else problem.file
+        click.echo(f"{shown}: {message(problem.key, session.lang, **problem.args)}")
+    if problems:
+        session.echo("check-paper-summary", count=len(problems), volumes=checked)
+        ctx.exit(1)
+    session.echo("check-paper-ok", volumes=checked)

@@ -1,0 +1,60 @@
+"""PDF pages with pypdf: attachment pages fitted to A4, page numbers stamped on the pages
+of the items (top right, where Chinese archives number the front of a leaf)."""
+
+from __future__ import annotations
+
+from pypdf import PageObject, PdfWriter, Transformation
+from pypdf.generic import DictionaryObject, NameObject
+
+A4 = (595.28, 841.89)  # points
+TOLERANCE = 3.0  # points: a page this close to A4 is kept as it is
+NUMBER_FONT = "Helvetica"  # a standard PDF font: digits need no embedded font
+NUMBER_SIZE = 12
+NUMBER_TOP = 36.0  # points from the top edge to the baseline (about 12.7 mm)
+NUMBER_RIGHT = 42.0  # points from the right edge to the end of the number (about 14.8 mm)
+
+
+def fit_to_a4(writer: PdfWriter, page: PageObject) -> PageObject:
+    """Add `page` to `writer`, scaled and centred on an A4 page unless it already is A4."""
+    if page.get("/Rotate", 0) % 360:
+        page.transfer_rotation_to_content()
+    box = page.mediabox
+    width, height = float(box.width), float(box.height)
+    if abs(width - A4[0]) <= TOLERANCE and abs(height - A4[1]) <= TOLERANCE and not float(box.left) and not float(box.bottom):
+        return writer.add_page(page)
+    blank = PageObject.create_blank_page(width=A4[0], height=A4[1])
+    scale = min(A4[0] / width, A4[1] / height)
+    dx = (A4[0] - width * scale) / 2 - float(box.left) * scale
+    dy = (A4[1] - height * scale) / 2 - float(box.bottom) * scale
+    blank.merge_transformed_page(page, Transformation().scale(scale, scale).translate(dx, dy))
+    return writer.add_page(blank)
+
+
+def number_stamps(first: int, count: int) -> list[PageObject]:
+    """A4 pages holding only the numbers first … first+count-1 at the top right, to lay
+    over the pages of the items (PageObject.merge_page)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.generic import DecodedStreamObject
+
+    font = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/" + NUMBER_FONT),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    })
+    writer = PdfWriter()
+    for number in range(first, first + count):
+        page = writer.add_blank_page(*A4)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/PageNo"): font})})
+        text = str(number)
+        width = 0.556 * NUMBER_SIZE * len(text)  # Helvetica digits are 556/1000 em wide
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /PageNo {NUMBER_SIZE} Tf 1 0 0 1 {A4[0] - NUMBER_RIGHT - width:.2f} "
+                        f"{A4[1] - NUMBER_TOP:.2f} Tm ({text}) Tj ET".encode("ascii"))
+        page.replace_contents(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return list(PdfReader(io.BytesIO(out.getvalue())).pages)

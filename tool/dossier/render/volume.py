@@ -1,0 +1,155 @@
+"""A whole volume 案卷 as one PDF: cover 案卷封面 and contents 卷内目录 (GB/T 9705, DA/T 22),
+the items with their attachments (already rendered, render/items.py), the 卷内备考表; page
+numbers stamped on the items' pages only, running through items and attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..fsutil import atomic_write_bytes
+from ..volumes import Storage, Volume
+from .environment import date_zh, retention
+from .items import Context, _preload
+
+TITLE_WORDS = {"D": "日常档案"}
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    pages: int  # all pages of the file
+    body_pages: int  # the numbered pages: items and attachments
+    front_pages: int  # cover and contents
+
+
+def volume_title(context: Context, volume: Volume) -> str:
+    """案卷题名: organisation, year, class and category, and which volume."""
+    name = context.category_name(volume.category)
+    kind = "补充卷" if volume.supplement_to else f"第{volume.number}卷"
+    return f"{context.organisation}{volume.year}年度客户档案·{name}（{retention(volume.retention)}）{kind}"
+
+
+def people_name(context: Context, person: object) -> str:
+    return context.names.person(person) if person else ""
+
+
+def contents_rows(context: Context, volume: Volume, storage: Storage) -> list[dict]:
+    rows = []
+    section = None
+    for index, piece in enumerate(volume.pieces, 1):
+        if piece.section != section:
+            section = piece.section
+            manager = context.managers.get(section) or people_name(context, piece.data.get("manager"))
+            rows.append({"section": section, "manager": manager})
+        data = piece.data
+        rows.append({
+            "index": index,
+            "archive_number": piece.archive_number,
+            "doc_number": str(data.get("doc_number") or ""),
+            "responsible": str(data.get("responsible") or context.organisation),
+            "title": str(data.get("title") or ""),
+            "date": str(data.get("date") or ""),
+            "secrecy": str(data.get("secrecy") or ""),
+            "pages": piece.page_range,
+            "code": str(piece.code),
+            "address": storage.address(piece.path),
+            "commit": storage.commit[:10],
+            "missing": piece.missing,
+        })
+    return rows
+
+
+def statement(context: Context, volume: Volume, storage: Storage) -> list[str]:
+    """本卷情况说明: counts, sections, missing or damaged items, late additions."""
+    attachment_pages = sum(a.pages for p in volume.pieces for a in p.attachments if not a.problem)
+    pdf_pages = sum(a.pages for p in volume.pieces for a in p.attachments if a.kind == "pdf" and not a.problem)
+    lines = [f"本卷共有文件 {len(volume.pieces)} 件，{volume.pages} 页（页号 1–{volume.pages}），其中附件 "
+             f"{attachment_pages} 页（扫描件 {attachment_pages - pdf_pages} 页，PDF 附件 {pdf_pages} 页）。"]
+    sections = []
+    for section in dict.fromkeys(p.section for p in volume.pieces):
+        count = sum(1 for p in volume.pieces if p.section == section)
+        sections.append(f"{section} {context.managers.get(section, '')} {count} 件".replace("  ", " "))
+    lines.append(f"本卷按客户经理分为 {len(sections)} 个卷章：{'；'.join(sections)}。卷内文件按电子编码排列"
+                 + ("，合同协议按签订日期排列。" if volume.category == "2" else "。"))
+    lines += volume.notes
+    damaged = [n for n in volume.notes if "缺失" in n or "不符" in n or "无法读取" in n or "不存在" in n]
+    if not damaged:
+        lines.append("本卷文件齐全，无缺件、无破损。")
+    if storage.dirty:
+        lines.append("注意：生成本卷时工作区有未提交的修改，电子存址所列提交不含这些修改。")
+    return lines
+
+
+def write_volume(context: Context, volume: Volume, storage: Storage, path: Path, today: dt.date | None = None,
+                 bound_by: str = "", checked_by: str = "", bound_on: str = "") -> Written:
+    """Render the front and back matter and assemble the volume into `path` (atomically)."""
+    from pypdf import PdfReader, PdfWriter
+
+    from .pdf import number_stamps
+
+    _preload()
+    start, end = volume.dates
+    manifest = volume.manifest or {}
+    bound_by = bound_by or people_name(context, manifest.get("bound_by"))
+    checked_by = checked_by or people_name(context, manifest.get("checked_by"))
+    bound_on = bound_on or str(manifest.get("bound_on") or "")
+    values = dict(
+        volume=volume, title=volume_title(context, volume), fonds=context.fonds,
+        organisation=context.organisation, class_code=context.class_code,
+        category_name=context.category_name(volume.category), retention_label=retention(volume.retention),
+        start=date_zh(start), end=date_zh(end), rows=contents_rows(context, volume, storage),
+        statement=statement(context, volume, storage), storage=storage, bound_by=bound_by, checked_by=checked_by,
+        bound_on=date_zh(bound_on) if bound_on else "", manifest_path=volume.manifest_path,
+        manifest_sha=volume.manifest_sha, today=date_zh((today or dt.date.today()).isoformat()),
+    )
+    front = _pdf(context.env.get_template("front.html").render(**values))
+    back = _pdf(context.env.get_template("back.html").render(**values))
+
+    writer = PdfWriter()
+    front_reader = PdfReader(io.BytesIO(front))
+    for page in front_reader.pages:
+        writer.add_page(page)
+    body_start = len(writer.pages)
+    starts = []
+    for piece in volume.pieces:
+        starts.append(len(writer.pages))
+        for page in PdfReader(piece.pdf).pages:
+            writer.add_page(page)
+    body = len(writer.pages) - body_start
+    if body != volume.pages:
+        raise RuntimeError(f"{volume.archive_number}: {body} item pages assembled, {volume.pages} expected")
+    for offset, stamp in enumerate(number_stamps(1, body)):
+        writer.pages[body_start + offset].merge_page(stamp)
+    back_start = len(writer.pages)
+    for page in PdfReader(io.BytesIO(back)).pages:
+        writer.add_page(page)
+
+    writer.add_outline_item(title="案卷封面", page_number=0)
+    if len(front_reader.pages) > 1:
+        writer.add_outline_item(title="卷内目录", page_number=1)
+    section_item = None
+    section = None
+    for piece, first in zip(volume.pieces, starts):
+        if piece.section != section:
+            section = piece.section
+            manager = context.managers.get(section, "")
+            section_item = writer.add_outline_item(title=f"卷章 {section} {manager}".strip(), page_number=first)
+        writer.add_outline_item(title=f"{piece.piece:04d} {piece.data.get('title', piece.code)}", page_number=first, parent=section_item)
+    writer.add_outline_item(title="卷内备考表", page_number=back_start)
+    writer.add_metadata({"/Title": f"{volume.archive_number} {values['title']}",
+                         "/Subject": f"{context.fonds.get('name', '')} 案卷 {volume.archive_number}",
+                         "/Keywords": volume.archive_number, "/Creator": "Customer Dossier (dossier render volume)"})
+    out = io.BytesIO()
+    writer.write(out)
+    atomic_write_bytes(path, out.getvalue())
+    return Written(path, len(writer.pages), body, body_start)
+
+
+def _pdf(html: str) -> bytes:
+    from .items import _STATE
+
+    document = _STATE["HTML"](string=html, base_url=str(Path(__file__).parent), url_fetcher=_STATE["fetcher"])
+    return document.write_pdf(stylesheets=[_STATE["css"]], font_config=_STATE["fonts"])
