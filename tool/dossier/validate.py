@@ -77,25 +77,26 @@ class _LastRun:
 # --- scanning --------------------------------------------------------------------------------
 
 
-def _stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
 def scan(root: Path) -> dict[str, StatKey]:
-    """Every file under customers/, records/, daily/, trash/ and volumes/, with its stat key."""
+    """Every file under customers/, records/, daily/, trash/ and volumes/, with its stat key.
+
+    Plain strings, not Path objects: on 100,000 files pathlib alone costs seconds."""
     found: dict[str, StatKey] = {}
-    stack = [root / name for name in ("customers", *ITEM_FOLDERS, "trash", "volumes")]
+    base = os.fspath(root) + os.sep
+    stack = [base + name for name in ("customers", *ITEM_FOLDERS, "trash", "volumes")]
     while stack:
         folder = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = os.scandir(folder)
         except (FileNotFoundError, NotADirectoryError):
             continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            else:
-                found[Path(entry.path).relative_to(root).as_posix()] = _stat_key(entry.stat(follow_symlinks=False))
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    found[entry.path[len(base):].replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return found
 
 
