@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import io
 import os
 import stat
 
-import click
 import openpyxl
 import pytest
 
 from conftest import SAMPLE, init_repo
-from dossier import cli_catalogue
-from dossier.cli import cli
 from dossier.export_catalogue import HEADER, NOT_BOUND, build_catalogue
 
 HEADER_ROW = ["档号", "电子编码", "题名", "日期", "客户", "客户经理", "页数", "保管期限", "密级", "备注"]
@@ -234,18 +230,8 @@ def test_unreadable_item_is_named_and_exits_1(base_archive, run, out):
 def test_render_help_lists_every_render_command(run):
     result = run("render", "--help")
     assert result.code == 0 and "catalogue" in result.out
-    if importlib.util.find_spec("dossier.cli_volumes") is not None:  # the volumes' command, once it exists
-        assert "volume" in result.out
+    assert "volume" in result.out
     assert "--include-drafts" in run("render", "catalogue", "--help").out
-
-
-def test_render_group_is_shared_in_either_import_order(monkeypatch):
-    group = cli.commands["render"]
-    assert cli_catalogue.render_group() is group  # found, not created again
-    assert "catalogue" in group.commands
-    monkeypatch.delitem(cli.commands, "render")  # as if this module were imported first
-    created = cli_catalogue.render_group()
-    assert isinstance(created, click.Group) and cli.commands["render"] is created and created is not group
 
 
 def test_sample_archive_catalogue_is_sane(run, out):

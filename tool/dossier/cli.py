@@ -209,6 +209,11 @@ def show(ctx, code, fmt, lang):
         click.echo(show_text(entry.data, SchemaSet(root / "schemas"), session.lang, categories))
 
 
+@cli.group()
+def render() -> None:
+    """Render the paper volumes and the electronic catalogue."""
+
+
 # Commands of other areas register themselves on `cli` (one module each, so they stay apart).
 from . import cli_catalogue, cli_git, cli_history, cli_index, cli_lifecycle, cli_reports, cli_spreadsheet, cli_volumes  # noqa: E402,F401,I001
 

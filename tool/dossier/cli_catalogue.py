@@ -1,8 +1,4 @@
-"""`dossier render catalogue`: the electronic catalogue 电子文件归档目录 (thin over export_catalogue.py).
-
-The `render` group is shared with `render volume`, which another module registers: whichever
-module is imported first creates the group, the other finds it in cli.commands.
-"""
+"""`dossier render catalogue`: the electronic catalogue 电子文件归档目录 (thin over export_catalogue.py)."""
 
 from __future__ import annotations
 
@@ -10,27 +6,12 @@ from pathlib import Path
 
 import click
 
-from .cli import _display_prefix, _session, cli, lang_option
+from .cli import _display_prefix, _session, lang_option, render
 from .errors import UsageError
 from .messages import message
 
-RENDER_HELP = "Render the paper volumes and the electronic catalogue."
 
 
-def render_group() -> click.Group:
-    """The `render` group of `cli`, created here only when no other module has created it."""
-    existing = cli.commands.get("render")
-    if isinstance(existing, click.Group):
-        return existing
-
-    @cli.group(name="render", help=RENDER_HELP)
-    def render() -> None:
-        pass
-
-    return render
-
-
-render = render_group()
 
 
 @render.command(short_help="The electronic catalogue 电子文件归档目录, as xlsx and csv.")

@@ -11,28 +11,14 @@ from pathlib import Path
 
 import click
 
-from .cli import _acting_person, _display_prefix, _session, cli, lang_option
+from .cli import _acting_person, _display_prefix, _session, cli, lang_option, render
 from .config import CATEGORIES
 from .errors import DossierError, UsageError
 from .messages import message
 
-RENDER_HELP = "Render the paper volumes and the electronic catalogue."
 YEAR = click.IntRange(1000, 9999)
 
 
-def _render_group() -> click.Group:
-    existing = cli.commands.get("render")
-    if isinstance(existing, click.Group):
-        return existing
-
-    @cli.group(name="render", help=RENDER_HELP)
-    def render() -> None:
-        pass
-
-    return render
-
-
-render = _render_group()
 jobs_option = click.option("--jobs", type=click.IntRange(1), help="Worker processes rendering items (default: one per core).")
 
 

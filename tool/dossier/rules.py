@@ -7,7 +7,6 @@ small `ItemFacts` every item leaves behind, so a cached run only re-reads change
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Iterable
 
 from . import codes
 from .config import Person
+from .fsutil import file_sha256
 from .loader import Document
 from .problems import WARNING, Problem
 
@@ -177,14 +177,6 @@ def _attachment_problem(folder: Path, root: Path, name: str, sha256: str | None)
     if sha256 and actual != sha256:
         return "attachment-hash", {"actual": actual}
     return None
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def item_facts(doc: Document) -> ItemFacts | None:

@@ -28,7 +28,7 @@ from typing import Callable
 from . import codes, gitrepo, yamlio
 from .config import Archive, Person
 from .errors import DossierError
-from .fsutil import atomic_write_bytes
+from .fsutil import atomic_write_bytes, file_sha256
 from .loader import Document, LoadError, load_bytes, load_file
 from .problems import Problem
 
@@ -244,14 +244,6 @@ def _image_readable(path: Path) -> bool:
         return True
     except Exception:  # noqa: BLE001
         return False
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
