@@ -1,7 +1,130 @@
-"""Commands of `dossier` registered on the group in cli.py (imported at its end)."""
+"""`dossier import` and `dossier export`: department spreadsheets in and out (thin over
+spreadsheet.py, spreadsheet_import.py and spreadsheet_export.py)."""
 
 from __future__ import annotations
 
-import click  # noqa: F401
+from pathlib import Path
 
-from .cli import cli  # noqa: F401
+import click
+
+from .cli import _acting_person, _display_prefix, _session, cli, lang_option
+from .errors import UsageError
+from .messages import message
+
+MAPPING_HELP = ("Mapping of columns to fields (default: the archive's mappings/<kind>.yaml, else the "
+                "shipped one for a typical 客户管理表 / 销售记录表).")
+
+
+@cli.command(name="import", short_help="Import a customer or sales-record sheet (xlsx, csv), all or nothing.")
+@click.argument("what", type=click.Choice(["customers", "records"]))
+@click.argument("file", metavar="FILE.xlsx|FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--mapping", metavar="M.yaml", help=MAPPING_HELP)
+@click.option("--dry-run", is_flag=True, help="Check the sheet and show what would change; write nothing.")
+@click.option("--reason", metavar="TEXT", help="Why existing cards or filed items change (required then; "
+              "the commit's Reason: trailer).")
+@lang_option
+@click.pass_context
+def import_(ctx, what, file, mapping, dry_run, reason, lang):
+    """Import a sheet: every row becomes a customer card (customers) or a line of a
+    sales-record item (records), checked with the same schemas and rules as `validate`.
+
+    Problems name the cell, e.g. `客户管理表!G5: …`; if any row has one, nothing is
+    written. Rows equal to the archive change nothing. A changed card or filed item is a
+    modification: it needs --reason, and in git it is committed with that `Reason:`.
+    Exit 1 when the sheet has problems, 2 on usage errors.
+    """
+    from .config import open_archive
+    from .history import diff_values
+    from .schemas import SchemaSet
+    from .spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
+    from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records
+
+    session = _session(ctx, lang)
+    root = session.root
+    archive = open_archive(root)
+    schemas = SchemaSet(root / "schemas")
+    currency = str(archive.settings.data.get("currency", "CNY"))
+    the_mapping = load_mapping(mapping_path(root, what, mapping), what, schemas, currency)
+    path = Path(file)
+    sheet = read_sheet(path, the_mapping)
+    if what == "customers":
+        plan = plan_customers(archive, schemas, the_mapping, sheet)
+    else:
+        plan = plan_records(archive, schemas, the_mapping, sheet, session.today, lambda: _acting_person(archive))
+    prefix = _display_prefix(root)
+    for problem in sorted(plan.problems, key=lambda p: (p.file != sheet.name, p.file, p.line, p.column)):
+        click.echo(problem_text(problem, session.lang, prefix))
+    if plan.errors:
+        click.echo(message("import-failed", session.lang, file=path.name, count=len(plan.errors)), err=True)
+        ctx.exit(1)
+    for change in plan.writes:
+        ref = cell_ref(sheet.name, change.row, 0)
+        if change.kind == NEW:
+            session.echo("import-new", path=prefix + change.path, ref=ref)
+        elif change.kind == CHANGED:
+            fields = "; ".join(c.text() for c in diff_values(change.old, change.data))
+            session.echo("import-changed", path=prefix + change.path, ref=ref, fields=fields)
+    summary = {"file": path.name, "rows": plan.rows, "new": plan.count(NEW), "changed": plan.count(CHANGED),
+               "unchanged": plan.count("unchanged")}
+    session.echo("import-summary", **summary)
+    if dry_run:
+        if plan.needing_reason and not (reason or "").strip():
+            session.echo("import-dry-run-reason", count=len(plan.needing_reason))
+        session.echo("import-dry-run")
+        return
+    commit = apply(root, plan, reason, path.name)
+    if commit:
+        session.echo("import-committed", sha=commit[:10])
+
+
+@cli.command(short_help="Export customer cards or items as a formatted sheet that imports back unchanged.")
+@click.argument("what", type=click.Choice(["customers", "items"]))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
+@click.option("--output", metavar="DIR", default=".", show_default=True,
+              help="Folder to write the file into (created if missing).")
+@click.option("--mapping", metavar="M.yaml", help=MAPPING_HELP)
+@lang_option
+@click.pass_context
+def export(ctx, what, fmt, output, mapping, lang):
+    """Export customer cards (customers: the 客户管理表) or items (items: the lines of every
+    sales record, the 销售记录表) through the mapping import reads, so that the sheet imports
+    back without any change. The file is named after the sheet, e.g. 客户管理表.xlsx.
+
+    xlsx: header frozen, filters on, CJK-aware widths, amounts and dates formatted, drop-down
+    lists for fixed values. csv: UTF-8 with a byte-order mark.
+    Exit 1 when a file cannot be read (it is named, and missing from the sheet).
+    """
+    from .config import open_archive
+    from .reporter import problem_line
+    from .schemas import SchemaSet
+    from .spreadsheet import People, load_mapping, mapping_path
+    from .spreadsheet_export import customers_table, items_table, write_table
+
+    session = _session(ctx, lang)
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("export-output-not-folder", path=output)
+    root = session.root
+    archive = open_archive(root)
+    schemas = SchemaSet(root / "schemas")
+    kind = "customers" if what == "customers" else "records"
+    currency = str(archive.settings.data.get("currency", "CNY"))
+    the_mapping = load_mapping(mapping_path(root, kind, mapping), kind, schemas, currency)
+    if what == "customers":
+        table = customers_table(archive, the_mapping)
+    else:
+        table = items_table(archive, schemas, the_mapping)
+    for failure in table.failures:
+        click.echo(problem_line(failure, session.lang, _display_prefix(root)), err=True)
+    written = write_table(table, People(archive.people), folder, fmt)
+    session.echo("export-written", file=_shown_path(written), rows=len(table.rows))
+    if table.failures:
+        click.echo(message("export-incomplete", session.lang, count=len(table.failures)), err=True)
+        ctx.exit(1)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

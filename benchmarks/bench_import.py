@@ -1,0 +1,229 @@
+"""Benchmark: importing a 10,000-row customer management sheet 客户管理表 (issue 7).
+
+    python benchmarks/bench_import.py [--rows 10000] [--runs 1]
+
+People come from a synthetic archive (benchmarks/generate_archive.py --items 1000, made
+unless it exists): its archive.yaml, people.yaml, access.yaml and schemas/ are copied into a
+fresh git repository without customers, and a sheet of --rows customers is generated
+(deterministic; every column of the default mapping filled, Chinese texts, amounts, dates,
+业务员 by name). Card ids are given in the sheet (C0000 …): the id pattern C + 4 digits holds
+10,000 cards, and new rows without an id are numbered from C0001.
+
+Times, in one session and on the same files:
+  baseline    openpyxl reading the same sheet (read-only mode, every cell's value)
+  csv read    the csv module reading the same sheet saved as csv
+  dry run     dossier import customers --dry-run (read, convert, build and validate every card)
+  import      dossier import customers: the above, write 10,000 cards atomically, git commit
+  re-import   the same sheet again: every card compared, nothing written, no commit
+  one change  the sheet with one changed cell, --reason: one card rewritten and committed
+  csv import  the csv into a second fresh archive
+  export      dossier export customers (xlsx) of the 10,000 cards
+and prints a Markdown table of seconds and ratios against the baseline. The dossier runs
+are separate processes, as a user runs them (Python start and imports included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ITEMS = 1000
+HEADER = ["客户编号", "客户名称", "简称", "联系人", "联系人职务", "联系人电话", "电话", "地址", "国家/地区", "区域", "线路",
+          "行业", "客户性质", "客户等级", "客户类别", "客户类型", "业务员", "信用额度", "付款方式", "外销",
+          "首次交易日期", "状态", "备注"]
+CITIES = ["太原", "大同", "晋中", "长治", "临汾", "运城", "吕梁", "忻州", "阳泉", "晋城"]
+TRADES = [("煤炭电力能源", "能源"), ("银行", "金融"), ("房地产", "地产"), ("批发零售", "商贸"), ("政府机关", "机关"),
+          ("餐饮服务", "餐饮"), ("物流运输", "物流"), ("医药卫生", "医药"), ("教育培训", "教育"), ("制造业", "制造")]
+NATURES = ["政府机构", "特殊公司", "一般公司", "个人", "合作伙伴"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+DISTRICTS = ["小店区", "迎泽区", "杏花岭区", "尖草坪区", "万柏林区", "晋源区"]
+ROUTES = ["东线", "南线", "西线", "北线", "中线"]
+
+
+def synthetic_people(out: Path) -> Path:
+    root = out / f"archive-{ITEMS}"
+    if not (root / "people.yaml").exists():
+        generator = [sys.executable, str(HERE / "generate_archive.py"), "--items", str(ITEMS), str(root)]
+        subprocess.run(generator, check=True)
+    return root
+
+
+def fresh_archive(source: Path, target: Path) -> Path:
+    """archive.yaml, people.yaml, access.yaml and schemas/ of `source`, in a new git repository."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for name in ("archive.yaml", "people.yaml", "access.yaml"):
+        if (source / name).exists():
+            shutil.copy(source / name, target / name)
+    shutil.copytree(source / "schemas", target / "schemas")
+    (target / ".gitignore").write_text(".dossier/\n")
+    for args in (["init", "-q", "-b", "main"], ["config", "user.email", "bench@example.cn"],
+                 ["config", "user.name", "bench"], ["config", "commit.gpgsign", "false"], ["add", "-A"],
+                 ["commit", "-q", "-m", "Initial archive"]):
+        subprocess.run(["git", *args], cwd=target, check=True, capture_output=True)
+    return target
+
+
+def managers(root: Path) -> list[str]:
+    import yaml
+
+    people = yaml.safe_load((root / "people.yaml").read_text(encoding="utf-8"))["people"]
+    names = [p["name"] for p in people if "customer_manager" in p.get("roles", ())]
+    return [n for n in names if names.count(n) == 1]  # a name that names one person only
+
+
+def sheet_rows(count: int, names: list[str], seed: int = 7) -> list[list]:
+    rng = random.Random(seed)
+    rows = []
+    for index in range(count):
+        trade, short = rng.choice(TRADES)
+        city = rng.choice(CITIES)
+        person = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        export = rng.random() < 0.05
+        rows.append([
+            f"C{index:04d}",
+            f"{city}{short}{index:05d}{'有限公司' if rng.random() < 0.8 else '集团'}",
+            f"{city}{short}{index}",
+            person,
+            rng.choice(["总经理", "行政经理", "办公室主任", "采购经理", "财务经理"]),
+            f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
+            f"0351-{rng.randrange(1000000, 9999999)}",
+            f"{city}市{rng.choice(DISTRICTS)}{rng.choice(['迎泽大街', '长风街', '并州路', '漪汾街'])}{rng.randrange(1, 400)}号",
+            rng.choice(["德国", "日本", "韩国", "美国"]) if export else "中国",
+            rng.choice(DISTRICTS),
+            rng.choice(ROUTES),
+            trade,
+            rng.choice(NATURES),
+            rng.choice("ABCDE"),
+            rng.choice(["主要客户", "一般客户", "分散客户"]),
+            rng.choice(["现有客户", "新客户", "潜在客户"]),
+            rng.choice(names),
+            rng.randrange(0, 100) * 10000 if rng.random() < 0.7 else None,
+            "T/T 60天" if export else rng.choice(["签单挂账，月结30天", "现金", "转账"]),
+            "是" if export else "否",
+            dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(0, 3650)),
+            "在册",
+            "基准测试生成" if rng.random() < 0.1 else None,
+        ])
+    return rows
+
+
+def write_sheets(rows: list[list], folder: Path) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("客户管理表")
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    xlsx = folder / "客户管理表.xlsx"
+    workbook.save(xlsx)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
+    path = folder / "客户管理表.csv"
+    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    return xlsx, path
+
+
+def timed(function) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def read_with_openpyxl(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    count = sum(1 for row in workbook["客户管理表"].iter_rows(values_only=True) for _ in row)
+    workbook.close()
+    return count
+
+
+def read_with_csv(path: Path) -> int:
+    return sum(len(row) for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def dossier(root: Path, *args: str) -> tuple[float, int]:
+    env = {**os.environ, "DOSSIER_TODAY": "2026-11-23"}
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "dossier", "--archive", str(root), *args, "--lang", "en"],
+                            env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
+    return seconds, result.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    if args.rows > 10_000:
+        parser.error("--rows: at most 10,000 (the id pattern C + 4 digits)")
+    source = synthetic_people(args.out)
+    work = args.out / f"import-{args.rows}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    root = fresh_archive(source, work / "archive")
+    names = managers(root)
+    rows = sheet_rows(args.rows, names)
+    xlsx, csv_path = write_sheets(rows, work)
+
+    results = []
+    load = os.getloadavg()[0]
+    first_baseline, cells = timed(lambda: read_with_openpyxl(xlsx))
+    seconds, _ = timed(lambda: read_with_csv(csv_path))
+    results.append(("csv module reads the same sheet as csv", seconds, 0))
+    results.append(("`dossier import customers --dry-run`", *dossier(root, "import", "customers", str(xlsx),
+                                                                       "--dry-run")))
+    results.append(("`dossier import customers` (10,000 new cards, one commit)",
+                    *dossier(root, "import", "customers", str(xlsx))))
+    results.append(("`dossier import customers` again (no change, no commit)",
+                    *dossier(root, "import", "customers", str(xlsx))))
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(xlsx)
+    workbook["客户管理表"]["N5000"] = "A" if workbook["客户管理表"]["N5000"].value != "A" else "B"
+    changed = work / "客户管理表-changed.xlsx"
+    workbook.save(changed)
+    results.append(("`dossier import customers` with one changed cell (--reason)",
+                    *dossier(root, "import", "customers", str(changed), "--reason", "基准测试")))
+    second = fresh_archive(source, work / "archive-csv")
+    results.append(("`dossier import customers` from the csv (fresh archive)",
+                    *dossier(second, "import", "customers", str(csv_path))))
+    results.append(("`dossier export customers` (xlsx)", *dossier(root, "export", "customers", "--output",
+                                                                    str(work / "export"))))
+    last_baseline, _ = timed(lambda: read_with_openpyxl(xlsx))
+    base = (first_baseline + last_baseline) / 2  # the machine is shared: before and after, averaged
+    results.insert(0, (f"openpyxl reads the sheet (baseline; {first_baseline:.2f} s first, {last_baseline:.2f} s "
+                       f"last)", base, 0))
+    commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=root, capture_output=True, text=True)
+    cards = len(list((root / "customers").glob("*.yaml")))
+    print(f"{args.rows} rows × {len(HEADER)} columns ({cells} cells); {cards} cards, {commits.stdout.strip()} commits "
+          f"in the archive; people from a {ITEMS}-item synthetic archive ({len(names)} managers by name); "
+          f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {dt.date.today()}, "
+          f"load {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
+    print("| run | seconds | exit | ratio to baseline |\n|---|---:|---:|---:|")
+    for name, seconds, code in results:
+        print(f"| {name} | {seconds:.2f} | {code} | {seconds / base:.1f}× |")
+
+
+if __name__ == "__main__":
+    main()
