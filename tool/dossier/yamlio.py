@@ -6,8 +6,12 @@ from __future__ import annotations
 import yaml
 
 
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper that does not treat ISO dates as timestamps, matching loader.py."""
+# libyaml's emitter when present (about 4× faster, same output), else the pure-Python one.
+_Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_Base):
+    """A safe dumper that does not treat ISO dates as timestamps, matching loader.py."""
 
 
 _Dumper.yaml_implicit_resolvers = {
