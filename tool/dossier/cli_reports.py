@@ -1,7 +1,108 @@
-"""Commands of `dossier` registered on the group in cli.py (imported at its end)."""
+"""Commands of `dossier` registered on the group in cli.py (imported at its end):
+`dossier report monthly|quarterly|credit|annual`, the periodic analyses (reports/)."""
 
 from __future__ import annotations
 
-import click  # noqa: F401
+from pathlib import Path
 
-from .cli import cli  # noqa: F401
+import click
+
+from .cli import _display_prefix, _session, cli, lang_option
+
+
+@cli.group()
+def report():
+    """Periodic analyses: monthly focus list, quarterly ABC, credit, annual composition.
+
+    Every figure is computed with Decimal from the archive's records; amounts of different
+    currencies are never added together.
+    """
+
+
+def _common(command):
+    command = lang_option(command)
+    command = click.option("--output", "output", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+                           default=".", show_default=True, help="Folder to write the report into.")(command)
+    command = click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "html"]), default="pdf",
+                           show_default=True)(command)
+    command = click.option("--period", metavar="PERIOD",
+                           help="2026-10 (month), 2026-Q3 (quarter), 2026-H1 (half-year) or 2025 (year); "
+                                "default: the last complete one.")(command)
+    return click.pass_context(command)
+
+
+def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
+    from . import reports
+    from .reporter import problem_line
+
+    session = _session(ctx, lang)
+    root = session.root
+    period = reports.resolve_period(kind, period_text, session.today)
+    data = reports.load(kind, root, period)
+    prefix = _display_prefix(root)
+    for problem in data.problems:  # name every file left out, never hide it
+        click.echo(problem_line(problem, session.lang, prefix), err=True)
+    report_data = reports.build(kind, data, period)
+    with_letters = letters if letters is not None else period.kind == "half"
+    written = reports.write(kind, report_data, data, fmt, output, session.lang, session.today, with_letters)
+    session.echo("report-written", file=str(written.report))
+    if written.letters:
+        session.echo("report-letters-written", count=len(written.letters), folder=str(output))
+    if data.problems:
+        session.echo("report-incomplete", count=len({p.file for p in data.problems}))
+    return session, root, report_data, bool(data.problems)
+
+
+@report.command()
+@_common
+def monthly(ctx, period, fmt, output, lang):
+    """Monthly focus-customer list 月度重点关注客户, with the reasons for each customer."""
+    *_, incomplete = _run(ctx, "monthly", period, fmt, output, lang)
+    ctx.exit(1 if incomplete else 0)
+
+
+@report.command()
+@click.option("--apply", "apply_", is_flag=True, help="Write the proposed class changes to the customer cards "
+              "as one change (one commit in git) for the sales manager's approval.")
+@click.option("--reason", metavar="TEXT", help="Why the cards change (required with --apply).")
+@_common
+def quarterly(ctx, apply_, reason, period, fmt, output, lang):
+    """Quarterly consumption, ABC by Pareto and the class changes it proposes."""
+    from .errors import UsageError
+
+    if apply_ and not " ".join((reason or "").split()):
+        raise UsageError("report-apply-reason")
+    session, root, result, incomplete = _run(ctx, "quarterly", period, fmt, output, lang)
+    customers = len({p.customer for p in result.proposals})
+    if not result.proposals:
+        session.echo("report-no-proposals")
+    elif not apply_:
+        session.echo("report-proposals", count=len(result.proposals), customers=customers)
+    else:
+        from .reports.apply import apply_proposals
+
+        applied = apply_proposals(root, result.proposals, reason, result.period.label)
+        if applied.commit:
+            session.echo("report-applied", count=applied.changes, customers=len(applied.cards),
+                         sha=applied.commit[:10])
+        else:
+            session.echo("report-applied-no-git", count=applied.changes, customers=len(applied.cards))
+    ctx.exit(1 if incomplete else 0)
+
+
+@report.command()
+@click.option("--letters/--no-letters", default=None,
+              help="Write a confirmation letter 询证函 PDF per customer (default: for a half-year period).")
+@_common
+def credit(ctx, letters, period, fmt, output, lang):
+    """Credit limits, receivables and ageing, credit-sales ratio, reconciliation 对账, 询证函."""
+    *_, incomplete = _run(ctx, "credit", period, fmt, output, lang, letters)
+    ctx.exit(1 if incomplete else 0)
+
+
+@report.command()
+@_common
+def annual(ctx, period, fmt, output, lang):
+    """Half-year or annual composition by region, nature, industry, product and grade."""
+    *_, incomplete = _run(ctx, "annual", period, fmt, output, lang)
+    ctx.exit(1 if incomplete else 0)

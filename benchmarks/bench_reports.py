@@ -1,0 +1,114 @@
+"""Benchmark: the quarterly report (consumption, ABC by Pareto, proposed class changes) on a
+large synthetic archive, against a baseline measured in the same run.
+
+    python benchmarks/bench_reports.py --items 100000 [--period 2026-Q3] [--repeat 3]
+
+Uses benchmarks/out/archive-<items> (generated with benchmarks/generate_archive.py if it is not
+there; never deleted). Times, each the median of --repeat runs, interleaved:
+
+  baseline   a fresh Python that reads every sales-record file of the archive (every year) and
+             parses it with yaml.CSafeLoader, nothing else: the least any report over the sales
+             records must do
+  figures    `reports.load` + `reports.build` in a fresh Python (imports included): the numbers
+  xlsx/html/pdf   `dossier report quarterly --period P --format F` end to end (the command line,
+             its start-up, the figures and the rendering)
+
+and prints a Markdown table with seconds and ratios to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+BASELINE = r"""
+import os, sys, yaml
+root = sys.argv[1]
+count = 0
+for year in sorted(os.listdir(os.path.join(root, "records", "6"))):
+    folder = os.path.join(root, "records", "6", year)
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as stream:
+            raw = stream.read()
+        if b"sales-record" in raw:
+            data = yaml.load(raw, Loader=yaml.CSafeLoader)
+            count += data.get("type") == "sales-record"
+print(count)
+"""
+
+FIGURES = r"""
+import sys
+from pathlib import Path
+from dossier import reports
+period = reports.resolve_period("quarterly", sys.argv[2], None)
+data = reports.load("quarterly", Path(sys.argv[1]), period)
+report = reports.build("quarterly", data, period)
+print(len(data.sales), sum(len(rows) for rows in report.consumption.values()), len(report.proposals))
+"""
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd[:6])}… failed:\n{result.stderr}")
+    return seconds, result.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--period", default="2026-Q3")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--formats", default="xlsx,html,pdf")
+    args = parser.parse_args()
+    root = args.out / f"archive-{args.items}"
+    if not (root / "archive.yaml").exists():
+        subprocess.run([sys.executable, str(HERE / "generate_archive.py"), "--items", str(args.items), str(root)],
+                       check=True)
+    env = dict(os.environ, DOSSIER_TODAY="2026-11-23", PYTHONPATH=str(REPO / "tool"))
+    with tempfile.TemporaryDirectory() as output:
+        runs = {"baseline: every sales record, yaml.CSafeLoader": [sys.executable, "-c", BASELINE, str(root)],
+                "figures: reports.load + build (fresh Python)": [sys.executable, "-c", FIGURES, str(root),
+                                                                   args.period]}
+        for fmt in args.formats.split(","):
+            runs[f"dossier report quarterly --format {fmt}"] = [
+                sys.executable, "-m", "dossier", "--archive", str(root), "report", "quarterly", "--period",
+                args.period, "--format", fmt, "--output", output, "--lang", "zh"]
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        notes: dict[str, str] = {}
+        for _ in range(args.repeat):
+            for name, cmd in runs.items():
+                seconds, out = timed(cmd, env)
+                times[name].append(seconds)
+                notes[name] = out.splitlines()[0] if out else ""
+        sizes = {p.suffix: p.stat().st_size for p in Path(output).iterdir()}
+    base = statistics.median(times[next(iter(runs))])
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{args.items} items, quarter {args.period}; {platform.node()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {dt.date.today()}, load {load:.2f}; median of {args.repeat}")
+    print("| run | median seconds | min | ratio to baseline | output |\n|---|---:|---:|---:|---|")
+    for name, values in times.items():
+        median = statistics.median(values)
+        detail = notes[name]
+        fmt = name.rsplit(" ", 1)[-1]
+        if f".{fmt}" in sizes:
+            detail = f"{sizes['.' + fmt] / 1024:,.0f} KiB"
+        print(f"| {name} | {median:.2f} | {min(values):.2f} | {median / base:.2f}× | {detail} |")
+
+
+if __name__ == "__main__":
+    main()

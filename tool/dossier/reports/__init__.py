@@ -1,0 +1,110 @@
+"""Periodic analyses 分析报表 (regulation 五.4 and 八): the monthly focus-customer list, the
+quarterly consumption analysis with ABC classes, credit management with the reconciliation
+list and confirmation letters, and the half-year / annual customer composition.
+
+Data flows one way: source.py reads the archive into records with Decimal amounts →
+monthly / quarterly / credit / annual compute the figures (plain dataclasses, what the tests
+compare) → document.py lays them out in one language → render_html (HTML, PDF through
+WeasyPrint, charts.py with matplotlib) or render_xlsx (openpyxl) → files written atomically.
+Only the renderers import the heavy libraries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..fsutil import atomic_write_bytes
+from . import annual, credit, monthly, quarterly
+from .period import Period, last_complete, parse_period
+from .source import Dataset, load_dataset
+
+KINDS = ("monthly", "quarterly", "credit", "annual")
+FORMATS = ("pdf", "xlsx", "html")
+_MODULES = {"monthly": monthly, "quarterly": quarterly, "credit": credit, "annual": annual}
+# which periods each report accepts, and the kind of its default period
+_PERIODS = {
+    "monthly": (("month",), "month", "2026-10"),
+    "quarterly": (("quarter",), "quarter", "2026-Q3"),
+    "credit": (("month", "quarter", "half", "year"), "month", "2026-10, 2026-Q3, 2026-H1, 2025"),
+    "annual": (("year", "half"), "year", "2025, 2026-H1"),
+}
+
+
+def resolve_period(kind: str, text: str | None, today: dt.date) -> Period:
+    allowed, default, examples = _PERIODS[kind]
+    if not text:
+        return last_complete(default, today)
+    period = parse_period(text)
+    if period.kind not in allowed:
+        raise UsageError("report-period-kind", report=kind, value=text, examples=examples)
+    return period
+
+
+def load(kind: str, root: Path, period: Period, jobs: int | None = None) -> Dataset:
+    module = _MODULES[kind]
+    return load_dataset(root, module.TYPES, module.years(period), jobs)
+
+
+def build(kind: str, data: Dataset, period: Period) -> Any:
+    return _MODULES[kind].build(data, period)
+
+
+def make_document(kind: str, report: Any, data: Dataset, lang: str, today: dt.date, letters: bool = False):
+    from .document import annual_document, credit_document, monthly_document, quarterly_document
+
+    if kind == "credit":
+        return credit_document(report, data, lang, today, letters)
+    layout = {"monthly": monthly_document, "quarterly": quarterly_document, "annual": annual_document}[kind]
+    return layout(report, data, lang, today)
+
+
+def render(doc, fmt: str) -> bytes:
+    if fmt == "xlsx":
+        from .render_xlsx import render_xlsx
+
+        return render_xlsx(doc)
+    from .render_html import html_to_pdf, render_html
+
+    html = render_html(doc)
+    return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+
+
+def file_name(kind: str, period: Period, lang: str, fmt: str) -> str:
+    return f"{kind}-{period.label}.{lang}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Written:
+    report: Path
+    letters: tuple[Path, ...] = ()
+
+
+def write(kind: str, report: Any, data: Dataset, fmt: str, folder: Path, lang: str, today: dt.date,
+          letters: bool = False) -> Written:
+    """Render `report` and write it (and, for credit with `letters`, one 询证函 PDF per
+    customer) into `folder`; every file is written atomically."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("report-output-not-folder", path=str(folder))
+    doc = make_document(kind, report, data, lang, today, letters)
+    path = folder / file_name(kind, report.period, lang, fmt)
+    atomic_write_bytes(path, render(doc, fmt))
+    written_letters = []
+    if letters and kind == "credit":
+        written_letters = write_letters(report, data, folder, lang, today)
+    return Written(path, tuple(written_letters))
+
+
+def write_letters(report, data: Dataset, folder: Path, lang: str, today: dt.date) -> list[Path]:
+    from .render_html import html_to_pdf, render_letter_html
+
+    paths = []
+    for letter in report.letters:
+        html = render_letter_html(letter, lang, data.organisation, today.isoformat())
+        path = folder / f"letter-{report.period.label}-{letter.customer}.{lang}.pdf"
+        atomic_write_bytes(path, html_to_pdf(html))
+        paths.append(path)
+    return paths

@@ -1,0 +1,159 @@
+"""`dossier report quarterly --apply --reason TEXT`: the proposed class changes written to the
+customer cards as one change, for the sales manager's approval.
+
+Each card is edited in place, line by line: the value of a top-level `abc_class:`,
+`volume_class:` or `grade:` line is replaced (a comment after it is kept), or a missing key is
+inserted after the keys that come before it in the card schema. The edited text is loaded
+again and must hold exactly the old data with the new values; if it does not (an unusual
+layout), the card is written out whole instead. In a git archive the cards are committed
+together, and only they (`git commit --only`), with the reason as a `Reason:` trailer; a
+failure before the commit puts the cards back as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import gitrepo, yamlio
+from ..errors import DossierError, ProblemError, UsageError
+from ..fsutil import atomic_write_bytes
+from ..loader import LoadError, load_bytes
+from .quarterly import Proposal
+
+CARD_ORDER = ("id", "name", "short_name", "address", "phone", "owner", "legal_representative", "founded",
+              "first_trade", "organisation_type", "nature", "industry", "assets", "manager", "grade",
+              "volume_class", "time_class", "abc_class", "region", "route", "country", "export", "member_since",
+              "credit_limit", "payment_terms", "contacts", "status", "remarks")
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
+
+
+@dataclass(frozen=True)
+class Applied:
+    commit: str | None  # None when the archive is not in git
+    cards: tuple[str, ...]  # archive-relative paths of the cards written
+    changes: int
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def apply_proposals(root: Path, proposals: list[Proposal], reason: str | None, period_label: str) -> Applied:
+    reason = _one_line(reason)
+    if not reason:
+        raise UsageError("report-apply-reason")
+    by_customer: dict[str, dict[str, str]] = {}
+    for proposal in proposals:
+        by_customer.setdefault(proposal.customer, {})[proposal.field] = proposal.proposed
+    if not by_customer:
+        return Applied(None, (), 0)
+    order = _card_order(root)
+    edits: dict[str, tuple[bytes, bytes]] = {}  # path → (old bytes, new bytes)
+    for customer, changes in sorted(by_customer.items()):
+        rel = f"customers/{customer}.yaml"
+        old = (root / rel).read_bytes()
+        edits[rel] = (old, edit_card(old, rel, changes, order))
+    in_git = gitrepo.is_repository(root)
+    if in_git:
+        _require_clean(root, list(edits))
+    for rel, (_, new) in edits.items():
+        atomic_write_bytes(root / rel, new)
+    if not in_git:
+        return Applied(None, tuple(edits), len(proposals))
+    try:
+        _git(root, "add", "--", *edits)
+        subject = f"Quarterly analysis {period_label}: class changes for {len(edits)} customer(s)"
+        lines = []
+        for customer, changes in sorted(by_customer.items()):
+            described = "; ".join(
+                f"{p.field}: {p.current or '-'} -> {p.proposed}" for p in proposals if p.customer == customer)
+            lines.append(f"{customer} {described}")
+        trailers = f"Reason: {reason}\nDossier-Action: reclassify\nDossier-Report: quarterly {period_label}"
+        _git(root, "commit", "-q", "--only", "--cleanup=whitespace", "-m", subject, "-m", "\n".join(lines),
+             "-m", trailers, "--", *edits)
+    except BaseException:
+        gitrepo.run(["reset", "-q", "--", *edits], root, check=False)
+        for rel, (old, _) in edits.items():
+            atomic_write_bytes(root / rel, old)
+        raise
+    return Applied(_git(root, "rev-parse", "HEAD").strip(), tuple(edits), len(proposals))
+
+
+def _card_order(root: Path) -> tuple[str, ...]:
+    """The key order of the archive's own card schema (falls back to the default order)."""
+    try:
+        schema = json.loads((root / "schemas" / "customer.schema.json").read_text(encoding="utf-8"))
+        keys = tuple(schema.get("properties", {}))
+        return keys or CARD_ORDER
+    except (OSError, ValueError, AttributeError):
+        return CARD_ORDER
+
+
+def edit_card(raw: bytes, rel: str, changes: dict[str, str], order: tuple[str, ...] = CARD_ORDER) -> bytes:
+    """The card's bytes with `changes` (top-level key → new scalar value) applied."""
+    try:
+        before = load_bytes(raw, rel).data
+    except LoadError as exc:
+        raise ProblemError(exc.problem) from None
+    if not isinstance(before, dict):
+        raise DossierError("report-card-unreadable", file=rel)
+    expected = dict(before)
+    expected.update(changes)
+    text = raw.decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    for key, value in changes.items():
+        lines = _set_line(lines, key, value, order, newline)
+    edited = "".join(lines).encode("utf-8")
+    try:
+        after = load_bytes(edited, rel).data
+    except LoadError:
+        after = None
+    if after != expected:  # an unusual layout: write the whole card instead
+        merged = {k: expected[k] for k in sorted(expected, key=lambda k: order.index(k) if k in order else 999)}
+        edited = yamlio.dump(merged).encode("utf-8")
+    return edited
+
+
+def _set_line(lines: list[str], key: str, value: str, order: tuple[str, ...], newline: str) -> list[str]:
+    pattern = re.compile(rf"^{re.escape(key)}[ \t]*:[ \t]*([^#\r\n]*?)([ \t]+#[^\r\n]*)?(\r?\n)?$")
+    for i, line in enumerate(lines):
+        match = pattern.match(line)
+        if match:
+            lines[i] = f"{key}: {value}{match.group(2) or ''}{match.group(3) or ''}"
+            return lines
+    # missing: after the last key that precedes it in the schema's order, past that key's block
+    earlier = set(order[: order.index(key)]) if key in order else set(order)
+    insert_at = None
+    for i, line in enumerate(lines):
+        found = _TOP_KEY.match(line)
+        if found and found.group(1) in earlier:
+            insert_at = i + 1
+            while insert_at < len(lines) and not _TOP_KEY.match(lines[insert_at]) \
+                    and not lines[insert_at].startswith("#"):
+                insert_at += 1
+    if insert_at is None:
+        insert_at = len(lines)
+    if insert_at > 0 and not lines[insert_at - 1].endswith("\n"):
+        lines[insert_at - 1] += newline
+    lines.insert(insert_at, f"{key}: {value}{newline}")
+    return lines
+
+
+def _git(root: Path, *args: str) -> str:
+    result = gitrepo.run(list(args), root, check=False)
+    if result.returncode != 0:
+        detail = " ".join((result.stderr or result.stdout).split())[:300]
+        raise DossierError("lifecycle-git-failed", step=args[0], detail=detail)
+    return result.stdout
+
+
+def _require_clean(root: Path, paths: list[str]) -> None:
+    prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    out = _git(root, "-c", "core.quotePath=false", "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    dirty = [line[3:].split(" -> ")[-1] for line in out.splitlines() if line.strip()]
+    if dirty:
+        raise DossierError("item-dirty", paths=", ".join(p.removeprefix(prefix) for p in dirty))

@@ -1,0 +1,110 @@
+"""Reports as HTML (one self-contained file: styles inline, charts as SVG data URIs) and as
+PDF (the same HTML through WeasyPrint). Jinja2 templates live in templates_reports/.
+
+WeasyPrint and matplotlib are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import base64
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import DossierError
+from .labels import label
+from .model import AMOUNT, DATE, INT, RATIO, Column, Document
+from .money import format_ratio, grouped
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates_reports"
+
+
+def _css_string(value: object) -> Any:
+    from markupsafe import Markup
+
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return Markup(text)
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The one factory of the reports' Jinja environment and its filters."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["css_string"] = _css_string
+    env.filters["grouped"] = grouped
+    env.filters["svg_uri"] = _svg_uri
+    env.globals["cell"] = cell
+    return env
+
+
+def _svg_uri(chart) -> str:
+    from .charts import render_svg
+
+    svg = render_svg(chart).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def format_cell(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == AMOUNT and isinstance(value, Decimal):
+        return grouped(value)
+    if kind == RATIO and isinstance(value, Decimal):
+        return format_ratio(value)
+    if kind == DATE and hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def cell(row: dict, column: Column) -> Any:
+    from markupsafe import Markup, escape
+
+    value = row.get(column.key)
+    text = format_cell(value, column.kind)
+    classes = []
+    if column.kind in (AMOUNT, RATIO, INT):
+        classes.append("num")
+        if isinstance(value, Decimal) and value < 0:
+            classes.append("neg")
+    elif column.wide:
+        classes.append("wide")
+    else:
+        classes.append("nowrap")
+    return Markup(f'<td class="{" ".join(classes)}">{escape(text)}</td>')
+
+
+def _css(name: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def render_html(doc: Document) -> str:
+    template = environment().get_template("report.html.j2")
+    footer = " · ".join(part for part in (doc.organisation, doc.title, doc.period) if part)
+    return template.render(doc=doc, css=_css("report.css"), footer=footer, rules_title=label("rules", doc.lang))
+
+
+def render_letter_html(letter, lang: str, organisation: str, generated: str) -> str:
+    template = environment().get_template("letter.html.j2")
+    zero = Decimal("0.00")
+
+    def t(key: str, **args: object) -> str:
+        return label(key, lang, **args)
+
+    return template.render(letter=letter, lang=lang, organisation=organisation or "", generated=generated,
+                           manager=letter.manager, css=_css("letter.css"), t=t,
+                           owed=lambda amount: grouped(amount) if amount > 0 else grouped(zero),
+                           owing=lambda amount: grouped(-amount) if amount < 0 else grouped(zero))
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: Pango or another system library is missing
+        raise DossierError("report-no-weasyprint", detail=str(exc)) from None
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

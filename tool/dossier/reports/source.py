@@ -1,0 +1,441 @@
+"""What the reports read from the archive: customer cards and the items of six types, turned
+into plain records with Decimal amounts and dates.
+
+Only the folders that can hold the period's items are read (records/<category>/<year>/ for the
+years concerned), and a file is parsed only when its bytes name a wanted type. An item that
+cannot be used (unreadable YAML, a missing field, an amount that is not "12000.00 CNY") is
+left out and named as a Problem; the figures never guess.
+
+Items of every status count (draft, filed, bound): a month's sales record is often still a
+draft when the month's report is made. Items in trash/ (deleted) do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import codes
+from ..loader import LoadError, load_bytes, load_file
+from ..problems import Problem
+from .money import Money, parse_amount
+
+RULE = "report"
+CATEGORY_OF = {
+    "sales-record": "6",
+    "debt-ledger": "3",
+    "credit-limit": "3",
+    "export-terms": "3",
+    "contract": "2",
+    "complaint": "4",
+}
+PARALLEL_FROM = 3000  # files; below this a pool costs more than it saves
+
+
+# --- the records the reports work with -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    customer: str
+    date: dt.date
+    product: str
+    goods: str | None
+    amount: Decimal
+    currency: str
+    settlement: str | None  # credit / cash / transfer / card, from the sales record
+    code: str
+
+
+@dataclass(frozen=True)
+class SalesRecord:
+    code: str
+    customer: str
+    status: str
+    period_start: dt.date
+    period_end: dt.date
+    settlement: str | None
+    reconciled: bool | None
+    lines: tuple[SaleLine, ...]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    customer: str
+    currency: str
+    date: dt.date
+    kind: str  # charge / repayment / brought-forward (the opening balance of a customer's first ledger)
+    amount: Decimal
+    due: dt.date | None
+    reference: str | None
+    code: str
+    index: int  # position in its ledger, for a stable order
+
+
+@dataclass(frozen=True)
+class Ledger:
+    code: str
+    customer: str
+    currency: str | None
+    period_start: dt.date
+    period_end: dt.date
+    opening: Money | None
+    closing: Money | None
+    reconciled: bool | None
+    entries: tuple[LedgerEntry, ...]
+
+
+@dataclass(frozen=True)
+class CreditLimit:
+    code: str
+    customer: str
+    kind: str  # credit-limit / export-terms
+    limit: Money
+    effective: dt.date
+    expires: dt.date | None
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Contract:
+    code: str
+    customer: str
+    number: str
+    subject: str
+    start: dt.date
+    end: dt.date
+    value: Money
+    state: str
+
+
+@dataclass(frozen=True)
+class Complaint:
+    code: str
+    customer: str
+    received: dt.date
+    state: str
+    description: str
+
+
+@dataclass
+class Dataset:
+    """Everything a report reads, and what could not be used."""
+
+    root: Path
+    cards: dict[str, dict] = field(default_factory=dict)
+    sales: list[SalesRecord] = field(default_factory=list)
+    ledgers: list[Ledger] = field(default_factory=list)
+    limits: list[CreditLimit] = field(default_factory=list)
+    contracts: list[Contract] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sources: int = 0  # items used
+    drafts: int = 0  # of which drafts
+    organisation: str = ""
+    currency: str = "CNY"
+    people: dict[str, str] = field(default_factory=dict)  # person id → name
+
+    def name(self, customer: str) -> str:
+        card = self.cards.get(customer) or {}
+        return str(card.get("name") or customer)
+
+    def sale_lines(self, start: dt.date, end: dt.date) -> Iterable[SaleLine]:
+        """Every sales-record line dated in [start, end] (by the line's own date, whatever the
+        record's period says)."""
+        for record in self.sales:
+            for line in record.lines:
+                if start <= line.date <= end:
+                    yield line
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+class _Unusable(Exception):
+    """A field the report needs is missing (expected None) or not in the form it needs."""
+
+    def __init__(self, path: tuple, value: object, expected: str | None) -> None:
+        super().__init__(path)
+        self.path, self.value, self.expected = path, value, expected
+
+
+Window = tuple[int | None, int]  # first and last year of the item codes read (first None: from the start)
+
+
+def load_dataset(root: Path, types: Iterable[str], windows: dict[str, Window], jobs: int | None = None) -> Dataset:
+    """Cards and the items of `types` whose code year lies in the window of their category."""
+    data = Dataset(root)
+    _read_settings(root, data)
+    _read_cards(root, data)
+    wanted = tuple(types)
+    files = _item_files(root, {CATEGORY_OF[t]: windows[CATEGORY_OF[t]] for t in wanted})
+    for result in _parse_all(files, wanted, jobs):
+        if isinstance(result, Problem):
+            data.problems.append(result)
+        elif result is not None:
+            _add(data, result)
+    data.problems.sort()
+    return data
+
+
+def _read_settings(root: Path, data: Dataset) -> None:
+    try:
+        settings = load_file(root / "archive.yaml", "archive.yaml").data
+    except LoadError as exc:
+        data.problems.append(exc.problem)
+        return
+    if isinstance(settings, dict):
+        data.organisation = str(settings.get("organisation") or (settings.get("fonds") or {}).get("name") or "")
+        data.currency = str(settings.get("currency") or "CNY")
+    try:
+        people = load_file(root / "people.yaml", "people.yaml").data
+    except LoadError as exc:
+        data.problems.append(exc.problem)
+        return
+    for person in (people or {}).get("people", []) if isinstance(people, dict) else []:
+        if isinstance(person, dict) and isinstance(person.get("id"), str):
+            data.people[person["id"]] = str(person.get("name") or person["id"])
+
+
+def _read_cards(root: Path, data: Dataset) -> None:
+    folder = root / "customers"
+    names = sorted(os.listdir(folder)) if folder.is_dir() else []
+    for name in names:
+        if not name.endswith(".yaml"):
+            continue
+        rel = f"customers/{name}"
+        try:
+            doc = load_file(folder / name, rel)
+        except LoadError as exc:
+            data.problems.append(exc.problem)
+            continue
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            data.cards[doc.data["id"]] = doc.data
+
+
+def _item_files(root: Path, windows: dict[str, Window]) -> list[tuple[str, str]]:
+    """(archive-relative path, absolute path) of every item file in the wanted folders."""
+    found = []
+    for category, (first_year, last_year) in sorted(windows.items()):
+        base = root / "records" / category
+        try:
+            years = sorted(os.listdir(base))
+        except OSError:
+            continue
+        for year in years:
+            if not (year.isdigit() and (first_year is None or int(year) >= first_year) and int(year) <= last_year):
+                continue
+            folder = base / year
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError:
+                continue
+            for name in names:
+                if name.endswith(".yaml") and codes.parse(name[:-5]):
+                    found.append((f"records/{category}/{year}/{name}", str(folder / name)))
+    return found
+
+
+def _parse_all(files: list[tuple[str, str]], types: tuple[str, ...], jobs: int | None) -> list:
+    processes = jobs if jobs is not None else (os.cpu_count() or 1)
+    if processes > 1 and len(files) >= PARALLEL_FROM:
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: one process
+            context = None
+        if context is not None:
+            chunk = max(64, len(files) // (processes * 8))
+            with context.Pool(processes) as pool:
+                return pool.map(_parse_one, [(rel, path, types) for rel, path in files], chunksize=chunk)
+    return [_parse_one((rel, path, types)) for rel, path in files]
+
+
+_NEEDLES: dict[tuple[str, ...], tuple[bytes, ...]] = {}
+
+
+def _parse_one(job: tuple[str, str, tuple[str, ...]]) -> Any:
+    """A parsed record, a Problem, or None (not a wanted type)."""
+    rel, path, types = job
+    needles = _NEEDLES.get(types)
+    if needles is None:
+        needles = _NEEDLES[types] = tuple(t.encode() for t in types)
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read()
+    except OSError as err:
+        return Problem(rel, 0, 0, "yaml", "yaml-unreadable", {"detail": err.strerror or str(err)})
+    if not any(needle in raw for needle in needles):  # cheap: most files of a category are other types
+        return None
+    try:
+        doc = load_bytes(raw, rel)
+    except LoadError as exc:
+        return exc.problem
+    item = doc.data
+    if not isinstance(item, dict) or item.get("type") not in types:
+        return None
+    try:
+        return _record(item)
+    except _Unusable as bad:
+        line, column = doc.position(bad.path)
+        field_name = ".".join(str(p) for p in bad.path)
+        if bad.expected is None:
+            return Problem(rel, line, column, RULE, "report-field-missing", {"field": field_name})
+        return Problem(rel, line, column, RULE, "report-field-invalid",
+                       {"field": field_name, "value": str(bad.value)[:60], "expected": bad.expected})
+
+
+def _add(data: Dataset, record: Any) -> None:
+    status, record = record
+    data.sources += 1
+    data.drafts += status == "draft"
+    if isinstance(record, SalesRecord):
+        data.sales.append(record)
+    elif isinstance(record, Ledger):
+        data.ledgers.append(record)
+    elif isinstance(record, CreditLimit):
+        data.limits.append(record)
+    elif isinstance(record, Contract):
+        data.contracts.append(record)
+    elif isinstance(record, Complaint):
+        data.complaints.append(record)
+
+
+# --- turning an item into a record -------------------------------------------------------------
+
+
+def _get(mapping: Any, path: tuple, key: str, required: bool = True) -> Any:
+    if not isinstance(mapping, dict):
+        raise _Unusable(path, mapping, "{…}")
+    value = mapping.get(key)
+    if value is None and required:
+        raise _Unusable(path + (key,), None, None)
+    return value
+
+
+def _date(mapping: Any, path: tuple, key: str, required: bool = True) -> dt.date | None:
+    value = _get(mapping, path, key, required)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad(value)
+    except ValueError:
+        raise _Unusable(path + (key,), value, "YYYY-MM-DD") from None
+
+
+def _bad(value: object) -> dt.date:
+    raise ValueError(value)
+
+
+def _money(mapping: Any, path: tuple, key: str, required: bool = True) -> Money | None:
+    value = _get(mapping, path, key, required)
+    if value is None:
+        return None
+    money = parse_amount(value)
+    if money is None:
+        raise _Unusable(path + (key,), value, '"12000.00 CNY"')
+    return money
+
+
+def _text(mapping: Any, path: tuple, key: str, required: bool = True) -> str | None:
+    value = _get(mapping, path, key, required)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise _Unusable(path + (key,), value, "…")
+    return str(value)
+
+
+def _flag(mapping: dict, key: str) -> bool | None:
+    value = mapping.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def _record(item: dict) -> tuple[str, Any]:
+    kind = item["type"]
+    code = _text(item, (), "code")
+    customer = _text(item, (), "customer")
+    content = _get(item, (), "content")
+    build = _BUILDERS[kind]
+    return str(item.get("status") or ""), build(item, code, customer, content)
+
+
+def _sales_record(item: dict, code: str, customer: str, content: dict) -> SalesRecord:
+    path = ("content",)
+    settlement = _text(content, path, "settlement", required=False)
+    lines = []
+    raw_lines = _get(content, path, "lines")
+    if not isinstance(raw_lines, list):
+        raise _Unusable(path + ("lines",), raw_lines, "[…]")
+    for i, line in enumerate(raw_lines):
+        where = path + ("lines", i)
+        money = _money(line, where, "amount")
+        lines.append(SaleLine(customer, _date(line, where, "date"), _text(line, where, "product"),
+                              _text(line, where, "goods", required=False), money.amount, money.currency,
+                              settlement, code))
+    return SalesRecord(code, customer, str(item.get("status") or ""), _date(content, path, "period_start"),
+                       _date(content, path, "period_end"), settlement, _flag(content, "reconciled"), tuple(lines))
+
+
+def _ledger(item: dict, code: str, customer: str, content: dict) -> Ledger:
+    path = ("content",)
+    raw_entries = _get(content, path, "entries")
+    if not isinstance(raw_entries, list):
+        raise _Unusable(path + ("entries",), raw_entries, "[…]")
+    entries = []
+    for i, entry in enumerate(raw_entries):
+        where = path + ("entries", i)
+        kind = _text(entry, where, "kind")
+        if kind not in ("charge", "repayment"):
+            raise _Unusable(where + ("kind",), kind, "charge | repayment")
+        money = _money(entry, where, "amount")
+        due = _date(entry, where, "due", required=kind == "charge")
+        entries.append(LedgerEntry(customer, money.currency, _date(entry, where, "date"), kind, money.amount, due,
+                                   _text(entry, where, "reference", required=False), code, i))
+    opening = _money(content, path, "opening_balance", required=False)
+    closing = _money(content, path, "closing_balance", required=False)
+    currency = opening.currency if opening else entries[0].currency if entries else \
+        closing.currency if closing else None
+    return Ledger(code, customer, currency, _date(content, path, "period_start"), _date(content, path, "period_end"),
+                  opening, closing, _flag(content, "reconciled"), tuple(entries))
+
+
+def _credit_limit(item: dict, code: str, customer: str, content: dict) -> CreditLimit:
+    path = ("content",)
+    return CreditLimit(code, customer, "credit-limit", _money(content, path, "limit"),
+                       _date(content, path, "effective"), _date(content, path, "expires", required=False),
+                       _date(item, (), "date"))
+
+
+def _export_terms(item: dict, code: str, customer: str, content: dict) -> CreditLimit:
+    path = ("content",)
+    return CreditLimit(code, customer, "export-terms", _money(content, path, "credit_amount"),
+                       _date(content, path, "effective"), None, _date(item, (), "date"))
+
+
+def _contract(item: dict, code: str, customer: str, content: dict) -> Contract:
+    path = ("content",)
+    return Contract(code, customer, _text(content, path, "contract_number"), _text(content, path, "subject"),
+                    _date(content, path, "start"), _date(content, path, "end"), _money(content, path, "value"),
+                    _text(content, path, "state"))
+
+
+def _complaint(item: dict, code: str, customer: str, content: dict) -> Complaint:
+    path = ("content",)
+    return Complaint(code, customer, _date(content, path, "received"), _text(content, path, "state"),
+                     _text(content, path, "description"))
+
+
+_BUILDERS = {
+    "sales-record": _sales_record,
+    "debt-ledger": _ledger,
+    "credit-limit": _credit_limit,
+    "export-terms": _export_terms,
+    "contract": _contract,
+    "complaint": _complaint,
+}
