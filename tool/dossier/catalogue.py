@@ -12,6 +12,7 @@ from pathlib import Path
 from . import codes
 from .errors import DossierError, ProblemError
 from .loader import Document, LoadError, load_file
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,22 @@ def find(root: Path, text: str) -> Entry:
     except LoadError as exc:
         raise ProblemError(exc.problem) from None
 
+
+def load_cards(root: Path) -> tuple[dict[str, Document], list[Problem]]:
+    """Every customer card 客户资料卡 by id (by file name when it has none), and the cards that
+    cannot be read, as problems: callers decide whether they may go on without them."""
+    cards, problems = {}, []
+    folder = root / "customers"
+    names = sorted(os.listdir(folder)) if folder.is_dir() else []
+    for name in names:
+        if not name.endswith(".yaml"):
+            continue
+        rel = f"customers/{name}"
+        try:
+            doc = load_file(folder / name, rel)
+        except LoadError as exc:
+            problems.append(exc.problem)
+            continue
+        card_id = doc.data.get("id") if isinstance(doc.data, dict) else None
+        cards[card_id if isinstance(card_id, str) else name[:-5]] = doc
+    return cards, problems

@@ -104,6 +104,14 @@ def _relative_to_archive(root: Path, given: str) -> str:
         raise UsageError("path-outside", path=given, root=str(root)) from None
 
 
+def shown_path(path: Path) -> str:
+    """A written file as the user can open it from where they stand."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _display_prefix(root: Path) -> str:
     """Show paths as the user can open them from where they stand."""
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _display_prefix, _session, lang_option, render
+from .cli import _display_prefix, _session, lang_option, render, shown_path
 from .errors import UsageError
 from .messages import message
 
@@ -48,15 +48,8 @@ def catalogue(ctx, year, category, output, fmt, include_drafts, lang):
     formats = FORMATS if fmt == "both" else (fmt,)
     bound = sum(row.bound for row in result.rows)
     for path in write_catalogue(result, folder, formats):
-        session.echo("catalogue-written", file=_shown_path(path), items=len(result.rows), bound=bound)
+        session.echo("catalogue-written", file=shown_path(path), items=len(result.rows), bound=bound)
     if result.failures:
         click.echo(message("catalogue-incomplete", session.lang, count=len(result.failures)), err=True)
         ctx.exit(1)
 
-
-def _shown_path(path: Path) -> str:
-    """The file as the user can open it from where they stand."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)

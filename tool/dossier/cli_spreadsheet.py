@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _acting_person, _display_prefix, _session, cli, lang_option
+from .cli import _acting_person, _display_prefix, _session, cli, lang_option, shown_path
 from .errors import UsageError
 from .messages import message
 
@@ -117,14 +117,8 @@ def export(ctx, what, fmt, output, mapping, lang):
     for failure in table.failures:
         click.echo(problem_line(failure, session.lang, _display_prefix(root)), err=True)
     written = write_table(table, People(archive.people), folder, fmt)
-    session.echo("export-written", file=_shown_path(written), rows=len(table.rows))
+    session.echo("export-written", file=shown_path(written), rows=len(table.rows))
     if table.failures:
         click.echo(message("export-incomplete", session.lang, count=len(table.failures)), err=True)
         ctx.exit(1)
 
-
-def _shown_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -23,7 +23,7 @@ from .loader import Document
 from .problems import Problem
 from .reporter import display_width
 from .spreadsheet import BOM, Column, Mapping, People, column_letter, export_value, get_path
-from .spreadsheet_import import load_cards
+from .catalogue import load_cards
 
 AMOUNT_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Callable
 
 from . import codes, gitrepo, numbering, rules, schema_errors
-from .catalogue import Filters, entries
+from .catalogue import Filters, entries, load_cards
 from .config import Archive, Person
 from .errors import DossierError, UsageError
 from .fsutil import atomic_write_bytes
-from .loader import Document, LoadError, load_file
+from .loader import Document
 from .problems import Problem
 from .schemas import SchemaSet
 from .spreadsheet import (
@@ -103,26 +103,6 @@ def _ordered(data: dict, order: list[str]) -> dict:
     """Keys in the schema's order (the order people read a card in); others after them."""
     rank = {name: index for index, name in enumerate(order)}
     return {key: data[key] for key in sorted(data, key=lambda k: rank.get(k, len(rank)))}
-
-
-def load_cards(root: Path) -> tuple[dict[str, Document], list[Problem]]:
-    """Every customer card by id; a card that cannot be read is a problem (import refuses to
-    guess around it: it could be the card a row means)."""
-    cards, problems = {}, []
-    folder = root / "customers"
-    names = sorted(os.listdir(folder)) if folder.is_dir() else []
-    for name in names:
-        if not name.endswith(".yaml"):
-            continue
-        rel = f"customers/{name}"
-        try:
-            doc = load_file(folder / name, rel)
-        except LoadError as exc:
-            problems.append(exc.problem)
-            continue
-        card_id = doc.data.get("id") if isinstance(doc.data, dict) else None
-        cards[card_id if isinstance(card_id, str) else name[:-5]] = doc
-    return cards, problems
 
 
 def _names(cards: dict[str, Document]) -> dict[str, list[str]]:

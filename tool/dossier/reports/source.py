@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import codes
+from ..catalogue import load_cards
 from ..loader import LoadError, load_bytes, load_file
 from ..problems import Problem
 from .money import Money, parse_amount
@@ -202,19 +203,10 @@ def _read_settings(root: Path, data: Dataset) -> None:
 
 
 def _read_cards(root: Path, data: Dataset) -> None:
-    folder = root / "customers"
-    names = sorted(os.listdir(folder)) if folder.is_dir() else []
-    for name in names:
-        if not name.endswith(".yaml"):
-            continue
-        rel = f"customers/{name}"
-        try:
-            doc = load_file(folder / name, rel)
-        except LoadError as exc:
-            data.problems.append(exc.problem)
-            continue
-        if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
-            data.cards[doc.data["id"]] = doc.data
+    cards, problems = load_cards(root)
+    data.problems += problems
+    data.cards.update((card_id, doc.data) for card_id, doc in cards.items()
+                      if isinstance(doc.data, dict) and doc.data.get("id") == card_id)
 
 
 def _item_files(root: Path, windows: dict[str, Window]) -> list[tuple[str, str]]:
