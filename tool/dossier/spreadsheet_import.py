@@ -165,20 +165,26 @@ def _check_rows(rows: list[Row]) -> list[Problem]:
 # --- customers ------------------------------------------------------------------------------
 
 
-def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: Sheet,
-                   history_ids: Callable[[], list[str]] | None = None) -> Plan:
-    """Every row becomes a customer card: its 客户编号's card, else the card with exactly its
-    客户名称, else a new card with the next free number."""
-    root = archive.root
-    plan = Plan("customers", sheet, mapping)
+def _read_sheet(archive: Archive, mapping: Mapping, sheet: Sheet, kind: str):
+    """What both kinds of import start from: the sheet's layout and rows, checked cell by cell,
+    and the customer cards (by id and by name) the rows are matched against."""
+    plan = Plan(kind, sheet, mapping)
     people = People(archive.people)
     layout = find_layout(sheet, mapping)
     rows = data_rows(sheet, mapping, layout, people)
     plan.rows = len(rows)
     plan.problems += layout.warnings + _check_rows(rows)
-    cards, unreadable = load_cards(root)
+    cards, unreadable = load_cards(archive.root)
     plan.problems += unreadable
-    by_name = _names(cards)
+    return plan, people, layout, rows, cards, _names(cards)
+
+
+def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: Sheet,
+                   history_ids: Callable[[], list[str]] | None = None) -> Plan:
+    """Every row becomes a customer card: its 客户编号's card, else the card with exactly its
+    客户名称, else a new card with the next free number."""
+    root = archive.root
+    plan, people, layout, rows, cards, by_name = _read_sheet(archive, mapping, sheet, "customers")
     id_column, name_column = layout.where.get("id"), layout.where.get("name")
     claimed: dict[str, int] = {}  # card id → the row that claims it
     new_names: dict[str, int] = {}
@@ -353,15 +359,7 @@ def plan_records(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: 
                  actor: Callable[[], Person]) -> Plan:
     """Rows grouped per customer and period (or per 电子编码) into items of the mapping's type."""
     root = archive.root
-    plan = Plan("records", sheet, mapping)
-    people = People(archive.people)
-    layout = find_layout(sheet, mapping)
-    rows = data_rows(sheet, mapping, layout, people)
-    plan.rows = len(rows)
-    plan.problems += layout.warnings + _check_rows(rows)
-    cards, unreadable = load_cards(root)
-    plan.problems += unreadable
-    by_name = _names(cards)
+    plan, people, layout, rows, cards, by_name = _read_sheet(archive, mapping, sheet, "records")
     category = str(schemas.dispatch.category_of[mapping.item_type])
     found, failures = entries(root, Filters(category=category, type=mapping.item_type))
     plan.problems += [failure.problem for failure in failures]
