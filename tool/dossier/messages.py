@@ -296,6 +296,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the chain of direct supervisors from {person} comes back to {person}; correct `supervisor:`",
         "从 {person} 开始的直接领导链又回到了 {person}；请更正 `supervisor:`",
     ),
+    # --- access: roles and grants 查阅权限 ---------------------------------------------------------
+    "access-refused": (
+        "{person} may not read {what}: it is material of {owner}'s customer; ask {grantors} for a grant in access.yaml",
+        "{person} 无权查阅 {what}：这是 {owner} 所管客户的档案；请向 {grantors} 申请查阅授权（access.yaml）",
+    ),
+    "grant-approver-not-entitled": (
+        "this grant was approved by {approver}, who may not grant access (only the sales manager or the general manager may): it gives nothing; have it approved again",
+        "此授权由 {approver} 批准，其无权授权（只有销售经理或总经理可以）：授权无效；请重新报批",
+    ),
+    "grant-expired": (
+        "this grant expired on {expires}: it gives nothing; renew it or remove it",
+        "此授权已于 {expires} 到期：授权无效；请续批或删除",
+    ),
+    "grant-not-started": (
+        "this grant starts on {approved_on}, later than today: it gives nothing until then",
+        "此授权自 {approved_on} 起生效，晚于今天：在此之前授权无效",
+    ),
     # --- history: the modification record --------------------------------------------------------
     "history-not-git": (
         "{root} is not in a git repository, so it has no modification record; keep the archive in git (`dossier init` sets one up)",
