@@ -765,10 +765,12 @@ def storage(root: Path, commit: str | None = None, paths: list[str] | None = Non
 # --- validate: bound items stay as they were bound -----------------------------------------------
 
 
-def bound_changes(root: Path, results: dict | None = None) -> list[Problem]:
+def bound_changes(root: Path, results: dict | None = None, only: set[str] | None = None) -> list[Problem]:
     """`bound-changed`: a bound item whose file, or one of whose attachments, no longer has the
     sha256 its volume's manifest recorded (or is gone). `results` are validate's per-file
-    results, whose `digest` (sha256 of the file's bytes) saves reading the items again."""
+    results, whose `digest` (sha256 of the file's bytes) saves reading the items again.
+    `only`: check just these items (paths), as `dossier watch` does for the files that changed.
+    Every problem's `path` argument names the item it concerns."""
     digests = {rel: getattr(r, "digest", "") for rel, r in (results or {}).items()}
     try:
         found_manifests = manifests(root)
@@ -786,6 +788,8 @@ def bound_changes(root: Path, results: dict | None = None) -> list[Problem]:
             if code is None:
                 continue
             rel = code.path
+            if only is not None and rel not in only:
+                continue
             line, column = manifest.doc.position(("items", index, "code"))
             if not (root / rel).is_file():
                 problems.append(Problem(manifest.path, line, column, RULE, "bound-missing",
