@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+import click
 import pytest
 
 from conftest import REPO
 from dossier.cli import cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+# Through the group, as `dossier --help` lists them: each area's module is imported on demand.
+COMMANDS = {name: cli.get_command(click.Context(cli), name) for name in cli.list_commands(click.Context(cli))}
 
 
 def test_readme_starts_with_the_two_commands():
@@ -18,11 +21,22 @@ def test_readme_starts_with_the_two_commands():
     assert (REPO / ".ci/run").read_text().strip().endswith("exec bash scripts/test.sh")
 
 
-@pytest.mark.parametrize("name", sorted(name for name, command in cli.commands.items() if not command.hidden))
+def test_the_lazy_command_lists_name_what_the_modules_register():
+    groups = [cli, COMMANDS["render"]]
+    for group in groups:
+        ctx = click.Context(group)
+        assert None not in [group.get_command(ctx, name) for name in group.list_commands(ctx)]
+    for group in groups:  # every area module is loaded now: each command it registered is listed
+        elsewhere = {name for name, command in group.commands.items()
+                     if command.callback.__module__ != "dossier.cli"}
+        assert elsewhere == set(group.lazy)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, command in COMMANDS.items() if not command.hidden))
 def test_every_command_has_a_readme_section_naming_its_options(name):
     match = re.search(rf"^### `dossier {name}`\n(.*?)(?=^##)", README, re.S | re.M)
     assert match, f"README has no section for dossier {name}"
-    for param in cli.commands[name].params:
+    for param in COMMANDS[name].params:
         for option in getattr(param, "opts", []):
             if option.startswith("--"):
                 assert option in match.group(1), f"dossier {name} {option} is not in README"

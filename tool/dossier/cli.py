@@ -1,5 +1,6 @@
 """`dossier`: a thin command line over the library. Heavy modules are imported inside
-the commands that need them, so `dossier --help` stays fast.
+the commands that need them, and each area's command module only when one of its commands
+is invoked (or listed by --help), so a command loads only what it needs.
 
 Exit codes: 0 success, 1 the archive has problems, 2 usage errors.
 """
@@ -7,6 +8,7 @@ Exit codes: 0 success, 1 the archive has problems, 2 usage errors.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
@@ -60,7 +62,42 @@ def _session(ctx: click.Context, lang: str | None) -> Session:
 lang_option = click.option("--lang", type=LANGS, help="Language of messages: zh or en (default: from the locale).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands of other areas live in one module each (so they stay apart): the
+    module registers them on the group when imported, and is imported when click first asks
+    for one of them, so `dossier history` does not load what `dossier render` needs."""
+
+    def __init__(self, *args: object, lazy: dict[str, str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # command name → the module (in this package) that registers it
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            importlib.import_module(f"{__package__}.{self.lazy[cmd_name]}")
+        return self.commands.get(cmd_name)
+
+
+def _by_command(modules: dict[str, list[str]]) -> dict[str, str]:
+    return {name: module for module, names in modules.items() for name in names}
+
+
+# The module of each area and the commands it registers (tests/test_docs.py checks this list).
+AREA_COMMANDS = _by_command({
+    "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "approve", "hook"],
+    "cli_history": ["history", "log"],
+    "cli_index": ["find", "index", "watch"],
+    "cli_lifecycle": ["delete", "restore", "purge"],
+    "cli_reports": ["report"],
+    "cli_spreadsheet": ["import", "export"],
+    "cli_volumes": ["bind", "check-paper"],
+})
+RENDER_COMMANDS = _by_command({"cli_volumes": ["volume"], "cli_catalogue": ["catalogue"]})
+
+
+@click.group(cls=LazyGroup, lazy=AREA_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="customer-dossier")
 @click.option("--archive", "archive", metavar="PATH", help="The archive (default: $DOSSIER_ARCHIVE, else the "
               "nearest folder upwards holding archive.yaml, else ./archive).")
@@ -217,13 +254,9 @@ def show(ctx, code, fmt, lang):
         click.echo(show_text(entry.data, SchemaSet(root / "schemas"), session.lang, categories))
 
 
-@cli.group()
+@cli.group(cls=LazyGroup, lazy=RENDER_COMMANDS)
 def render() -> None:
     """Render the paper volumes and the electronic catalogue."""
-
-
-# Commands of other areas register themselves on `cli` (one module each, so they stay apart).
-from . import cli_catalogue, cli_git, cli_history, cli_index, cli_lifecycle, cli_reports, cli_spreadsheet, cli_volumes  # noqa: E402,F401,I001
 
 
 def main(argv: list[str] | None = None) -> int:
