@@ -50,7 +50,7 @@ def root(template, tmp_path):
 
 @pytest.fixture
 def watcher(root):
-    w = Watcher(root, today=lambda: TODAY, reconcile_after=0.2)
+    w = Watcher(root, today=lambda: TODAY)
     start = w.start()
     assert start.kind == "start" and start.errors == 0 and start.problems == {}
     yield w
@@ -68,7 +68,6 @@ def settle(watcher: Watcher, *expected: str, timeout: float = TIMEOUT) -> list:
         except queue.Empty:
             pytest.fail(f"no report about {sorted(waiting)} within {timeout} s; got {reports}")
         assert report.kind != "error", report.error
-        assert report.kind != "reconcile", f"the quick pass missed {report}"
         reports.append(report)
         waiting -= set(report.changed)
     assert watcher.wait_idle(timeout), "the watcher did not settle"
@@ -77,7 +76,7 @@ def settle(watcher: Watcher, *expected: str, timeout: float = TIMEOUT) -> list:
             report = watcher.reports.get_nowait()
         except queue.Empty:
             return reports
-        assert report.kind not in ("error", "reconcile"), report
+        assert report.kind != "error", report
         reports.append(report)
 
 
@@ -294,7 +293,7 @@ def test_a_git_checkout_of_hundreds_of_files_is_one_pass(root):
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "450 ledgers")
     git(root, "checkout", "-q", "main")
-    with Watcher(root, today=lambda: TODAY, reconcile_after=0.2) as watcher:
+    with Watcher(root, today=lambda: TODAY) as watcher:
         git(root, "checkout", "-q", "bulk")  # 450 files appear
         reports = settle(watcher, *made, timeout=120)
         batches = [r for r in reports if r.kind == "change"]
@@ -402,28 +401,28 @@ def test_the_command_prints_problems_as_they_appear_and_stops_on_ctrl_c(root):
     assert "Traceback" not in process.stderr.read()
 
 
-def test_a_bound_item_changed_is_reported_by_the_idle_pass(root):
-    """Bound volumes' rules look at items anywhere: the pass over the whole archive applies them."""
+def test_a_bound_item_changed_is_reported_by_its_own_batch(root):
+    """A bound item keeps the sha256 its volume's manifest recorded: the batch that changes it
+    reports it, and a batch that changes the manifest re-checks every bound item."""
     import hashlib
 
     digest = hashlib.sha256((root / LEDGER).read_bytes()).hexdigest()
     volumes = root / "volumes"
     volumes.mkdir()
-    (volumes / "Z001-KH·2026-D30-C3-V01.yaml").write_text(
-        f"items:\n- {{code: 3-2026-S02-0010, sha256: {digest}}}\n", encoding="utf-8")
+    manifest = volumes / "Z001-KH·2026-D30-C3-V01.yaml"
+    manifest.write_text(f"items:\n- {{code: 3-2026-S02-0010, sha256: {digest}}}\n", encoding="utf-8")
     assert validate_archive(root, TODAY, use_cache=False).problems == []
-    with Watcher(root, today=lambda: TODAY, reconcile_after=0.2) as watcher:
+    with Watcher(root, today=lambda: TODAY) as watcher:
         edit(root, LEDGER, "pages: 2", "pages: 3")
-        reports = []
-        while not any(r.kind == "reconcile" for r in reports):
-            reports.append(watcher.reports.get(timeout=TIMEOUT))
-        assert [p.rule for p in reports[-1].problems[LEDGER]] == ["bound-changed"]
-        assert watcher.wait_idle(TIMEOUT)
+        reports = settle(watcher, LEDGER)
+        assert [p.rule for p in reports[0].problems[LEDGER]] == ["bound-changed"]
         as_validate_sees_it(watcher, root)
-        edit(root, LEDGER, "pages: 3", "pages: 2")
-        reports = []
-        while not any(r.kind == "reconcile" for r in reports):
-            reports.append(watcher.reports.get(timeout=TIMEOUT))
+        changed = hashlib.sha256((root / LEDGER).read_bytes()).hexdigest()
+        manifest.write_text(f"items:\n- {{code: 3-2026-S02-0010, sha256: {changed}}}\n", encoding="utf-8")
+        reports = settle(watcher, "volumes/" + manifest.name)
         assert reports[-1].clean == (LEDGER,)
-        assert watcher.wait_idle(TIMEOUT)
+        as_validate_sees_it(watcher, root)
+        (root / LEDGER).unlink()
+        reports = settle(watcher, LEDGER)
+        assert "bound-missing" in [p.key for p in watcher.problems()]
         as_validate_sees_it(watcher, root)

@@ -8,10 +8,9 @@ attachment re-checks the items that list it) and re-runs the archive-wide rules 
 (rules.archive_rules) only for the sections and customers the change touched: every one of those
 rules looks either at one item, at one section's items (a code names its section, so two items
 with the same code share it; serial gaps are per section), or at one customer's items and card.
-The rules of other modules that validate's archive-wide step runs (today: bound volumes, whose
-manifests name items anywhere) are applied by one pass over the whole archive when the watcher has
-been idle for a moment, in archives that have bound volumes (on 100,000 items that pass takes
-about half a second, which a save arriving meanwhile would wait for).
+The bound-volume rule (a bound item must keep the sha256 its volume's manifest recorded) is
+applied to the items a batch changed; a change under volumes/ (a manifest) applies it to every
+bound item. Neither needs a pass over the whole archive.
 
 Events are debounced: a batch is processed once the files have been quiet for `quiet` seconds
 (or `max_delay` after its first event, for changes that never pause). The filesystem is the
@@ -31,7 +30,7 @@ import os
 import queue
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -46,7 +45,6 @@ from .reporter import problem_line
 
 QUIET = 0.15  # seconds without events before a batch is processed
 MAX_DELAY = 5.0  # a batch whose events never pause is processed this long after its first event
-RECONCILE_AFTER = 1.0  # idle seconds before the pass over the whole archive
 CONFIG_FILES = (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE)
 CHECKED_FOLDERS = ("customers", "records", "daily", "trash")  # what validate.scan covers
 WATCHED_FOLDERS = (*CHECKED_FOLDERS, "schemas", "volumes")
@@ -63,7 +61,7 @@ class Report:
     """
 
     kind: str  # 'start', 'change', 'config' (configuration changed: everything checked again),
-    # 'reconcile' (the pass over the whole archive found something the quick pass did not), 'error'
+    # 'error'
     changed: tuple[str, ...] = ()
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     clean: tuple[str, ...] = ()
@@ -87,8 +85,7 @@ class Report:
             lines += [problem_line(p, lang, prefix) for p in self.problems[file]]
         lines += [message("watch-clean", lang, file=prefix + f) for f in self.clean]
         lines += [message("watch-removed", lang, file=prefix + f) for f in self.removed]
-        if self.kind != "reconcile" or lines:
-            lines.append(message("watch-summary", lang, time=time.strftime("%H:%M:%S"), changed=len(self.changed),
+        lines.append(message("watch-summary", lang, time=time.strftime("%H:%M:%S"), changed=len(self.changed),
                                  seconds=f"{self.seconds:.2f}", errors=self.errors, warnings=self.warnings))
         return lines
 
@@ -127,12 +124,12 @@ class Watcher:
     """
 
     def __init__(self, root: Path, *, today: Callable[[], dt.date] | None = None, quiet: float = QUIET,
-                 max_delay: float = MAX_DELAY, reconcile_after: float = RECONCILE_AFTER,
+                 max_delay: float = MAX_DELAY,
                  on_report: Callable[[Report], None] | None = None, jobs: int | None = None,
                  index: bool = True) -> None:
         self.root = Path(root).resolve()
         self.today = today or dt.date.today
-        self.quiet, self.max_delay, self.reconcile_after = quiet, max_delay, reconcile_after
+        self.quiet, self.max_delay = quiet, max_delay
         self.on_report = on_report
         self.jobs = jobs
         self.reports: queue.Queue[Report] = queue.Queue()
@@ -145,7 +142,6 @@ class Watcher:
         self._overflow = False
         self._stopping = False
         self._busy = False
-        self._reconcile_at: float | None = None
         self._idle = threading.Event()
         self._state = threading.Lock()  # held while a batch changes what was checked
         # the archive as last checked (touched by the worker thread only, once started)
@@ -155,7 +151,8 @@ class Watcher:
         self.files: dict[str, validate.StatKey] = {}
         self.results: dict[str, validate.FileResult] = {}
         self._wide_rules: dict[str, list[Problem]] = {}
-        self._wide_other: dict[str, list[Problem]] = {}
+        self._bound: dict[str, list[Problem]] = {}  # the bound-volume rule's problems, by file
+        self._bound_by_item: dict[str, list[Problem]] = {}  # the same, by the item they concern
         self._shown: dict[str, tuple[Problem, ...]] = {}
         self._errors = self._warnings = self._file_count = 0
         self._by_section: dict[tuple, set[str]] = defaultdict(set)
@@ -233,7 +230,7 @@ class Watcher:
         self._release_lock()
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until every change seen so far is processed and reconciled; False on timeout."""
+        """Wait until every change seen so far is processed; False on timeout."""
         return self._idle.wait(timeout)
 
     def problems(self) -> list[Problem]:
@@ -339,17 +336,9 @@ class Watcher:
             paths, dirs, overflow, first = batch
             try:
                 self._state.acquire()
-                if paths or dirs or overflow:
-                    report = self._process(paths, dirs, overflow)
-                    report.latency = time.monotonic() - first
-                    self._emit(report)
-                    if self._bound_volumes():
-                        self._reconcile_at = time.monotonic() + self.reconcile_after
-                else:
-                    self._reconcile_at = None
-                    report = self._reconcile()
-                    if report is not None:
-                        self._emit(report)
+                report = self._process(paths, dirs, overflow)
+                report.latency = time.monotonic() - first
+                self._emit(report)
             except Exception as exc:  # noqa: BLE001 - report it and keep watching
                 if os.environ.get("DOSSIER_DEBUG"):
                     raise
@@ -360,8 +349,7 @@ class Watcher:
                     self._busy = False
 
     def _next_batch(self):
-        """Wait for the next thing to do (called with _cond held): a debounced batch, the
-        reconciling pass (empty batch), or None to stop."""
+        """Wait for the next debounced batch (called with _cond held), or None to stop."""
         while True:
             if self._stopping:
                 return None
@@ -373,12 +361,6 @@ class Watcher:
                     self._pending, self._pending_dirs, self._overflow = set(), set(), False
                     self._busy = True
                     return batch
-                self._cond.wait(wait)
-            elif self._reconcile_at is not None:
-                wait = self._reconcile_at - now
-                if wait <= 0:
-                    self._busy = True
-                    return set(), set(), False, now
                 self._cond.wait(wait)
             else:
                 self._idle.set()
@@ -410,7 +392,7 @@ class Watcher:
         archive-wide rule. At the start, and when the configuration or a schema changes."""
         started = time.perf_counter()
         key = self._read_config_key()
-        archive, schemas, config_problems = validate.open_checks(self.root)
+        archive, schemas, config_problems = validate.open_checks(self.root, self.today())
         self.config_problems = config_problems
         self.files = validate.scan(self.root)
         self._dirs = {rel.rsplit("/", 1)[0] for rel in self.files}
@@ -430,7 +412,7 @@ class Watcher:
         self._trash = rules.trash_codes(self.root)
         self._whole_archive()
         new = self._group(config_problems)
-        for rel in set(self.results) | set(self._wide_rules) | set(self._wide_other):
+        for rel in set(self.results) | set(self._wide_rules) | set(self._bound):
             found = self._problems_of(rel)
             if found:
                 new[rel] = found
@@ -474,21 +456,36 @@ class Watcher:
         return {facts.id: facts for facts in self._cards.values()}
 
     def _whole_archive(self) -> None:
-        """The archive-wide problems from scratch: validate's own pass, split into what the
-        regulation's rules find (re-run per section on changes) and the rest (reconciled)."""
+        """The archive-wide problems from scratch, as validate's archive-wide step finds them: the
+        regulation's rules (re-run per section on changes) and the bound-volume rule."""
         today = self.today()
         self._day = today
-        everything = validate.archive_wide(self.root, self.results, today)
         facts = [r.facts for r in self.results.values() if isinstance(r.facts, rules.ItemFacts)]
-        by_rules = rules.archive_rules(facts, self._customers(), today.isoformat(), self._trash)
-        self._wide_rules = _by_file(by_rules)
-        self._wide_other = _by_file(list((Counter(everything) - Counter(by_rules)).elements()))
+        self._wide_rules = _by_file(rules.archive_rules(facts, self._customers(), today.isoformat(), self._trash))
+        self._refresh_bound(None)
+
+    def _refresh_bound(self, items: set[str] | None) -> set[str]:
+        """The bound-volume rule again for these items (None: every bound item, as when a manifest
+        changed). Returns the files whose problems it may have changed."""
+        from .volumes import bound_changes
+
+        found = bound_changes(self.root, self.results, only=items)
+        if items is None:
+            self._bound_by_item.clear()
+        else:
+            for rel in items:
+                self._bound_by_item.pop(rel, None)
+        for problem in found:
+            self._bound_by_item.setdefault(problem.args.get("path", problem.file), []).append(problem)
+        before = set(self._bound)
+        self._bound = _by_file([p for item in self._bound_by_item.values() for p in item])
+        return before | set(self._bound)
 
     def _problems_of(self, rel: str) -> tuple[Problem, ...]:
         result = self.results.get(rel)
         found = list(result.problems) if result else []
         found += self._wide_rules.get(rel, [])
-        found += self._wide_other.get(rel, [])
+        found += self._bound.get(rel, [])
         return tuple(sorted(found))
 
     def _group(self, problems: list[Problem]) -> dict[str, tuple[Problem, ...]]:
@@ -599,6 +596,7 @@ class Watcher:
         """The quick pass: check what changed, re-run the archive-wide rules where it matters."""
         changed, gone = self._restat(touched)
         checked = {rel for rel in changed if validate.kind_of(rel)}
+        manifests = {rel for rel in touched if rel.split("/", 1)[0] == "volumes"}
         for rel in changed | gone:  # an attachment changed: the items that list it
             checked |= self._dependents.get(rel, set())
         checked -= gone
@@ -636,12 +634,12 @@ class Watcher:
             affected |= set(self.results) | set(self._shown)
         else:
             affected |= self._rerun_rules(sections, customers | cards_changed, cards_changed)
+            affected |= self._refresh_bound(None if manifests else checked | dropped)
         new_problems = {rel: self._problems_of(rel) for rel in affected}
         for rel in dropped:
             self._wide_rules.pop(rel, None)
-            self._wide_other.pop(rel, None)
             new_problems[rel] = ()
-        return self._diff("change", new_problems, affected, changed=checked | dropped)
+        return self._diff("change", new_problems, affected, changed=checked | dropped | manifests)
 
     def _rerun_rules(self, sections: set[tuple], customers: set[str], cards_changed: set[str]) -> set[str]:
         """rules.archive_rules again over whole sections (and, for customer cards, whole customers).
@@ -664,44 +662,11 @@ class Watcher:
             self._set_wide(rel, found.get(rel, []))
         return files | cards
 
-    def _wide_of(self, rel: str) -> tuple[Problem, ...]:
-        return tuple(sorted(self._wide_rules.get(rel, []) + self._wide_other.get(rel, [])))
-
     def _set_wide(self, rel: str, problems: list[Problem]) -> None:
         if problems:
             self._wide_rules[rel] = problems
         else:
             self._wide_rules.pop(rel, None)
-
-    def _bound_volumes(self) -> bool:
-        """Whether the archive has bound volumes, whose rules only the pass over the whole archive
-        applies (a bound item that changed, a manifest that changed)."""
-        try:
-            with os.scandir(self.root / "volumes") as entries:
-                return any(True for _ in entries)
-        except OSError:
-            return False
-
-    def _reconcile(self) -> Report | None:
-        """The pass over the whole archive (validate's own archive-wide step), when idle and
-        when the archive has bound volumes: report what the quick pass could not see."""
-        if self.archive is None:
-            return None
-        started = time.perf_counter()
-        before = {rel: self._wide_of(rel) for rel in set(self._wide_rules) | set(self._wide_other)}
-        everything = Counter(validate.archive_wide(self.root, self.results, self.today()))
-        by_rules = Counter(p for found in self._wide_rules.values() for p in found)
-        if by_rules - everything:  # the quick pass holds a problem validate does not find: start again
-            self._whole_archive()
-        else:  # what validate finds beyond the regulation's rules (bound volumes)
-            self._wide_other = _by_file(list((everything - by_rules).elements()))
-        after = {rel: self._wide_of(rel) for rel in set(self._wide_rules) | set(self._wide_other)}
-        files = {rel for rel in before.keys() | after.keys() if before.get(rel, ()) != after.get(rel, ())
-                 or _args_differ(before.get(rel, ()), after.get(rel, ()))}
-        new = {rel: self._problems_of(rel) for rel in files}
-        report = self._diff("reconcile", new, files, changed=())
-        report.seconds = time.perf_counter() - started
-        return report if report.problems or report.clean or report.removed else None
 
 
 def _section(code: str) -> tuple:
