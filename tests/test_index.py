@@ -124,6 +124,30 @@ def test_only_the_given_paths_are_looked_at(base_archive):
         assert codes_of(index.find("加急")) == ["3-2025-S02-0001"]
 
 
+def test_the_stat_snapshot_speeds_updates_but_never_decides_alone(base_archive):
+    """A full update compares the files with a snapshot of the table's stat keys, written by the
+    previous full update; a watch's update (given paths) or a damaged snapshot sends it back to the
+    table, and the content hash still decides whether a file changed."""
+    def edit(word: str) -> None:
+        item = base_archive / CONTRACT
+        item.write_text(item.read_text(encoding="utf-8").replace("title: ", f"title: {word}", 1), encoding="utf-8")
+
+    with Index(base_archive) as index:
+        index.update()
+        snapshot = base_archive / index_module.STAT_SNAPSHOT
+        assert index._known_stats() == scan(base_archive) and index._snapshot is not None
+        edit("加急")
+        assert index.update(paths=[CONTRACT]).read == 1
+        assert index._known_stats() == scan(base_archive) and index._snapshot is None  # not trusted now
+        assert index.update().read == 0  # the table says the file is known as it is
+        assert index._known_stats() == scan(base_archive) and index._snapshot is not None  # written again
+        snapshot.write_bytes(b"damaged")
+        edit("特急")
+        done = index.update()
+        assert (done.read, done.removed) == (1, 0)
+        assert codes_of(index.find("特急")) == ["2-2025-S02-0001"]
+
+
 def test_a_new_format_or_version_rebuilds(base_archive, monkeypatch):
     with Index(base_archive) as index:
         index.update()
