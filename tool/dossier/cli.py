@@ -86,6 +86,7 @@ def _by_command(modules: dict[str, list[str]]) -> dict[str, str]:
 
 # The module of each area and the commands it registers (tests/test_docs.py checks this list).
 AREA_COMMANDS = _by_command({
+    "cli_crypto": ["rekey"],
     "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "approve", "hook"],
     "cli_history": ["history", "log"],
     "cli_index": ["find", "index", "watch"],
@@ -233,12 +234,16 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
 @cli.command()
 @click.argument("code")
 @click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"]), default="text", show_default=True)
+@click.option("--identity", metavar="FILE", help="Your SSH ed25519 private key, to decrypt confidential values "
+              "(default: $DOSSIER_IDENTITY, else ~/.ssh/id_ed25519); yaml shows the file as stored.")
 @lang_option
 @click.pass_context
-def show(ctx, code, fmt, lang):
-    """Show one item, with its fields labelled."""
+def show(ctx, code, fmt, identity, lang):
+    """Show one item, with its fields labelled and its confidential values decrypted if your key can."""
     from .catalogue import find
+    from .cli_crypto import echo_hidden
     from .config import open_archive
+    from .crypto import load_identity, readable
     from .display import show_text
     from .schemas import SchemaSet
 
@@ -247,11 +252,16 @@ def show(ctx, code, fmt, lang):
     entry = find(root, code)
     if fmt == "yaml":
         click.echo((root / entry.code.path).read_text(encoding="utf-8"), nl=False)
-    elif fmt == "json":
-        click.echo(json.dumps(entry.data, ensure_ascii=False, indent=2))
+        return
+    schemas = SchemaSet(root / "schemas")
+    key = load_identity(identity)
+    seen = readable(entry.data, schemas, key)
+    if fmt == "json":
+        click.echo(json.dumps(seen.data, ensure_ascii=False, indent=2))
     else:
         categories = {k: v.get("name", "") for k, v in open_archive(root).settings.data.get("categories", {}).items()}
-        click.echo(show_text(entry.data, SchemaSet(root / "schemas"), session.lang, categories))
+        click.echo(show_text(seen.data, schemas, session.lang, categories))
+    echo_hidden(session, seen, key)
 
 
 @cli.group(cls=LazyGroup, lazy=RENDER_COMMANDS)

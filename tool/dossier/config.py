@@ -47,6 +47,7 @@ class Person:
     roles: tuple[str, ...]
     section: str | None = None
     supervisor: str | None = None  # 直接领导
+    encryption_key: str | None = None  # SSH ed25519 public key: confidential values are encrypted to it
 
     @property
     def is_customer_manager(self) -> bool:
@@ -67,6 +68,11 @@ class Settings:
     def deletion_retention_days(self) -> int:
         return int(self.data.get("deletion_retention_days", 30))
 
+    @property
+    def requires_encryption(self) -> bool:
+        """`confidential: encrypt`: a confidential value in clear is an error (else it is allowed)."""
+        return self.data.get("confidential") == "encrypt"
+
     def category(self, category: object) -> dict:
         return self.data.get("categories", {}).get(str(category), {})
 
@@ -86,6 +92,7 @@ def people_by_id(data: dict) -> dict[str, Person]:
             roles=tuple(entry.get("roles", ())),
             section=entry.get("section"),
             supervisor=entry.get("supervisor"),
+            encryption_key=entry.get("encryption_key") if isinstance(entry.get("encryption_key"), str) else None,
         )
     return people
 

@@ -313,6 +313,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this grant starts on {approved_on}, later than today: it gives nothing until then",
         "此授权自 {approved_on} 起生效，晚于今天：在此之前授权无效",
     ),
+    # --- confidential values encrypted with age 保密字段加密 ---------------------------------------
+    "confidential-clear": (
+        "{field} is confidential but stored in clear; run `dossier rekey {file}` to encrypt it to its readers",
+        "{field} 为保密字段，却以明文保存；请运行 `dossier rekey {file}` 将其加密给有权查阅的人",
+    ),
+    "confidential-recipients": (
+        "{field} is not encrypted to exactly the people who may read it (missing: {missing}; extra: {extra}); run `dossier rekey {file}` with a key that can decrypt it (e.g. the sales manager's)",
+        "{field} 的加密对象与有权查阅的人不一致（缺少：{missing}；多出：{extra}）；请用能解密的密钥（如销售经理的）运行 `dossier rekey {file}`",
+    ),
+    "confidential-armor": (
+        "{field}: the encrypted value is damaged ({detail}); restore it from the history (`git log -p {file}`) or enter the value again in clear and run `dossier rekey {file}`",
+        "{field}：加密值已损坏（{detail}）；请从历史中恢复（`git log -p {file}`），或重新填写明文后运行 `dossier rekey {file}`",
+    ),
+    "confidential-no-key": (
+        "{person} may read confidential values but has no encryption_key, so nothing can be encrypted to them; add their SSH ed25519 public key (the line of id_ed25519.pub) here, then run `dossier rekey`",
+        "{person} 有权查阅保密字段，但没有 encryption_key，无法为其加密；请在此填写其 SSH ed25519 公钥（id_ed25519.pub 的内容），然后运行 `dossier rekey`",
+    ),
+    "identity-none": (
+        "no key to decrypt with: give your SSH ed25519 private key with --identity FILE or DOSSIER_IDENTITY (default ~/.ssh/id_ed25519); its public key must be your encryption_key in people.yaml",
+        "没有可用于解密的密钥：请用 --identity FILE 或 DOSSIER_IDENTITY 指定您的 SSH ed25519 私钥（默认 ~/.ssh/id_ed25519）；其公钥须为 people.yaml 中您的 encryption_key",
+    ),
+    "identity-passphrase": (
+        "{file} is protected by a passphrase, which dossier cannot use; make a key without one for the archive (ssh-keygen -t ed25519 -N '' -f ~/.ssh/dossier_ed25519), put its .pub line as your encryption_key in people.yaml, and give it with --identity or DOSSIER_IDENTITY",
+        "{file} 设有口令，dossier 无法使用；请为档案另建一个无口令的密钥（ssh-keygen -t ed25519 -N '' -f ~/.ssh/dossier_ed25519），将其 .pub 内容填为 people.yaml 中您的 encryption_key，并用 --identity 或 DOSSIER_IDENTITY 指定",
+    ),
+    "identity-invalid": (
+        "{file} is not an OpenSSH ed25519 private key; give the private key (not the .pub file) with --identity or DOSSIER_IDENTITY",
+        "{file} 不是 OpenSSH ed25519 私钥；请用 --identity 或 DOSSIER_IDENTITY 指定私钥（不是 .pub 文件）",
+    ),
+    "identity-file-unreadable": (
+        "cannot read the identity file {file}; check the path given with --identity or DOSSIER_IDENTITY",
+        "无法读取密钥文件 {file}；请检查 --identity 或 DOSSIER_IDENTITY 给出的路径",
+    ),
+    "identity-not-recipient": (
+        "your key {file} is not among the recipients of these values; if you may read them, ask the sales manager or the general manager for a grant, then have `dossier rekey` run",
+        "您的密钥 {file} 不在这些值的加密对象之中；如您有权查阅，请向销售经理或总经理申请授权，再请人运行 `dossier rekey`",
+    ),
+    "hidden-values": (
+        "{count} confidential value(s) shown as 已加密 / encrypted: {why}",
+        "{count} 个保密字段显示为“已加密 / encrypted”：{why}",
+    ),
+    "value-refused": (
+        "{field}: this encrypted value belongs to {found}, not here (copied from elsewhere?); it is not shown; enter the value again in clear and run `dossier rekey`",
+        "{field}：此加密值属于 {found}，不属于此处（是否从别处复制而来？）；不予显示；请重新填写明文并运行 `dossier rekey`",
+    ),
+    "value-damaged": (
+        "{field}: this encrypted value cannot be decrypted (damaged); restore it from the history (`git log -p`)",
+        "{field}：此加密值无法解密（已损坏）；请从历史中恢复（`git log -p`）",
+    ),
+    "rekey-encrypted": ("{field}: encrypted for {readers}", "{field}：已加密给 {readers}"),
+    "rekey-reencrypted": ("{field}: re-encrypted for {readers}", "{field}：已重新加密给 {readers}"),
+    "rekey-would-encrypt": ("{field}: would be encrypted for {readers}", "{field}：将加密给 {readers}"),
+    "rekey-would-reencrypt": ("{field}: would be re-encrypted for {readers}", "{field}：将重新加密给 {readers}"),
+    "rekey-no-key": (
+        "{field}: not re-encrypted: it must be decrypted first and your key cannot; run `dossier rekey` as one of its recipients (e.g. the sales manager)",
+        "{field}：未重新加密：需先解密，而您的密钥无法解密；请由其加密对象之一（如销售经理）运行 `dossier rekey`",
+    ),
+    "rekey-nobody": (
+        "{field}: not encrypted: nobody who may read it has an encryption_key in people.yaml; add the keys, then run `dossier rekey` again",
+        "{field}：未加密：有权查阅者在 people.yaml 中都没有 encryption_key；请补充后再运行 `dossier rekey`",
+    ),
+    "rekey-rewrite-failed": (
+        "{file}: rewriting the encrypted values would have changed something else in the file, so nothing was written; please report it with the file",
+        "{file}：改写加密值会改动文件中的其他内容，因此未写入；请连同该文件一起报告",
+    ),
+    "rekey-summary": (
+        "{changed} value(s) encrypted or re-encrypted in {files} file(s); {unchanged} already right; {failed} could not be changed",
+        "{files} 个文件中加密或重新加密了 {changed} 个值；{unchanged} 个无需改动；{failed} 个无法处理",
+    ),
+    "rekey-summary-dry": (
+        "dry run, nothing written: {changed} value(s) in {files} file(s) would change; {unchanged} already right; {failed} could not be changed",
+        "试运行，未写入：{files} 个文件中将有 {changed} 个值改动；{unchanged} 个无需改动；{failed} 个无法处理",
+    ),
     # --- history: the modification record --------------------------------------------------------
     "history-not-git": (
         "{root} is not in a git repository, so it has no modification record; keep the archive in git (`dossier init` sets one up)",

@@ -8,6 +8,10 @@ For speed the item envelope is not evaluated with its 30 `if/then` dispatch bran
 the envelope is checked without them and `content` with the type's own validator,
 which is what the dispatch amounts to (jsonschema's docs: build one validator per
 schema and reuse it).
+
+Fields marked `x-confidential: true` may hold an age-encrypted value (crypto.py) in place of
+the value: the validators are compiled from copies in which such a field accepts the armored
+text, and the value's own schema applies otherwise. `documents` keeps the schemas as written.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from .errors import DossierError
 
 BASE_URI = "https://customer-dossier.invalid/schemas/"
 SCHEMA_SUFFIX = ".schema.json"
+CONFIDENTIAL = "x-confidential"
+ARMOR_PATTERN = "^-----BEGIN AGE ENCRYPTED FILE-----"  # crypto.ARMOR_BEGIN; its form is checked by the rule
+Pattern = tuple  # a path into a document, "*" standing for every item of a list
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,33 @@ def _split_dispatch(item_schema: dict) -> tuple[dict, Dispatch]:
     return envelope, Dispatch(category_of, content_ref)
 
 
+def _accepting_sealed(node: object) -> object:
+    """A copy of a schema in which every confidential field also accepts an armored value."""
+    if isinstance(node, list):
+        return [_accepting_sealed(inner) for inner in node]
+    if not isinstance(node, dict):
+        return node
+    copied = {key: _accepting_sealed(inner) for key, inner in node.items()}
+    if copied.get(CONFIDENTIAL) is True:
+        return {CONFIDENTIAL: True, "if": {"type": "string", "pattern": ARMOR_PATTERN}, "else": copied}
+    return copied
+
+
+def confidential_patterns(schema: dict, prefix: Pattern = ()) -> list[Pattern]:
+    """Where a document of `schema` holds confidential values: marks on its properties and list
+    items (not inside referenced definitions, which are shared by plain fields too)."""
+    if not isinstance(schema, dict):
+        return []
+    if schema.get(CONFIDENTIAL) is True:
+        return [prefix]
+    found = []
+    for key, sub in schema.get("properties", {}).items():
+        found += confidential_patterns(sub, prefix + (key,))
+    if isinstance(schema.get("items"), dict):
+        found += confidential_patterns(schema["items"], prefix + ("*",))
+    return found
+
+
 class SchemaSet:
     """Every schema of one archive, with compiled validators."""
 
@@ -74,11 +108,13 @@ class SchemaSet:
         for name in ("item", "customer", "people", "archive", "access"):
             if f"{name}{SCHEMA_SUFFIX}" not in self.documents:
                 raise DossierError("schema-missing", file=f"schemas/{name}{SCHEMA_SUFFIX}")
+        self._checked = {rel: _accepting_sealed(doc) for rel, doc in self.documents.items()}
         self.registry = Registry().with_resources(
             (BASE_URI + rel, Resource.from_contents(doc, default_specification=DRAFT202012))
-            for rel, doc in self.documents.items()
+            for rel, doc in self._checked.items()
         )
-        envelope, self.dispatch = _split_dispatch(self.documents["item" + SCHEMA_SUFFIX])
+        envelope, self.dispatch = _split_dispatch(self._checked["item" + SCHEMA_SUFFIX])
+        self._confidential: dict[str, tuple[Pattern, ...]] = {}
         self._validators: dict[str, Draft202012Validator] = {}
         self._validators["item-envelope"] = self._compile(envelope, "item" + SCHEMA_SUFFIX)
         self.types = sorted(self.dispatch.category_of)
@@ -97,14 +133,26 @@ class SchemaSet:
             if name.startswith("type:"):
                 rel = "item" + SCHEMA_SUFFIX
                 ref = self.dispatch.content_ref[name[5:]]
-                self._validators[name] = self._compile(self.documents[ref], ref) if ref in self.documents else None
+                self._validators[name] = self._compile(self._checked[ref], ref) if ref in self._checked else None
             else:
                 rel = name + SCHEMA_SUFFIX
-                self._validators[name] = self._compile(self.documents[rel], rel)
+                self._validators[name] = self._compile(self._checked[rel], rel)
         return self._validators[name]
 
     def type_schema(self, item_type: str) -> dict:
         return self.documents.get(self.dispatch.content_ref.get(item_type, ""), {})
+
+    def confidential(self, kind: str) -> tuple[Pattern, ...]:
+        """Where the confidential values of a customer card ('customer') or of an item of type
+        `kind` are; an item's content paths start with 'content'."""
+        if kind not in self._confidential:
+            if kind == "customer":
+                found = confidential_patterns(self.documents["customer" + SCHEMA_SUFFIX])
+            else:
+                found = confidential_patterns(self.documents["item" + SCHEMA_SUFFIX])
+                found += confidential_patterns(self.type_schema(kind), ("content",))
+            self._confidential[kind] = tuple(found)
+        return self._confidential[kind]
 
     def fingerprint(self) -> str:
         """Changes whenever any schema changes: part of the validation cache key."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__, rules, schema_errors
+from . import __version__, confidential, rules, schema_errors
 from .config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, open_archive
 from .fsutil import atomic_write_bytes
 from .loader import Document, LoadError, load_bytes
@@ -45,6 +45,7 @@ class FileResult:
     problems: list[Problem]
     facts: object = None  # rules.ItemFacts or rules.CustomerFacts
     depends: tuple[tuple[str, StatKey | None], ...] = ()  # attachments and their stat keys
+    sealing: object = None  # confidential.Sealing: the file's confidential values
 
 
 @dataclass
@@ -145,10 +146,12 @@ class _Checker:
         if kind == "customer":
             problems = schema_errors.to_problems(doc, self.schemas.validator("customer").iter_errors(doc.data))
             problems += rules.customer_rules(doc, self.archive.people)
-            return FileResult(stat, digest, problems, rules.customer_facts(doc))
+            return FileResult(stat, digest, problems, rules.customer_facts(doc),
+                              sealing=confidential.sealing(doc, kind, self.schemas))
         problems = schema_errors.to_problems(doc, self.schemas.iter_item_errors(doc.data))
         problems += rules.item_rules(doc, self.archive.people, self.archive.root, self.schemas.dispatch.category_of)
-        return FileResult(stat, digest, problems, rules.item_facts(doc), _attachment_deps(rel, doc, files))
+        return FileResult(stat, digest, problems, rules.item_facts(doc), _attachment_deps(rel, doc, files),
+                          confidential.sealing(doc, kind, self.schemas))
 
 
 def _attachment_deps(rel: str, doc: Document, files: dict[str, StatKey]) -> tuple:
@@ -291,7 +294,9 @@ def _archive_wide(root: Path, results: dict[str, FileResult], today: str) -> lis
     facts = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]
     customers = {r.facts.id: r.facts for r in results.values() if isinstance(r.facts, rules.CustomerFacts)}
     from .volumes import bound_changes  # bound items stay as their volume's manifest recorded them
-    return rules.archive_rules(facts, customers, today, rules.trash_codes(root)) + bound_changes(root, results)
+    sealings = (r.sealing for r in results.values() if r.sealing is not None)
+    return (rules.archive_rules(facts, customers, today, rules.trash_codes(root)) + bound_changes(root, results)
+            + confidential.check(root, sealings, today))
 
 
 def _restrict(problems: list[Problem], only: Iterable[str] | None, files: int, cached: int) -> Report:
@@ -362,7 +367,7 @@ def check_paths(archive: Archive, schemas: SchemaSet, files: dict[str, StatKey],
     for rel in paths:
         entry = previous.get(rel)
         if entry is not None and not trust_stat and entry.stat == files[rel]:
-            entry = FileResult((-1, -1, -1), entry.digest, entry.problems, entry.facts, entry.depends)
+            entry = FileResult((-1, -1, -1), entry.digest, entry.problems, entry.facts, entry.depends, entry.sealing)
         found[rel] = (_reuse(archive.root, rel, files[rel], entry, files)
                       or checker.check(rel, kind_of(rel), files[rel], files))
     return found

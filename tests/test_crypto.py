@@ -1,0 +1,270 @@
+"""Confidential values encrypted at rest with age: real ed25519 keys made by ssh-keygen, real
+archives and real git repositories."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, copy_archive, init_repo
+from dossier import crypto
+from dossier.loader import load_file
+from dossier.schemas import SchemaSet
+from dossier.yamledit import replace_scalars
+from dossier.yamlio import dump
+
+BASE_PEOPLE = ("zhao.guoqiang", "li.na", "zhang.min", "wang.wei", "chen.xiaoyu", "zhou.jing")
+CARD = "customers/C0001.yaml"  # wang.wei's customer; zhou.jing holds a grant for it
+CONTRACT = "records/2/2025/2-2025-S02-0001.yaml"
+
+
+def keygen(path: Path, passphrase: str = "") -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", path.name, "-f", str(path)],
+                   check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("keys")
+    found = {person: keygen(folder / person) for person in (*BASE_PEOPLE, "outsider")}
+    found["locked"] = keygen(folder / "locked", "secret words")
+    return found
+
+
+def public(key: Path) -> str:
+    return key.with_name(key.name + ".pub").read_text().strip()
+
+
+@pytest.fixture
+def sealed(tmp_path, keys, run) -> Path:
+    """The base archive with everyone's key, `confidential: encrypt`, and its values encrypted."""
+    root = copy_archive(FIXTURES / "base", tmp_path / "archive")
+    people = yaml.safe_load((root / "people.yaml").read_text(encoding="utf-8"))
+    for entry in people["people"]:
+        entry["encryption_key"] = public(keys[entry["id"]])
+    (root / "people.yaml").write_text(dump(people), encoding="utf-8")
+    settings = root / "archive.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "confidential: encrypt\n", encoding="utf-8")
+    result = run("--archive", root, "rekey", "--lang", "en")
+    assert result.code == 0, result.out + result.err
+    init_repo(root, "wang.wei@example.cn")  # read commands act as the customer's manager
+    return root
+
+
+def value_at(root: Path, rel: str, *path):
+    data = load_file(root / rel, rel).data
+    for step in path:
+        data = data[step]
+    return data
+
+
+def problems(run, root: Path, rule: str = "confidential") -> list[str]:
+    result = run("--archive", root, "validate", "--no-cache", "--lang", "en")
+    return [line for line in result.out.splitlines() if f": {rule}: " in line]
+
+
+# --- the format ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["200000.00 CNY", "0351-7654321", "山西晋能 14010519800101", 42, 3.5, True,
+                                   {"amount": "1.00 USD", "note": "担保"}, ["a", 1, None]])
+def test_a_value_of_any_type_round_trips_bound_to_its_place(keys, value):
+    armored = crypto.seal(value, "C0001:credit_limit", [public(keys["li.na"]), public(keys["wang.wei"])])
+    assert armored.startswith(crypto.ARMOR_BEGIN) and armored.endswith(crypto.ARMOR_END + "\n")
+    identity = crypto.load_identity(str(keys["wang.wei"]))
+    assert crypto.unseal(armored, "C0001:credit_limit", identity.keys) == value
+    assert sorted(crypto.recipient_tags(armored)) == sorted(crypto.key_tag(public(keys[p])) for p in ("li.na", "wang.wei"))
+    with pytest.raises(crypto.UnsealError) as moved:
+        crypto.unseal(armored, "C0002:credit_limit", identity.keys)
+    assert moved.value.reason == "moved" and moved.value.found == "C0001:credit_limit"
+    with pytest.raises(crypto.UnsealError) as outsider:
+        crypto.unseal(armored, "C0001:credit_limit", crypto.load_identity(str(keys["outsider"])).keys)
+    assert outsider.value.reason == "no-key"
+
+
+def test_the_stored_value_is_an_age_file_the_age_tools_can_read(sealed):
+    stored = (sealed / CARD).read_text(encoding="utf-8")
+    assert "credit_limit: |\n  -----BEGIN AGE ENCRYPTED FILE-----\n" in stored
+    assert "200000.00" not in stored and "0351-7654321" not in stored
+    assert "name: 山西晋能集团有限公司" in stored  # the rest stays plain YAML
+    binary = crypto._dearmor(value_at(sealed, CARD, "credit_limit"))
+    assert binary.startswith(b"age-encryption.org/v1\n-> ssh-ed25519 ")
+
+
+# --- validate, without decrypting ---------------------------------------------------------------------
+
+
+def test_the_encrypted_archive_validates_clean_and_the_schema_accepts_the_armor(sealed, run):
+    result = run("--archive", sealed, "validate", "--no-cache", "--lang", "en")
+    assert result.code == 0 and "no problems" in result.out, result.out
+
+
+def test_a_value_in_clear_is_an_error_where_the_archive_requires_encryption(sealed, run):
+    card = sealed / CARD
+    text = card.read_text(encoding="utf-8")
+    start = text.index("credit_limit: |")
+    end = text.index("-----END AGE ENCRYPTED FILE-----\n", start) + len("-----END AGE ENCRYPTED FILE-----\n")
+    card.write_text(text[:start] + "credit_limit: 300000.00 CNY\n" + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    assert problems(run, sealed) == [
+        f"{CARD}:{line}:15: confidential: credit_limit is confidential but stored in clear; "
+        f"run `dossier rekey {CARD}` to encrypt it to its readers"]
+
+
+def test_values_in_clear_are_allowed_in_an_archive_without_the_setting(base_archive, run):
+    assert problems(run, base_archive) == []
+    assert run("--archive", base_archive, "validate", "--lang", "en").code == 0
+
+
+def test_a_clear_value_still_meets_its_own_schema(sealed, run):
+    card = sealed / CARD
+    text = card.read_text(encoding="utf-8").replace("credit_limit: |", "credit_limit: lots\nx_credit: |", 1)
+    card.write_text(text, encoding="utf-8")
+    schema_lines = [line for line in problems(run, sealed, "schema")]
+    assert any("credit_limit" in line for line in schema_lines), schema_lines
+
+
+def test_a_manager_change_names_who_is_missing_and_who_is_extra(sealed, run):
+    card = sealed / CARD
+    card.write_text(card.read_text(encoding="utf-8").replace("manager: wang.wei", "manager: chen.xiaoyu"),
+                    encoding="utf-8")
+    found = problems(run, sealed)
+    assert found and all("missing: 陈晓雨 (chen.xiaoyu); extra: 王伟 (wang.wei)" in line for line in found), found
+    files = {line.split(":")[0] for line in found}
+    assert {CARD, CONTRACT} <= files  # the card and the customer's items
+    assert not any("warning" in line for line in found)  # the customer's manager, not a grant: errors
+    assert run("--archive", sealed, "validate", "--lang", "en").code == 1
+
+
+def test_an_ended_grant_is_a_warning_until_rekey(sealed, run, monkeypatch):
+    monkeypatch.setenv("DOSSIER_TODAY", "2027-02-01")  # zhou.jing's grant for C0001 ended on 2027-01-10
+    result = run("--archive", sealed, "validate", "--no-cache", "--lang", "en")
+    found = [line for line in result.out.splitlines() if ": confidential: " in line]
+    assert found and all("warning: " in line and "extra: 周静 (zhou.jing)" in line for line in found), found
+    assert run("--archive", sealed, "rekey", "--lang", "en", "--identity", sealed.parent / "none").code == 2
+
+
+def test_an_unknown_recipient_and_a_damaged_armor_are_reported(sealed, run, keys):
+    card = sealed / CARD
+    foreign = crypto.seal("200000.00 CNY", "C0001:credit_limit", [public(keys["outsider"])])
+    text = card.read_text(encoding="utf-8")
+    old = value_at(sealed, CARD, "credit_limit")
+    indent = lambda armored: "".join("  " + line + "\n" for line in armored.splitlines())  # noqa: E731
+    card.write_text(text.replace(indent(old), indent(foreign)), encoding="utf-8")
+    found = problems(run, sealed)
+    assert any("credit_limit is not encrypted" in line and "extra: ? (key " in line for line in found), found
+    damaged = old.splitlines()
+    damaged[1] = damaged[1][:-4] + "!!!!"
+    card.write_text(text.replace(indent(old), indent("\n".join(damaged) + "\n")), encoding="utf-8")
+    assert any("the encrypted value is damaged (the lines between the armor's markers are not Base64)" in line
+               for line in problems(run, sealed))
+
+
+def test_a_reader_without_a_key_is_a_warning_on_people_yaml(sealed, run):
+    people = sealed / "people.yaml"
+    data = yaml.safe_load(people.read_text(encoding="utf-8"))
+    del data["people"][5]["encryption_key"]  # zhou.jing, who holds a grant for C0001
+    people.write_text(dump(data), encoding="utf-8")
+    result = run("--archive", sealed, "validate", "--no-cache", "--lang", "en")
+    warning = [line for line in result.out.splitlines() if line.startswith("people.yaml:")]
+    assert len(warning) == 1 and "warning: 周静 (zhou.jing) may read confidential values but has no encryption_key" \
+        in warning[0], result.out
+
+
+# --- rekey ---------------------------------------------------------------------------------------------
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.yaml"))
+            if ".dossier" not in p.parts}
+
+
+def test_rekey_leaves_right_values_byte_identical(sealed, run):
+    before = snapshot(sealed)
+    result = run("--archive", sealed, "rekey", "--lang", "en")
+    assert result.code == 0 and "0 value(s) encrypted or re-encrypted in 0 file(s)" in result.out, result.out
+    assert snapshot(sealed) == before
+
+
+def test_rekey_after_a_manager_change_rewrites_only_that_customers_values(sealed, run, keys):
+    card = sealed / CARD
+    card.write_text(card.read_text(encoding="utf-8").replace("manager: wang.wei", "manager: chen.xiaoyu"),
+                    encoding="utf-8")
+    before = snapshot(sealed)
+    dry = run("--archive", sealed, "rekey", "--dry-run", "--identity", keys["li.na"], "--lang", "en")
+    assert dry.code == 0 and dry.out.count("would be re-encrypted for 陈晓雨 (chen.xiaoyu)、李娜 (li.na)、赵国强 "
+                                           "(zhao.guoqiang)、周静 (zhou.jing)") == 4, dry.out
+    assert snapshot(sealed) == before
+    refused = run("--archive", sealed, "rekey", "--identity", keys["outsider"], "--lang", "en")
+    assert refused.code == 1 and "not re-encrypted: it must be decrypted first" in refused.out
+    assert snapshot(sealed) == before
+    result = run("--archive", sealed, "rekey", "--identity", keys["li.na"], "--lang", "en")
+    assert result.code == 0, result.out
+    after = snapshot(sealed)
+    changed = {rel for rel in after if after[rel] != before[rel]}
+    assert CARD in changed and CONTRACT in changed and "customers/C0002.yaml" not in changed
+    for rel in changed:  # outside the armored blocks, every line is as it was
+        assert _plain_lines(before[rel]) == _plain_lines(after[rel]), rel
+    assert problems(run, sealed) == []
+    new_manager = crypto.load_identity(str(keys["chen.xiaoyu"]))
+    assert crypto.readable(load_file(card, CARD).data, SchemaSet(sealed / "schemas"), new_manager).data[
+        "credit_limit"] == "200000.00 CNY"
+
+
+def _plain_lines(raw: bytes) -> list[str]:
+    text = re.sub(r'"-----BEGIN AGE ENCRYPTED FILE-----[^"]*"', '"…"', raw.decode("utf-8"))  # in flow style
+    return [line for line in text.splitlines() if not line.startswith(" ") or not _armor_body(line)]
+
+
+def _armor_body(line: str) -> bool:
+    text = line.strip()
+    return text.startswith("-----") or (text and all(c.isalnum() or c in "+/=" for c in text))
+
+
+def test_rekey_keeps_comments_and_flow_style(sealed):
+    text = (sealed / CARD).read_text(encoding="utf-8")
+    assert '{name: 王建国, title: 行政总监, phone: "-----BEGIN AGE ENCRYPTED FILE-----\\n' in text
+    assert value_at(sealed, CARD, "contacts", 0, "name") == "王建国"
+
+
+def test_a_ciphertext_moved_to_another_place_is_refused_on_decryption(sealed, run, keys):
+    card = sealed / CARD
+    data = load_file(card, CARD).data
+    moved = data["credit_limit"]
+    contract = sealed / CONTRACT
+    contract.write_text(replace_scalars(contract.read_text(encoding="utf-8"), {("content", "value"): moved}),
+                        encoding="utf-8")
+    assert value_at(sealed, CONTRACT, "content", "value") == moved
+    result = run("--archive", sealed, "show", "2-2025-S02-0001", "--identity", keys["li.na"], "--lang", "en")
+    assert result.code == 0 and "value: 已加密 / encrypted" in result.out
+    assert "content.value: this encrypted value belongs to C0001:credit_limit, not here" in result.err
+    assert "200000.00 CNY" not in result.out
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+def test_show_decrypts_with_the_readers_key_and_says_why_it_cannot(sealed, run, keys, monkeypatch):
+    args = ("--archive", sealed, "show", "2-2025-S02-0001", "--lang", "en")
+    clear = value_at(FIXTURES / "base", CONTRACT, "content", "value")
+    mine = run(*args, "--identity", keys["wang.wei"])
+    assert mine.code == 0 and f"value: {clear}" in mine.out and mine.err == ""
+    monkeypatch.setenv("DOSSIER_IDENTITY", str(keys["wang.wei"]))
+    assert f'"value": "{clear}"' in run(*args, "--format", "json").out
+    monkeypatch.setenv("HOME", str(sealed))  # no ~/.ssh/id_ed25519 there
+    monkeypatch.delenv("DOSSIER_IDENTITY")
+    nokey = run(*args)
+    assert "value: 已加密 / encrypted" in nokey.out and clear not in nokey.out
+    assert "1 confidential value(s) shown as 已加密 / encrypted: no key to decrypt with" in nokey.err
+    other = run(*args, "--identity", keys["outsider"])
+    assert "is not among the recipients of these values" in other.err
+    locked = run(*args, "--identity", keys["locked"])
+    assert locked.code == 2 and "protected by a passphrase, which dossier cannot use" in locked.err
+    assert run(*args, "--identity", keys["locked"].with_name("locked.pub")).code == 2
+    raw = run(*args, "--format", "yaml")
+    assert crypto.ARMOR_BEGIN in raw.out

@@ -1,0 +1,67 @@
+"""`dossier rekey`: confidential values encrypted to exactly their readers (thin over rekey.py)."""
+
+from __future__ import annotations
+
+import click
+
+from .cli import _display_prefix, _relative_to_archive, _session, cli, lang_option
+from .messages import message
+from .reporter import problem_line
+
+identity_option = click.option(
+    "--identity", metavar="FILE",
+    help="Your SSH ed25519 private key, to decrypt with (default: $DOSSIER_IDENTITY, else ~/.ssh/id_ed25519).")
+
+_DONE = {"encrypted": "rekey-encrypted", "reencrypted": "rekey-reencrypted"}
+_WOULD = {"encrypted": "rekey-would-encrypt", "reencrypted": "rekey-would-reencrypt"}
+_FAILED = {"no-key": "rekey-no-key", "nobody": "rekey-nobody", "moved": "value-refused", "damaged": "value-damaged"}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@identity_option
+@click.option("--dry-run", is_flag=True, help="Say what would change, write nothing.")
+@lang_option
+@click.pass_context
+def rekey(ctx, paths, identity, dry_run, lang):
+    """Encrypt confidential values to exactly the people who may read them.
+
+    Encrypts values in clear (public keys suffice) and re-encrypts values whose recipients are
+    wrong (your key must be able to decrypt them); values already right stay byte-identical.
+    Run it after a customer changes manager, a grant starts or ends, or a key is added.
+    Exit 1 if a value could not be changed.
+    """
+    from .config import open_archive
+    from .crypto import load_identity
+    from .rekey import rekey as run_rekey
+    from .schemas import SchemaSet
+
+    session = _session(ctx, lang)
+    root = session.root
+    only = [_relative_to_archive(root, p) for p in paths] or None
+    archive = open_archive(root)
+    report = run_rekey(archive, SchemaSet(root / "schemas"), only, load_identity(identity), session.today, dry_run)
+    prefix = _display_prefix(root)
+    for problem in report.problems:
+        click.echo(problem_line(problem, session.lang, prefix), err=True)
+    for outcome in report.outcomes:
+        key = (_WOULD if dry_run else _DONE).get(outcome.action) or _FAILED[outcome.action]
+        text = message(key, session.lang, field=outcome.field, readers=outcome.readers, found=outcome.found)
+        click.echo(f"{prefix}{outcome.file}:{outcome.line}:{outcome.column}: {text}")
+    changed = len(report.outcomes) - len(report.failed)
+    session.echo("rekey-summary-dry" if dry_run else "rekey-summary", changed=changed, files=report.files_changed,
+                 unchanged=report.unchanged, failed=len(report.failed))
+    ctx.exit(1 if report.failed or report.problems else 0)
+
+
+def echo_hidden(session, seen, identity) -> None:
+    """On stderr, why values are shown as 已加密 / encrypted, and which values were refused."""
+    from .schema_errors import field_path
+
+    for path, error in seen.refused or []:
+        key = "value-refused" if error.reason == "moved" else "value-damaged"
+        click.echo(message(key, session.lang, field=field_path(path), found=error.found), err=True)
+    unreadable = seen.hidden - len(seen.refused or [])
+    if unreadable:
+        why = message(identity.problem or "identity-not-recipient", session.lang, file=identity.file)
+        click.echo(message("hidden-values", session.lang, count=unreadable, why=why), err=True)

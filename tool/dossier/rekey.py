@@ -1,0 +1,160 @@
+"""`dossier rekey`: encrypt confidential values to exactly the people who may read them.
+
+Run after a customer changes manager, a grant starts or ends, someone gets a new key, or
+someone typed a confidential value in clear. A value in clear needs only the readers' public
+keys; a value encrypted to the wrong people must be decrypted first, so it needs the identity
+of one of its recipients (the sales manager's reads everything). A value already encrypted to
+the right people is left byte for byte as it was, so diffs show only what changed; only the
+changed scalars of a file are rewritten (yamledit), atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import crypto, yamledit
+from .access import AccessPolicy, policy
+from .config import Archive
+from .errors import DossierError
+from .fsutil import atomic_write_bytes
+from .loader import Document, LoadError, load_bytes
+from .problems import Problem
+from .schema_errors import field_path
+from .schemas import SchemaSet
+
+FOLDERS = ("customers", "records", "daily", "trash")
+ENCRYPTED, REENCRYPTED = "encrypted", "reencrypted"  # done
+NO_KEY, NOBODY, MOVED, DAMAGED = "no-key", "nobody", "moved", "damaged"  # could not
+
+
+@dataclass
+class Outcome:
+    """What happened to one value that was not already right."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    action: str
+    readers: str = ""  # names of the recipients it is now (or would be) encrypted to
+    found: str = ""  # the place a moved value was bound to
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    unchanged: int = 0
+    files_changed: int = 0
+    problems: list[Problem] = field(default_factory=list)  # files that could not be read
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.action not in (ENCRYPTED, REENCRYPTED)]
+
+
+def targets(root: Path, only: Iterable[str] | None) -> list[str]:
+    """The cards and items under `only` (relative files or folders; all of them by default)."""
+    found = []
+    for folder in FOLDERS:
+        for dirpath, _, names in os.walk(root / folder):
+            rel_dir = Path(dirpath).relative_to(root).as_posix()
+            found += [f"{rel_dir}/{name}" for name in names if name.endswith(".yaml")]
+    if only is not None:
+        prefixes = [p.rstrip("/") for p in only]
+        found = [rel for rel in found if any(q in ("", ".") or rel == q or rel.startswith(q + "/") for q in prefixes)]
+    return sorted(found)
+
+
+@dataclass
+class _Rekeyer:
+    archive: Archive
+    schemas: SchemaSet
+    policy: AccessPolicy
+    identity: crypto.Identity
+    dry_run: bool
+
+    def file(self, rel: str, report: Report) -> None:
+        path = self.archive.root / rel
+        raw = path.read_bytes()
+        try:
+            doc = load_bytes(raw, rel, self.archive.settings.max_file_bytes)
+        except LoadError as exc:
+            report.problems.append(exc.problem)
+            return
+        new_values = {}
+        for pattern, where, value in self._values(doc):
+            sealed = self._value(doc, pattern, where, value, report)
+            if sealed is not None:
+                new_values[where] = sealed
+        if new_values and not self.dry_run:
+            text = yamledit.replace_scalars(raw.decode("utf-8"), new_values)
+            _check_rewrite(doc, text, new_values)
+            atomic_write_bytes(path, text.encode("utf-8"))
+        report.files_changed += bool(new_values)
+
+    def _values(self, doc: Document):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        kind = "customer" if doc.file.startswith("customers/") else str(data.get("type"))
+        return crypto.values_at(data, self.schemas.confidential(kind))
+
+    def _readers(self, data: dict, card: bool) -> list[str]:
+        category = None if card or data.get("category") is None else str(data.get("category"))
+        customer = data.get("id") if card else data.get("customer")
+        return sorted(self.policy.readers(customer, category, data.get("manager")))
+
+    def _value(self, doc: Document, pattern: tuple, where: tuple, value: object, report: Report) -> str | None:
+        """The new ciphertext of one value, or None when it stays as it is."""
+        data = doc.data
+        readers = [r for r in self._readers(data, doc.file.startswith("customers/"))
+                   if self.archive.people[r].encryption_key]
+        keys = [self.archive.people[r].encryption_key for r in readers]
+        names = "、".join(f"{self.archive.people[r].name} ({r})" for r in readers)
+        outcome = Outcome(doc.file, *doc.position(where), field_path(where), ENCRYPTED, names)
+        at = crypto.place(crypto.owner_of(data), pattern)
+        if crypto.is_sealed(value):
+            try:
+                if sorted(crypto.recipient_tags(value)) == sorted(map(crypto.key_tag, keys)):
+                    report.unchanged += 1
+                    return None
+                value = crypto.unseal(value, at, self.identity.keys)
+            except crypto.ArmorError:
+                outcome.action = DAMAGED
+            except crypto.UnsealError as exc:
+                outcome.action = {"no-key": NO_KEY, "moved": MOVED}.get(exc.reason, DAMAGED)
+                outcome.found = exc.found
+            else:
+                outcome.action = REENCRYPTED
+        if outcome.action in (ENCRYPTED, REENCRYPTED) and not keys:
+            outcome.action = NOBODY
+        report.outcomes.append(outcome)
+        if outcome.action not in (ENCRYPTED, REENCRYPTED):
+            return None
+        return "" if self.dry_run else crypto.seal(value, at, keys)
+
+
+def _check_rewrite(doc: Document, text: str, new_values: dict) -> None:
+    """The rewritten file must hold exactly the old data with the new values: never write otherwise."""
+    import copy
+
+    expected = copy.deepcopy(doc.data)
+    for where, value in new_values.items():
+        crypto.set_value(expected, where, value)
+    try:
+        if load_bytes(text.encode("utf-8"), doc.file).data == expected:
+            return
+    except LoadError:
+        pass
+    raise DossierError("rekey-rewrite-failed", file=doc.file)
+
+
+def rekey(archive: Archive, schemas: SchemaSet, only: Iterable[str] | None, identity: crypto.Identity,
+          today: dt.date, dry_run: bool = False) -> Report:
+    report = Report()
+    rekeyer = _Rekeyer(archive, schemas, policy(archive, today), identity, dry_run)
+    for rel in targets(archive.root, only):
+        rekeyer.file(rel, report)
+    return report
