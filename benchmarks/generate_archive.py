@@ -3,7 +3,9 @@
     python benchmarks/generate_archive.py --sample archive/
         writes the embedded sample archive's data into archive/: customers/, records/,
         daily/ (with attachment scans beside their items) and access.yaml; reads
-        archive.yaml and people.yaml there and never touches them or schemas/.
+        archive.yaml and people.yaml there and never touches them or schemas/. The
+        confidential values are encrypted to their readers (sample_sealing.py, with the
+        fictional keys of samples/identities/).
 
     python benchmarks/generate_archive.py --items 100000 OUT_DIR
         writes a complete synthetic archive of that many items (about 10% daily) into
@@ -42,6 +44,7 @@ def _clear(root: Path) -> None:
 
 
 def write_sample(root: Path, seed: int) -> dict:
+    from sample_sealing import seal_sample, snapshot
     from sample_story import plan_sample
 
     people = K.People.load(root / "people.yaml")
@@ -49,11 +52,14 @@ def write_sample(root: Path, seed: int) -> dict:
     retention = W.retention_of(settings)
     customers, specs, grants = plan_sample(people, seed)
     K.number(specs, people)
+    previous = snapshot(root)
     _clear(root)
     W.write_customers(root, customers)
     attachments = sum(W.write_item(root, spec, people, retention, seed) for spec in specs)
     W.write_access(root, grants)
-    return {"customers": len(customers), "items": len(specs), "attachments": attachments}
+    encrypted = seal_sample(root, previous)
+    return {"customers": len(customers), "items": len(specs), "attachments": attachments,
+            "values newly encrypted": encrypted}
 
 
 def main(argv: list[str] | None = None) -> int:

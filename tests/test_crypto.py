@@ -4,15 +4,16 @@ archives and real git repositories."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import FIXTURES, copy_archive, init_repo
+from conftest import FIXTURES, REPO, SAMPLE, copy_archive, git, init_repo
 from dossier import crypto
-from dossier.loader import load_file
+from dossier.loader import load_bytes, load_file
 from dossier.schemas import SchemaSet
 from dossier.yamledit import replace_scalars
 from dossier.yamlio import dump
@@ -20,6 +21,7 @@ from dossier.yamlio import dump
 BASE_PEOPLE = ("zhao.guoqiang", "li.na", "zhang.min", "wang.wei", "chen.xiaoyu", "zhou.jing")
 CARD = "customers/C0001.yaml"  # wang.wei's customer; zhou.jing holds a grant for it
 CONTRACT = "records/2/2025/2-2025-S02-0001.yaml"
+SAMPLE_KEYS = REPO / "samples" / "identities"
 
 
 def keygen(path: Path, passphrase: str = "") -> Path:
@@ -268,3 +270,104 @@ def test_show_decrypts_with_the_readers_key_and_says_why_it_cannot(sealed, run, 
     assert run(*args, "--identity", keys["locked"].with_name("locked.pub")).code == 2
     raw = run(*args, "--format", "yaml")
     assert crypto.ARMOR_BEGIN in raw.out
+
+
+def test_export_and_import_keep_ciphertexts_and_encrypt_new_values(sealed, run, keys, tmp_path, monkeypatch):
+    git(sealed, "config", "user.email", "li.na@example.cn")  # the sales manager reads every card
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.ssh/id_ed25519
+    sheet = tmp_path / "out" / "客户管理表.csv"
+    before = snapshot(sealed)
+
+    def round_trip(*args) -> str:
+        assert run("--archive", sealed, "export", "customers", "--format", "csv", "--output", sheet.parent).code == 0
+        result = run("--archive", sealed, "import", "customers", sheet, "--lang", "en", *args)
+        assert result.code == 0, result.out + result.err
+        return result.out
+
+    assert " 0 new, 0 changed" in round_trip()  # without a key the sheet says 已加密 and import keeps the values
+    assert "已加密 / encrypted" in sheet.read_text(encoding="utf-8-sig") and snapshot(sealed) == before
+    monkeypatch.setenv("DOSSIER_IDENTITY", str(keys["li.na"]))
+    assert " 0 new, 0 changed" in round_trip() and snapshot(sealed) == before
+    text = sheet.read_text(encoding="utf-8-sig")
+    assert "200000.00" in text and "0351-7654321" in text
+    sheet.write_text(text.replace("200000.00", "250000.00"), encoding="utf-8-sig")
+    result = run("--archive", sealed, "import", "customers", sheet, "--reason", "年度授信调整", "--lang", "en")
+    assert result.code == 0 and " 1 changed" in result.out, result.out + result.err
+    stored = (sealed / CARD).read_text(encoding="utf-8")
+    assert "250000" not in stored and "0351-7654321" not in stored
+    data = load_file(sealed / CARD, CARD).data
+    assert data["contacts"][0]["phone"] == load_bytes(before[CARD], CARD).data["contacts"][0]["phone"]  # untouched
+    manager = crypto.load_identity(str(keys["wang.wei"]))
+    assert crypto.readable(data, SchemaSet(sealed / "schemas"), manager).data["credit_limit"] == "250000.00 CNY"
+    assert problems(run, sealed) == []
+
+
+# --- the acceptance test: a leaked clone of the sample archive --------------------------------------------
+
+
+def _sample_values() -> set[str]:
+    """Every confidential value of the sample archive, decrypted with the sample identities."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from sample_sealing import sample_identity
+
+    schemas, identity, found = SchemaSet(SAMPLE / "schemas"), sample_identity(), set()
+    for path in sorted(SAMPLE.rglob("*.yaml")):
+        rel = path.relative_to(SAMPLE).as_posix()
+        if rel.split("/")[0] not in ("customers", "records", "daily"):
+            continue
+        data = load_file(path, rel).data
+        seen = crypto.readable(data, schemas, identity)
+        assert seen.hidden == 0, rel
+        kind = "customer" if rel.startswith("customers/") else data["type"]
+        found.update(str(value) for _, _, value in crypto.values_at(seen.data, schemas.confidential(kind)))
+    return found
+
+
+def _found(values: set[str], texts: list[str]) -> set[str]:
+    """The values that stand in the texts as whole values (9000.00 CNY is not in 19000.00 CNY)."""
+    pattern = re.compile("|".join(rf"(?<![0-9.]){re.escape(v)}(?![0-9])" for v in sorted(values, key=len, reverse=True)))
+    return {match.group() for text in texts for match in pattern.finditer(text)}
+
+
+def test_a_clone_without_a_key_reveals_no_confidential_value(tmp_path, run):
+    # A value that also stands in a plain field of the sample (a membership fee equal to a credit
+    # limit) proves nothing either way; every other confidential value must be nowhere in clear.
+    stored = [p.read_text(encoding="utf-8") for p in SAMPLE.rglob("*.*") if p.suffix in (".yaml", ".json")]
+    everywhere = _sample_values()
+    values = everywhere - _found(everywhere, stored)
+    assert len(values) > 0.8 * len(everywhere) > 100
+    repo = tmp_path / "origin"
+    shutil.copytree(SAMPLE, repo, ignore=shutil.ignore_patterns(".dossier"))
+    init_repo(repo, "li.na@longcheng-club.cn")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    card = repo / "customers" / "C0007.yaml"
+    assert "manager: wang.wei" in card.read_text(encoding="utf-8")
+    card.write_text(card.read_text(encoding="utf-8").replace("manager: wang.wei", "manager: liu.yang"),
+                    encoding="utf-8")
+    result = run("--archive", repo, "rekey", "--identity", SAMPLE_KEYS / "li.na", "--lang", "en")
+    assert result.code == 0 and "re-encrypted" in result.out, result.out + result.err
+    assert run("--archive", repo, "validate", "--lang", "en").code == 0
+    git(repo, "commit", "-q", "-am", "C0007 移交刘洋; dossier rekey")
+
+    clone = tmp_path / "leak"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts]
+    texts.append(git(clone, "log", "-p", "--all"))
+    assert _found(values, texts) == set()
+    git(clone, "config", "user.email", "liu.yang@longcheng-club.cn")
+
+    # with the right key `show` prints a value; the former manager reads only the old commit's values
+    item = next(p for p in sorted((clone / "records" / "2").rglob("*.yaml")) if "customer: C0007" in p.read_text())
+    code = item.stem
+    shown = run("--archive", clone, "show", code, "--identity", SAMPLE_KEYS / "liu.yang", "--lang", "en")
+    assert shown.code == 0 and "已加密" not in shown.out and shown.err == ""
+    assert any(value in shown.out for value in values)
+    rel = item.relative_to(clone).as_posix()
+    schemas, former = SchemaSet(clone / "schemas"), crypto.load_identity(str(SAMPLE_KEYS / "wang.wei"))
+    now = crypto.readable(load_file(item, rel).data, schemas, former)
+    assert now.hidden == 1 and now.data["content"]["value"] == crypto.PLACEHOLDER
+    old_text = git(clone, "show", f"{first}:{rel}")
+    then = crypto.readable(load_bytes(old_text.encode(), rel).data, schemas, former)
+    assert then.hidden == 0 and then.data["content"]["value"] in values

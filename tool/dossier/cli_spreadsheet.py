@@ -35,6 +35,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     """
     from .config import open_archive
     from .history import diff_values
+    from .rekey import sealer
     from .schemas import SchemaSet
     from .spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
     from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records
@@ -47,10 +48,11 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     the_mapping = load_mapping(mapping_path(root, what, mapping), what, schemas, currency)
     path = Path(file)
     sheet = read_sheet(path, the_mapping)
+    seal = sealer(archive, schemas, session.today)  # confidential values: as stored when equal, else encrypted
     if what == "customers":
-        plan = plan_customers(archive, schemas, the_mapping, sheet)
+        plan = plan_customers(archive, schemas, the_mapping, sheet, sealer=seal)
     else:
-        plan = plan_records(archive, schemas, the_mapping, sheet, session.today, lambda: _acting_person(archive))
+        plan = plan_records(archive, schemas, the_mapping, sheet, session.today, lambda: _acting_person(archive), seal)
     prefix = _display_prefix(root)
     for problem in sorted(plan.problems, key=lambda p: (p.file != sheet.name, p.file, p.line, p.column)):
         click.echo(problem_text(problem, session.lang, prefix))
@@ -94,7 +96,9 @@ def export(ctx, what, fmt, output, mapping, lang):
     lists for fixed values. csv: UTF-8 with a byte-order mark.
     Exit 1 when a file cannot be read (it is named, and missing from the sheet).
     """
+    from .cli_crypto import echo_hidden
     from .config import open_archive
+    from .crypto import Revealer, load_identity
     from .reporter import problem_line
     from .schemas import SchemaSet
     from .spreadsheet import People, load_mapping, mapping_path
@@ -110,10 +114,13 @@ def export(ctx, what, fmt, output, mapping, lang):
     kind = "customers" if what == "customers" else "records"
     currency = str(archive.settings.data.get("currency", "CNY"))
     the_mapping = load_mapping(mapping_path(root, kind, mapping), kind, schemas, currency)
+    identity = load_identity()
+    reveal = Revealer(schemas, identity)  # confidential values decrypted with the reader's key, if it can
     if what == "customers":
-        table = customers_table(archive, the_mapping)
+        table = customers_table(archive, the_mapping, reveal=reveal)
     else:
-        table = items_table(archive, schemas, the_mapping)
+        table = items_table(archive, schemas, the_mapping, reveal=reveal)
+    echo_hidden(session, reveal.seen, identity)
     for failure in table.failures:
         click.echo(problem_line(failure, session.lang, _display_prefix(root)), err=True)
     written = write_table(table, People(archive.people), folder, fmt)

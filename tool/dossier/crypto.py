@@ -252,3 +252,17 @@ def readable(data: Any, schemas, identity: Identity | None) -> Opened:
     """A card's or an item's data as its reader may see it (see `opened`)."""
     kind = str(data.get("type")) if isinstance(data, dict) and "code" in data else "customer"
     return opened(data, owner_of(data), schemas.confidential(kind), identity)
+
+
+class Revealer:
+    """`readable` over many cards and items (export, reports), counting what stayed hidden."""
+
+    def __init__(self, schemas, identity: Identity | None) -> None:
+        self.schemas, self.identity = schemas, identity
+        self.seen = Opened(None, 0, [])
+
+    def __call__(self, data: Any) -> Any:
+        opened_ = readable(data, self.schemas, self.identity)
+        self.seen.hidden += opened_.hidden
+        self.seen.refused += opened_.refused or []
+        return opened_.data

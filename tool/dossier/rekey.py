@@ -56,6 +56,14 @@ class Report:
         return [o for o in self.outcomes if o.action not in (ENCRYPTED, REENCRYPTED)]
 
 
+def recipients(archive: Archive, policy: AccessPolicy, data: dict, card: bool) -> list[str]:
+    """Who a card's or an item's confidential values are encrypted to: its readers with a key."""
+    category = None if card or data.get("category") is None else str(data.get("category"))
+    customer = data.get("id") if card else data.get("customer")
+    readers = policy.readers(customer, category, data.get("manager"))
+    return sorted(r for r in readers if archive.people[r].encryption_key)
+
+
 def targets(root: Path, only: Iterable[str] | None) -> list[str]:
     """The cards and items under `only` (relative files or folders; all of them by default)."""
     found = []
@@ -101,16 +109,10 @@ class _Rekeyer:
         kind = "customer" if doc.file.startswith("customers/") else str(data.get("type"))
         return crypto.values_at(data, self.schemas.confidential(kind))
 
-    def _readers(self, data: dict, card: bool) -> list[str]:
-        category = None if card or data.get("category") is None else str(data.get("category"))
-        customer = data.get("id") if card else data.get("customer")
-        return sorted(self.policy.readers(customer, category, data.get("manager")))
-
     def _value(self, doc: Document, pattern: tuple, where: tuple, value: object, report: Report) -> str | None:
         """The new ciphertext of one value, or None when it stays as it is."""
         data = doc.data
-        readers = [r for r in self._readers(data, doc.file.startswith("customers/"))
-                   if self.archive.people[r].encryption_key]
+        readers = recipients(self.archive, self.policy, data, doc.file.startswith("customers/"))
         keys = [self.archive.people[r].encryption_key for r in readers]
         names = "、".join(f"{self.archive.people[r].name} ({r})" for r in readers)
         outcome = Outcome(doc.file, *doc.position(where), field_path(where), ENCRYPTED, names)
@@ -158,3 +160,52 @@ def rekey(archive: Archive, schemas: SchemaSet, only: Iterable[str] | None, iden
     for rel in targets(archive.root, only):
         rekeyer.file(rel, report)
     return report
+
+
+@dataclass
+class Sealer:
+    """Encrypts the confidential values a command writes into a card or an item (import): a value
+    equal to what is stored keeps its stored ciphertext, so re-importing changes nothing; a new
+    value is encrypted to its readers where archive.yaml says `confidential: encrypt`."""
+
+    archive: Archive
+    schemas: SchemaSet
+    policy: AccessPolicy
+    identity: crypto.Identity
+
+    def seal(self, data: dict, old: dict | None, card: bool) -> None:
+        """Seal `data`'s values in clear in place (`old`: what the file held before, if anything)."""
+        patterns = self.schemas.confidential("customer" if card else str(data.get("type")))
+        for pattern, where, value in list(crypto.values_at(data, patterns)):
+            if crypto.is_sealed(value):
+                continue
+            at = crypto.place(crypto.owner_of(data), pattern)
+            stored = _get(old, where)
+            if crypto.is_sealed(stored) and self._holds(stored, at, value):
+                crypto.set_value(data, where, stored)
+            elif self.archive.settings.requires_encryption:
+                keys = [self.archive.people[r].encryption_key for r in recipients(self.archive, self.policy, data, card)]
+                if keys:  # else validate says that nobody can read it
+                    crypto.set_value(data, where, crypto.seal(value, at, keys))
+
+    def _holds(self, stored: str, at: str, value: object) -> bool:
+        try:
+            return crypto.unseal(stored, at, self.identity.keys) == value
+        except crypto.UnsealError:
+            return False
+
+
+def _get(data: object, where: tuple) -> object:
+    for step in where:
+        if isinstance(data, dict) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def sealer(archive: Archive, schemas: SchemaSet, today: dt.date) -> Sealer:
+    """The Sealer of the person acting, with their default identity ($DOSSIER_IDENTITY, ~/.ssh/id_ed25519)."""
+    return Sealer(archive, schemas, policy(archive, today), crypto.load_identity())

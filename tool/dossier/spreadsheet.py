@@ -25,6 +25,7 @@ from typing import Any
 
 from . import schema_errors
 from .config import Person
+from .crypto import PLACEHOLDER, is_sealed
 from .errors import DossierError, UsageError
 from .loader import LoadError, load_file
 from .messages import message
@@ -388,7 +389,10 @@ def is_empty(raw: object) -> bool:
 
 
 def convert(column: Column, raw: object, people: People) -> object:
-    """The stored value of a non-empty cell, or CellError."""
+    """The stored value of a non-empty cell, or CellError. A confidential value exported without
+    a key to decrypt it (crypto.PLACEHOLDER) stays the placeholder: import keeps what is stored."""
+    if raw == PLACEHOLDER or is_sealed(raw):
+        return raw
     if column.values and column.type != "boolean":
         return _translate(column, raw)
     if column.type == "boolean":

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 from .catalogue import Filters, entries
 from .config import Archive
@@ -42,24 +43,25 @@ class Table:
     failures: list[Problem] = field(default_factory=list)
 
 
-def customers_table(archive: Archive, mapping: Mapping) -> Table:
+def customers_table(archive: Archive, mapping: Mapping, reveal: Callable[[dict], dict] = lambda data: data) -> Table:
     """One row per customer card, in the order of their ids."""
     cards, failures = load_cards(archive.root)
     table = Table(mapping, _title(archive, mapping), failures=failures)
     for card_id in sorted(cards):
-        data = cards[card_id].data if isinstance(cards[card_id].data, dict) else {}
+        data = reveal(cards[card_id].data) if isinstance(cards[card_id].data, dict) else {}
         table.rows.append([get_path(data, column.path) for column in mapping.columns])
     return table
 
 
-def items_table(archive: Archive, schemas, mapping: Mapping) -> Table:
+def items_table(archive: Archive, schemas, mapping: Mapping, reveal: Callable[[dict], dict] = lambda data: data
+                ) -> Table:
     """One row per line of every item of the mapping's type, in catalogue order."""
     category = str(schemas.dispatch.category_of[mapping.item_type])
     found, failures = entries(archive.root, Filters(category=category, type=mapping.item_type))
     cards, _ = load_cards(archive.root)
     table = Table(mapping, _title(archive, mapping), failures=[f.problem for f in failures])
     for entry in found:
-        data = entry.data
+        data = reveal(entry.data)  # confidential values decrypted, or shown as 已加密 / encrypted
         content = data.get("content") if isinstance(data.get("content"), dict) else {}
         lines = content.get(mapping.lines) if isinstance(content.get(mapping.lines), list) else []
         customer = data.get("customer")

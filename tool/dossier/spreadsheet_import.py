@@ -30,7 +30,9 @@ from .config import Archive, Person
 from .errors import DossierError, UsageError
 from .fsutil import atomic_write_bytes
 from .loader import Document
+from .crypto import PLACEHOLDER
 from .problems import Problem
+from .rekey import Sealer
 from .schemas import SchemaSet
 from .spreadsheet import (
     CELL,
@@ -180,7 +182,7 @@ def _read_sheet(archive: Archive, mapping: Mapping, sheet: Sheet, kind: str):
 
 
 def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: Sheet,
-                   history_ids: Callable[[], list[str]] | None = None) -> Plan:
+                   history_ids: Callable[[], list[str]] | None = None, sealer: Sealer | None = None) -> Plan:
     """Every row becomes a customer card: its 客户编号's card, else the card with exactly its
     客户名称, else a new card with the next free number."""
     root = archive.root
@@ -236,7 +238,7 @@ def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet
         old = old_doc.data if old_doc is not None and isinstance(old_doc.data, dict) else None
         jobs.append((row.number, row.values, old, card_id))
     global _card_work
-    _card_work = _CardWork(archive, schemas, mapping, sheet.name, layout.where)
+    _card_work = _CardWork(archive, schemas, mapping, sheet.name, layout.where, sealer)
     try:
         for change, problems in _map(_build_card, jobs):
             plan.changes.append(change)
@@ -255,6 +257,7 @@ class _CardWork:
     mapping: Mapping
     sheet: str
     where: dict
+    sealer: Sealer | None = None  # confidential values: kept as stored when equal, else encrypted
 
     def __post_init__(self) -> None:
         self.validator = self.schemas.validator("customer")
@@ -273,8 +276,10 @@ def _build_card(job: tuple) -> tuple[Change, list[Problem]]:
     mapping = work.mapping
     data = copy.deepcopy(old) if old is not None else {"id": card_id, **copy.deepcopy(mapping.defaults)}
     for column in mapping.columns:
-        if column.field in values:
+        if column.field in values and values[column.field] != PLACEHOLDER:  # exported without a key: keep it
             set_path(data, column.path, values[column.field])
+    if work.sealer is not None:
+        work.sealer.seal(data, old, card=True)
     data = _ordered(data, work.order)
     rel = f"customers/{card_id}.yaml"
     if old is not None and data == old:
@@ -356,7 +361,7 @@ def _line_key(line: dict) -> str:
 
 
 def plan_records(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: Sheet, today: dt.date,
-                 actor: Callable[[], Person]) -> Plan:
+                 actor: Callable[[], Person], sealer: Sealer | None = None) -> Plan:
     """Rows grouped per customer and period (or per 电子编码) into items of the mapping's type."""
     root = archive.root
     plan, people, layout, rows, cards, by_name = _read_sheet(archive, mapping, sheet, "records")
@@ -422,7 +427,7 @@ def plan_records(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: 
                                                                      code=matches[0]))
             target.rows = sorted(target.rows + group.rows, key=lambda r: r.number)
 
-    builder = _ItemBuilder(archive, schemas, mapping, sheet, layout.where, cards, actor)
+    builder = _ItemBuilder(archive, schemas, mapping, sheet, layout.where, cards, actor, sealer)
     facts = []
     for group in groups.values():
         change, doc, cells = builder.build(group, items.get(group.code) if group.code else None, plan)
@@ -483,7 +488,7 @@ class _ItemBuilder:
     """Builds the item a group of rows becomes; new items are numbered in the section of the
     customer's manager (numbering.next_code once per section, then counted on here)."""
 
-    def __init__(self, archive, schemas, mapping, sheet, where, cards, actor) -> None:
+    def __init__(self, archive, schemas, mapping, sheet, where, cards, actor, sealer=None) -> None:
         self.archive = archive
         self.schemas = schemas
         self.mapping = mapping
@@ -498,6 +503,7 @@ class _ItemBuilder:
         self.line_order = list(lines_schema.get("items", {}).get("properties", {}))
         self.envelope_order = list(schemas.documents["item.schema.json"].get("properties", {}))
         self.serials: dict[tuple, int] = {}
+        self.sealer = sealer
 
     def _line(self, row: Row) -> dict:
         return {name: row.values[f"line.{name}"] for name in self.line_order if f"line.{name}" in row.values}
@@ -537,6 +543,8 @@ class _ItemBuilder:
             data, code = built
             path = codes.parse(code).path
         cells = self._cells(first, rows, code)
+        if self.sealer is not None:
+            self.sealer.seal(data, old, card=False)
         if old is not None and data == old:
             return Change(UNCHANGED, path, first, code, data, old, status=status), None, None
         if status == "bound":

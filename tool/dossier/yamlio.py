@@ -20,5 +20,15 @@ _Dumper.yaml_implicit_resolvers = {
 }
 
 
+def _text(dumper: _Dumper, text: str) -> yaml.ScalarNode:
+    # An encrypted value (crypto.py) as a literal block, as `dossier rekey` writes it: the armor's
+    # lines as they are, which `age -d` reads back when pasted.
+    style = "|" if text.startswith("-----BEGIN AGE ENCRYPTED FILE-----") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def dump(data: object) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
