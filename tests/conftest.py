@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "archive"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = "2026-11-23"
+SEES_ALL = "li.na@example.cn"  # the fixtures' sales manager: read commands show her everything
+SAMPLE_SEES_ALL = "li.na@longcheng-club.cn"  # the same in the sample archive
 
 
 @dataclass
@@ -25,10 +27,12 @@ class Result:
 
 
 @pytest.fixture
-def run(capsys, monkeypatch):
-    """Run `dossier ARGS…` in-process, as a user would, with a fixed date."""
+def run(capsys, monkeypatch, tmp_path_factory):
+    """Run `dossier ARGS…` in-process, as a user would, with a fixed date; the person acting is the
+    fixtures' sales manager unless the archive's repository sets its own user.email."""
     monkeypatch.setenv("DOSSIER_TODAY", TODAY)
     monkeypatch.delenv("DOSSIER_ARCHIVE", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(identity_file(tmp_path_factory.mktemp("identity"), SEES_ALL)))
 
     def invoke(*args: str) -> Result:
         capsys.readouterr()
@@ -37,6 +41,20 @@ def run(capsys, monkeypatch):
         return Result(code, captured.out, captured.err)
 
     return invoke
+
+
+def identity_file(folder: Path, email: str) -> Path:
+    """A git config file naming the user (for GIT_CONFIG_GLOBAL)."""
+    path = folder / "gitconfig"
+    path.write_text(f"[user]\n\temail = {email}\n\tname = {email.split('@')[0]}\n", encoding="utf-8")
+    return path
+
+
+def act_as(monkeypatch, email: str) -> None:
+    """The person acting is `email`, whatever any repository's own configuration says."""
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.email")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", email)
 
 
 def copy_archive(source: Path, target: Path) -> Path:

@@ -16,8 +16,9 @@ import threading
 import time
 
 import pytest
+import yaml
 
-from conftest import SAMPLE, git, init_repo
+from conftest import SAMPLE, SAMPLE_SEES_ALL, act_as, git, init_repo
 from dossier.catalogue import item_files
 from dossier.errors import DossierError
 from dossier.index import Index, item_row, watcher_running
@@ -32,11 +33,19 @@ SCANNED = "records/3/2026/3-2026-S01-0003.yaml"  # has an attachment beside it
 TIMEOUT = 30
 
 
+def drop_expired_grants(root):
+    """The sample's access.yaml keeps an expired grant (a warning); the watcher starts from no problem."""
+    access = load_file(root / "access.yaml", "access.yaml").data
+    access["grants"] = [grant for grant in access["grants"] if str(grant["expires"]) >= TODAY.isoformat()]
+    (root / "access.yaml").write_text(yaml.safe_dump(access, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """The sample archive, validated and indexed once (so each test's watcher starts warm)."""
     root = tmp_path_factory.mktemp("template") / "archive"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".dossier"))
+    drop_expired_grants(root)
     assert validate_archive(root, TODAY).problems == []
     with Index(root) as index:
         index.update()
@@ -344,7 +353,8 @@ def test_stopping_keeps_the_results_for_validate(root):
     assert report.problems == [] and report.cached == report.files - 3  # nothing read again
 
 
-def test_only_one_watcher_per_archive_and_find_trusts_it(watcher, root, run):
+def test_only_one_watcher_per_archive_and_find_trusts_it(watcher, root, run, monkeypatch):
+    act_as(monkeypatch, SAMPLE_SEES_ALL)
     assert watcher_running(root) == os.getpid()
     with pytest.raises(DossierError) as refused:
         Watcher(root).start()

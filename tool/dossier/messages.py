@@ -298,8 +298,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- access: roles and grants 查阅权限 ---------------------------------------------------------
     "access-refused": (
-        "{person} may not read {what}: it is material of {owner}'s customer; ask {grantors} for a grant in access.yaml",
-        "{person} 无权查阅 {what}：这是 {owner} 所管客户的档案；请向 {grantors} 申请查阅授权（access.yaml）",
+        "{person} may not read {what}: it is in the care of {owner}, and only its customer manager, the sales manager, the general manager and holders of a grant in force may read it; ask {grantors} for a grant in access.yaml",
+        "{person} 无权查阅 {what}：此档案由 {owner} 负责，只有其客户经理、销售经理、总经理和持有效查阅授权者可以查阅；请向 {grantors} 申请查阅授权（access.yaml）",
+    ),
+    "access-refused-volume": (
+        "{person} may not print or check the volumes of category {category}, {year}: {hidden} of their {total} items are not theirs to read, and a paper volume is only ever handled whole; ask {grantors} for a grant in access.yaml (e.g. of category {category})",
+        "{person} 无权打印或核对第{category}类 {year} 年度的案卷：卷内 {total} 件中有 {hidden} 件其无权查阅，而纸质案卷只能整卷处理；请向 {grantors} 申请查阅授权（access.yaml，例如第{category}类）",
+    ),
+    "access-hidden": (
+        "{count} item(s) that {person} may not read are left out; ask {grantors} for a grant in access.yaml to see them",
+        "另有 {count} 件 {person} 无权查阅的档案未列出；如需查阅，请向 {grantors} 申请查阅授权（access.yaml）",
+    ),
+    "access-hidden-changes": (
+        "{count} change(s) of items that {person} may not read are left out; ask {grantors} for a grant in access.yaml to see them",
+        "另有 {count} 条 {person} 无权查阅的档案的修改记录未列出；如需查阅，请向 {grantors} 申请查阅授权（access.yaml）",
+    ),
+    "access-hidden-cards": (
+        "{count} customer card(s) that {person} may not read are left out; ask {grantors} for a grant in access.yaml to see them",
+        "另有 {count} 份 {person} 无权查阅的客户资料卡未列出；如需查阅，请向 {grantors} 申请查阅授权（access.yaml）",
+    ),
+    "access-grant-void": (
+        "grant #{number} in access.yaml ({person}, {scope}) does not count: {why}",
+        "access.yaml 中第 {number} 条授权（{person}，{scope}）不算数：{why}",
+    ),
+    "access-scope-customer": ("customer {customer}", "客户 {customer}"),
+    "access-scope-category": ("category {category}", "第{category}类"),
+    "access-scope-both": ("customer {customer}, category {category}", "客户 {customer} 第{category}类"),
+    "access-why-sales_manager": ("sees all: sales manager", "可查阅全部：销售经理"),
+    "access-why-general_manager": ("sees all: general manager", "可查阅全部：总经理"),
+    "access-why-owner": ("customer manager of this material", "此档案的客户经理"),
+    "access-why-grant": (
+        "grant #{number} until {expires} ({scope}, approved by {approver})",
+        "第 {number} 条查阅授权，至 {expires}（{scope}，{approver} 批准）",
+    ),
+    "access-who-item": (
+        "{code} (customer {customer}, category {category}, customer manager {owner}) may be read by:",
+        "{code}（客户 {customer}，第{category}类，客户经理 {owner}）可由以下人员查阅：",
+    ),
+    "access-who-card": (
+        "customer card {customer} (customer manager {owner}) may be read by (a grant of one category reaches that category's items only):",
+        "客户资料卡 {customer}（客户经理 {owner}）可由以下人员查阅（限于某一类的授权只及于该类档案）：",
+    ),
+    "access-who-void": ("Grants that would reach it but give nothing:", "涉及此档案但无效的授权："),
+    "access-check-yes": ("{person} may read {what}: {why}", "{person} 可以查阅 {what}：{why}"),
+    "access-person-unknown": (
+        "{person} is neither an id nor an e-mail in people.yaml; `dossier access who CODE` lists who may read an item",
+        "people.yaml 中没有 id 或电子邮箱为 {person} 的人员；`dossier access who CODE` 可列出有权查阅的人",
+    ),
+    "access-what-invalid": (
+        "{what} is neither an electronic code (e.g. 3-2025-S02-0001) nor a customer id with a card in customers/",
+        "{what} 既不是电子编码（如 3-2025-S02-0001），也不是在 customers/ 中有资料卡的客户编号",
     ),
     "grant-approver-not-entitled": (
         "this grant was approved by {approver}, who may not grant access (only the sales manager or the general manager may): it gives nothing; have it approved again",

@@ -17,7 +17,7 @@ from . import codes
 from .config import Person
 from .fsutil import file_sha256
 from .loader import Document
-from .problems import WARNING, Problem
+from .problems import ERROR, WARNING, Problem
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ def _supervisor_cycles(doc: Document, entries: list, people: dict[str, Person]) 
 # --- access.yaml -----------------------------------------------------------------------------
 
 
-def access_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
+def access_rules(doc: Document, people: dict[str, Person], today: str) -> list[Problem]:
     grants = _dict(doc.data).get("grants")
     found = []
     for index, grant in enumerate(grants if isinstance(grants, list) else []):
@@ -283,6 +283,34 @@ def access_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
             person = _text(_dict(grant).get(field))
             if person and person not in people:
                 found.append(_problem(doc, ("grants", index, field), "person-unknown", field=field, person=person))
+    return found + _void_grants(doc, people, today)
+
+
+# Where each reason a grant gives nothing is reported, and how gravely: a grant nobody entitled
+# approved is a mistake to correct; one that ended (or has not begun) is only a reminder.
+_GRANT_DEFECTS = {
+    "grant-approver-not-entitled": ("approved_by", ERROR),
+    "grant-expired": ("expires", WARNING),
+    "grant-not-started": ("approved_on", WARNING),
+}
+
+
+def _void_grants(doc: Document, people: dict[str, Person], today: str) -> list[Problem]:
+    """Grants that give nothing (access.AccessPolicy decides, as it does for every read)."""
+    from .access import AccessPolicy, grants_in
+
+    policy = AccessPolicy(people, grants_in(doc.data), {}, today)
+    found = []
+    for grant in policy.grants:
+        defect = policy.grant_defect(grant)
+        if defect is None or grant.approved_by not in people:  # an unknown approver is reported above
+            continue
+        field, severity = _GRANT_DEFECTS[defect]
+        approver = people[grant.approved_by]
+        args = {"approver": f"{approver.name} ({approver.id})", "expires": grant.expires,
+                "approved_on": grant.approved_on}
+        where = doc.position(("grants", grant.index, field))
+        found.append(Problem(doc.file, *where, defect, defect, args, severity))
     return found
 
 

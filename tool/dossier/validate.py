@@ -172,7 +172,7 @@ def _check_in_worker(job: tuple) -> FileResult:
 # --- configuration ---------------------------------------------------------------------------
 
 
-def _config_problems(archive: Archive, schemas: SchemaSet) -> list[Problem]:
+def _config_problems(archive: Archive, schemas: SchemaSet, today: str) -> list[Problem]:
     found = []
     for name, schema in ((ARCHIVE_FILE, "archive"), (PEOPLE_FILE, "people"), (ACCESS_FILE, "access")):
         doc = archive.documents.get(name)
@@ -180,7 +180,7 @@ def _config_problems(archive: Archive, schemas: SchemaSet) -> list[Problem]:
             found += schema_errors.to_problems(doc, schemas.validator(schema).iter_errors(doc.data))
     found += rules.people_rules(archive.documents[PEOPLE_FILE], archive.people)
     if ACCESS_FILE in archive.documents:
-        found += rules.access_rules(archive.documents[ACCESS_FILE], archive.people)
+        found += rules.access_rules(archive.documents[ACCESS_FILE], archive.people, today)
     return found
 
 
@@ -215,7 +215,7 @@ def validate_archive(
     except LoadError as exc:
         return Report([exc.problem], 1)
     schemas = SchemaSet(root / "schemas")
-    config_problems = _config_problems(archive, schemas)
+    config_problems = _config_problems(archive, schemas, today_text)
     if any(p.is_error and p.file in (ARCHIVE_FILE, PEOPLE_FILE) for p in config_problems):
         return Report(sorted(config_problems), len(archive.documents))  # everything else depends on them
 
@@ -327,15 +327,15 @@ def _save(path: Path, value: object) -> None:
 # --- hooks for `dossier watch`: the same checks, kept in memory and re-run on what changes --------
 
 
-def open_checks(root: Path) -> tuple[Archive | None, SchemaSet | None, list[Problem]]:
-    """The configuration as validate_archive reads it, and its problems. The archive is None when
-    archive.yaml or people.yaml cannot be used: then nothing else can be checked."""
+def open_checks(root: Path, today: dt.date | None = None) -> tuple[Archive | None, SchemaSet | None, list[Problem]]:
+    """The configuration as validate_archive reads it, and its problems on `today` (grants end). The
+    archive is None when archive.yaml or people.yaml cannot be used: then nothing else can be checked."""
     try:
         archive = open_archive(root)
     except LoadError as exc:
         return None, None, [exc.problem]
     schemas = SchemaSet(root / "schemas")
-    problems = _config_problems(archive, schemas)
+    problems = _config_problems(archive, schemas, (today or dt.date.today()).isoformat())
     if any(p.is_error and p.file in (ARCHIVE_FILE, PEOPLE_FILE) for p in problems):
         return None, schemas, sorted(problems)
     return archive, schemas, problems

@@ -392,7 +392,7 @@ class Watcher:
         archive-wide rule. At the start, and when the configuration or a schema changes."""
         started = time.perf_counter()
         key = self._read_config_key()
-        archive, schemas, config_problems = validate.open_checks(self.root)
+        archive, schemas, config_problems = validate.open_checks(self.root, self.today())
         self.config_problems = config_problems
         self.files = validate.scan(self.root)
         self._dirs = {rel.rsplit("/", 1)[0] for rel in self.files}
