@@ -12,7 +12,7 @@ import stat
 import openpyxl
 import pytest
 
-from conftest import SAMPLE, init_repo
+from conftest import SAMPLE, SAMPLE_SEES_ALL, SEES_ALL, act_as, init_repo
 from dossier.export_catalogue import HEADER, NOT_BOUND, build_catalogue
 
 HEADER_ROW = ["档号", "电子编码", "题名", "日期", "客户", "客户经理", "页数", "保管期限", "密级", "备注"]
@@ -126,7 +126,7 @@ def test_storage_address_is_the_path_in_the_repository(tmp_path, run, out):
     from conftest import FIXTURES, copy_archive
 
     copy_archive(FIXTURES / "base", repo / "archive")
-    init_repo(repo, "zhou.jing@example.cn")
+    init_repo(repo, SEES_ALL)
     assert render(run, repo / "archive", out, "--category", "3", "--format", "csv").code == 0
     rows = list(csv.reader(io.StringIO((out / "电子目录-Z001-C3.csv").read_text(encoding="utf-8-sig"))))
     assert [row[9] for row in rows[1:]] == ["archive/records/3/2025/3-2025-S02-0001.yaml",
@@ -234,7 +234,8 @@ def test_render_help_lists_every_render_command(run):
     assert "--include-drafts" in run("render", "catalogue", "--help").out
 
 
-def test_sample_archive_catalogue_is_sane(run, out):
+def test_sample_archive_catalogue_is_sane(run, out, monkeypatch):
+    act_as(monkeypatch, SAMPLE_SEES_ALL)
     result = run("--archive", SAMPLE, "render", "catalogue", "--year", "2025", "--output", out, "--lang", "en")
     assert result.code == 0, result.err
     workbook = openpyxl.load_workbook(out / "电子目录-Z001-2025.xlsx")

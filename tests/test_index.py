@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from conftest import SAMPLE, copy_archive, git, init_repo
+from conftest import SAMPLE, SAMPLE_SEES_ALL, SEES_ALL, act_as, copy_archive, git, init_repo
 from dossier import codes, index as index_module
 from dossier.catalogue import Filters, item_files
 from dossier.index import INDEX_FILE, Index, item_row, scan
@@ -202,7 +202,7 @@ def test_an_unreadable_file_is_named_not_hidden(base_archive):
 
 
 def test_the_index_stays_out_of_git(base_archive, run):
-    init_repo(base_archive, "wang.wei@longcheng-club.cn")
+    init_repo(base_archive, SEES_ALL)
     assert run("--archive", base_archive, "find", "协议").code == 0
     assert (base_archive / INDEX_FILE).exists()
     assert git(base_archive, "status", "--porcelain", "--ignored=no") == ""
@@ -313,7 +313,8 @@ def test_find_before_any_index_exists_is_empty_not_an_error(base_archive):
 # --- the command line -------------------------------------------------------------------------------
 
 
-def test_find_prints_a_table_with_the_matching_text(sample, run):
+def test_find_prints_a_table_with_the_matching_text(sample, run, monkeypatch):
+    act_as(monkeypatch, SAMPLE_SEES_ALL)
     result = run("--archive", sample, "find", "YHHD2026011668", "--lang", "en")
     assert result.code == 0
     lines = result.out.splitlines()
@@ -323,7 +324,8 @@ def test_find_prints_a_table_with_the_matching_text(sample, run):
     assert lines[-1] == "1 item(s)"
 
 
-def test_find_json_and_limit(sample, run):
+def test_find_json_and_limit(sample, run, monkeypatch):
+    act_as(monkeypatch, SAMPLE_SEES_ALL)
     result = run("--archive", sample, "find", "协议", "--limit", "2", "--format", "json")
     data = json.loads(result.out)
     assert data["shown"] == 2 and data["total"] > 2 and not data["by_number"]
@@ -333,7 +335,8 @@ def test_find_json_and_limit(sample, run):
     assert text.out.splitlines()[-1].startswith(f"共 {data['total']} 件，显示前 2 件")
 
 
-def test_find_filters_on_the_command_line(sample, run):
+def test_find_filters_on_the_command_line(sample, run, monkeypatch):
+    act_as(monkeypatch, SAMPLE_SEES_ALL)
     result = run("--archive", sample, "find", "台账", "--category", "3", "--year", "2026", "--customer", "C0005",
                  "--status", "filed", "--type", "debt-ledger", "--manager", "wang.wei", "--section", "s02",
                  "--format", "json")

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, TODAY, copy_archive, git, init_repo
+from conftest import FIXTURES, REPO, SEES_ALL, TODAY, act_as, copy_archive, git, init_repo
 from dossier import reports
 from dossier.cli import main
 from dossier.errors import UsageError
@@ -442,6 +442,7 @@ def outputs(tmp_path_factory):
     runs = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DOSSIER_TODAY", TODAY)
+        act_as(mp, SEES_ALL)
         for args in (("monthly", "2026-09", "pdf", "zh"), ("quarterly", "2026-Q3", "pdf", "zh"),
                      ("credit", "2026-09", "pdf", "zh"), ("annual", "2026", "pdf", "zh"),
                      ("credit", "2026-H1", "pdf", "en"), ("monthly", "2026-09", "xlsx", "zh"),
@@ -644,7 +645,7 @@ def test_html_is_self_contained_with_svg_charts(outputs):
 
 @pytest.fixture
 def repo(archive) -> Path:
-    init_repo(archive, "wang.wei@example.cn")
+    init_repo(archive, SEES_ALL)
     return archive
 
 

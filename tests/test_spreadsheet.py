@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import FIXTURES, git, init_repo
+from conftest import FIXTURES, SAMPLE_SEES_ALL, SEES_ALL, act_as, git, init_repo
 from dossier import spreadsheet as S
 from dossier.loader import load_file
 from dossier.spreadsheet_import import period_label, period_of
@@ -426,10 +426,11 @@ def test_record_rows_are_checked_against_customers_codes_and_periods(repo, run, 
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_export_then_import_round_trips_unchanged(repo, run, tmp_path, fmt):
+def test_export_then_import_round_trips_unchanged(repo, run, tmp_path, fmt, monkeypatch):
     assert imp(run, repo, "customers", write_xlsx(tmp_path / "c.xlsx", HEADER, GOOD)).code == 0
     assert imp(run, repo, "records", write_xlsx(tmp_path / "s.xlsx", SALES_HEADER, SALES, sheet="销售记录表")).code == 0
     out = tmp_path / "out"
+    act_as(monkeypatch, SEES_ALL)  # who exports every card and item
     customers = run("--archive", repo, "export", "customers", "--format", fmt, "--output", out, "--lang", "en")
     assert customers.code == 0 and f"客户管理表.{fmt}: 5 row(s)" in customers.out
     items = run("--archive", repo, "export", "items", "--format", fmt, "--output", out, "--lang", "en")
@@ -443,7 +444,8 @@ def test_export_then_import_round_trips_unchanged(repo, run, tmp_path, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_a_mapping_with_its_header_on_row_3_round_trips(repo, run, tmp_path, fmt):
+def test_a_mapping_with_its_header_on_row_3_round_trips(repo, run, tmp_path, fmt, monkeypatch):
+    act_as(monkeypatch, SEES_ALL)
     mapping = tmp_path / "m.yaml"
     mapping.write_text((SHEETS / "mapping-short.yaml").read_text(encoding="utf-8").replace("header_row: 1",
                                                                                             "header_row: 3"))
@@ -453,9 +455,10 @@ def test_a_mapping_with_its_header_on_row_3_round_trips(repo, run, tmp_path, fmt
     assert result.code == 0 and "2 row(s): 0 new, 0 changed, 2 unchanged" in result.out, result.out + result.err
 
 
-def test_the_sample_archive_round_trips(tmp_path, run):
+def test_the_sample_archive_round_trips(tmp_path, run, monkeypatch):
     from conftest import SAMPLE
 
+    act_as(monkeypatch, SAMPLE_SEES_ALL)
     archive = tmp_path / "sample"
     shutil.copytree(SAMPLE, archive, ignore=shutil.ignore_patterns(".dossier"))
     before = snapshot(archive)
@@ -466,8 +469,9 @@ def test_the_sample_archive_round_trips(tmp_path, run):
     assert snapshot(archive) == before
 
 
-def test_the_exported_sheet_is_formatted(repo, run, tmp_path):
+def test_the_exported_sheet_is_formatted(repo, run, tmp_path, monkeypatch):
     assert imp(run, repo, "customers", write_xlsx(tmp_path / "c.xlsx", HEADER, GOOD)).code == 0
+    act_as(monkeypatch, SEES_ALL)
     assert run("--archive", repo, "export", "customers", "--output", tmp_path).code == 0
     ws = openpyxl.load_workbook(tmp_path / "客户管理表.xlsx").active
     assert ws.title == "客户管理表" and "太原龙城会馆销售部" in ws["A1"].value

@@ -55,6 +55,9 @@ def dossier(root: Path, *args: str) -> tuple[int, str, str]:
 def make_archive(target: Path) -> Path:
     root = copy_archive(FIXTURES / "base", target)
     shutil.copytree(FIXTURES / "volumes" / "records", root / "records", dirs_exist_ok=True)
+    with open(root / "access.yaml", "a", encoding="utf-8") as access:  # the archivist may read what she prints
+        access.write("  - {person: zhou.jing, category: 3, approved_by: li.na, approved_on: 2025-01-10, "
+                     "expires: 2027-01-10, reason: 年度装订}\n")
     init_repo(root, ARCHIVIST)
     return root
 

@@ -86,6 +86,7 @@ def _by_command(modules: dict[str, list[str]]) -> dict[str, str]:
 
 # The module of each area and the commands it registers (tests/test_docs.py checks this list).
 AREA_COMMANDS = _by_command({
+    "cli_access": ["access"],
     "cli_crypto": ["rekey"],
     "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "approve", "hook"],
     "cli_history": ["history", "log"],
@@ -201,6 +202,24 @@ def _acting_person(archive):
     return person
 
 
+def _acting_reader(session, managers: dict[str, str] | None = None):
+    """What the person acting may read today (regulation rule 5); `managers` as for access.policy."""
+    from .access import policy
+    from .config import open_archive
+
+    archive = open_archive(session.root)
+    return policy(archive, session.today, managers).reader(_acting_person(archive))
+
+
+def _tell_left_out(session, reader, hidden: int, key: str = "access-hidden") -> None:
+    """A listing that left out what the reader may not read says so (on stderr), never pretends completeness."""
+    from .access import reason_text
+
+    note = reader.hidden_note(hidden, key)
+    if note is not None:
+        click.echo(reason_text(note, session.lang), err=True)
+
+
 @cli.command(name="list")
 @click.option("--category", type=click.Choice(["1", "2", "3", "4", "5", "6", "D"]))
 @click.option("--year", type=int)
@@ -220,8 +239,11 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
     session = _session(ctx, lang)
     filters = Filters(category, year, section, customer, manager, status, item_type)
     rows, failures = entries(session.root, filters)
+    reader = _acting_reader(session)
+    rows, hidden = reader.visible(rows)
     for failure in failures:  # name unreadable files, never hide them
         click.echo(problem_line(failure.problem, session.lang, _display_prefix(session.root)), err=True)
+    _tell_left_out(session, reader, hidden)
     fields = ["code", "date", "status", "customer", "manager", "type", "title"]
     if fmt == "json":
         click.echo(json.dumps([{f: row.data.get(f) for f in fields} for row in rows], ensure_ascii=False, indent=2))
@@ -250,6 +272,7 @@ def show(ctx, code, fmt, identity, lang):
     session = _session(ctx, lang)
     root = session.root
     entry = find(root, code)
+    _acting_reader(session).require_item(str(entry.code), entry.data, entry.code.category)
     if fmt == "yaml":
         click.echo((root / entry.code.path).read_text(encoding="utf-8"), nl=False)
         return

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _display_prefix, _session, lang_option, render, shown_path
+from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, lang_option, render, shown_path
 from .errors import UsageError
 from .messages import message
 
@@ -42,9 +42,11 @@ def catalogue(ctx, year, category, output, fmt, include_drafts, lang):
     if folder.exists() and not folder.is_dir():
         raise UsageError("catalogue-output-not-folder", path=output)
     root = session.root
-    result = build_catalogue(root, year, category, include_drafts=include_drafts)
+    reader = _acting_reader(session)
+    result = build_catalogue(root, year, category, include_drafts=include_drafts, reader=reader)
     for failure in result.failures:  # name unreadable files, never hide them
         click.echo(problem_line(failure.problem, session.lang, _display_prefix(root)), err=True)
+    _tell_left_out(session, reader, result.hidden)
     formats = FORMATS if fmt == "both" else (fmt,)
     bound = sum(row.bound for row in result.rows)
     for path in write_catalogue(result, folder, formats):

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .cli import _parse_date, _session, cli, lang_option
+from .cli import _acting_reader, _parse_date, _session, _tell_left_out, cli, lang_option
 from .messages import message
 
 FORMATS = click.Choice(["text", "json"])
@@ -23,6 +23,7 @@ def history(ctx, code, fmt, lang):
     from .history import item_history
 
     session = _session(ctx, lang)
+    _acting_reader(session).require_history(session.root, code)
     changes = item_history(session.root, code)
     if fmt == "json":
         click.echo(json.dumps([c.to_json() for c in changes], ensure_ascii=False, indent=2))
@@ -43,7 +44,10 @@ def log(ctx, since_text, customer, category, fmt, lang):
 
     session = _session(ctx, lang)
     since = _parse_date(since_text) if since_text else None
+    reader = _acting_reader(session)
     changes = archive_log(session.root, since, customer, category)
+    changes, hidden = reader.visible_changes(session.root, changes)
+    _tell_left_out(session, reader, hidden, "access-hidden-changes")
     if fmt == "json":
         click.echo(json.dumps([c.to_json(with_fields=False) for c in changes], ensure_ascii=False, indent=2))
         return

@@ -11,7 +11,7 @@ import signal
 
 import click
 
-from .cli import _display_prefix, _session, cli, lang_option
+from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option
 from .errors import UsageError
 from .messages import message
 
@@ -53,13 +53,16 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
     root = session.root
     filters = Filters(category, year, section.upper() if section else None, customer, manager, status, item_type)
     with open_index(root, refresh=not cached) as index:
-        found = index.find(text, filters, limit or None)
+        reader = _acting_reader(session, index.card_managers())  # the cards as the index holds them: no reading
+        found = index.find(text, filters, limit or None, reader)
     prefix = _display_prefix(root)
     for problem in found.unreadable:  # name unreadable files, never hide them
         click.echo(problem_line(problem, session.lang, prefix), err=True)
+    _tell_left_out(session, reader, found.hidden)
     if fmt == "json":
         click.echo(json.dumps({"total": found.total, "shown": len(found.hits), "by_number": found.by_number,
-                               "items": [hit.to_json() for hit in found.hits]}, ensure_ascii=False, indent=2))
+                               "hidden": found.hidden, "items": [hit.to_json() for hit in found.hits]},
+                              ensure_ascii=False, indent=2))
         return
     if not found.hits:
         session.echo("find-none", text=text)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _display_prefix, _session, cli, lang_option
+from .cli import _acting_reader, _display_prefix, _session, cli, lang_option
 
 
 @cli.group()
@@ -38,7 +38,7 @@ def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
     session = _session(ctx, lang)
     root = session.root
     period = reports.resolve_period(kind, period_text, session.today)
-    data = reports.load(kind, root, period)
+    data = reports.load(kind, root, period, reader=_acting_reader(session))
     prefix = _display_prefix(root)
     for problem in data.problems:  # name every file left out, never hide it
         click.echo(problem_line(problem, session.lang, prefix), err=True)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli import _acting_person, _display_prefix, _session, cli, lang_option, shown_path
+from .cli import (_acting_person, _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option,
+                  shown_path)
 from .errors import UsageError
 from .messages import message
 
@@ -114,15 +115,17 @@ def export(ctx, what, fmt, output, mapping, lang):
     kind = "customers" if what == "customers" else "records"
     currency = str(archive.settings.data.get("currency", "CNY"))
     the_mapping = load_mapping(mapping_path(root, kind, mapping), kind, schemas, currency)
+    reader = _acting_reader(session)
     identity = load_identity()
     reveal = Revealer(schemas, identity)  # confidential values decrypted with the reader's key, if it can
     if what == "customers":
-        table = customers_table(archive, the_mapping, reveal=reveal)
+        table = customers_table(archive, the_mapping, reader, reveal=reveal)
     else:
-        table = items_table(archive, schemas, the_mapping, reveal=reveal)
+        table = items_table(archive, schemas, the_mapping, reader, reveal=reveal)
     echo_hidden(session, reveal.seen, identity)
     for failure in table.failures:
         click.echo(problem_line(failure, session.lang, _display_prefix(root)), err=True)
+    _tell_left_out(session, reader, table.hidden, "access-hidden-cards" if what == "customers" else "access-hidden")
     written = write_table(table, People(archive.people), folder, fmt)
     session.echo("export-written", file=shown_path(written), rows=len(table.rows))
     if table.failures:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _acting_person, _display_prefix, _session, cli, lang_option, render
+from .cli import _acting_person, _acting_reader, _display_prefix, _session, cli, lang_option, render
 from .config import CATEGORIES
 from .errors import DossierError, UsageError
 from .messages import message
@@ -80,6 +80,7 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
         raise UsageError("render-output-not-folder", path=output)
     root = session.root
     archive = open_archive(root)
+    _acting_reader(session).require_volumes(root, category, year)
     context, renderer = _renderer(archive, jobs, cache=not no_cache)
     from .render.volume import write_volume
 
@@ -170,6 +171,7 @@ def check_paper(ctx, category, year, pdfs, lang):
 
     session = _session(ctx, lang)
     archive = open_archive(session.root)
+    _acting_reader(session).require_volumes(archive.root, category, year)
     problems, checked = vol.check_paper(archive, category, year, list(pdfs), Path("."))
     for problem in problems:
         shown = _display_prefix(archive.root) + problem.file if problem.in_archive else problem.file

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import codes, gitrepo
+from .access import Reader, named
 from .catalogue import Filters, entries
 from .config import CATEGORIES, open_archive
 from .fsutil import atomic_write_bytes
@@ -85,6 +86,8 @@ class Catalogue:
     include_drafts: bool
     rows: list[CatalogueRow] = field(default_factory=list)
     failures: list[LoadError] = field(default_factory=list)  # item files that could not be read
+    hidden: int = 0  # items left out because the reader may not read them
+    reader: str = ""  # whose catalogue this is, when items were left out
 
     def __iter__(self):
         return iter(self.rows)
@@ -102,6 +105,8 @@ class Catalogue:
         parts.append(category_label(category, self.category_names) if category else "全部类别")
         if self.include_drafts:
             parts.append("含草稿")
+        if self.hidden:  # a partial catalogue says so on every sheet
+            parts.append(f"仅列 {self.reader} 可查阅者，另有 {self.hidden} 件未列")
         return " · ".join(parts)
 
     def title(self, category: str | None = None) -> str:
@@ -129,11 +134,12 @@ def category_label(category: str, names: dict[str, str]) -> str:
 
 
 def build_catalogue(root: Path, year: int | None = None, category: str | None = None, *,
-                    include_drafts: bool = False) -> Catalogue:
+                    include_drafts: bool = False, reader: Reader | None = None) -> Catalogue:
     """Load the items the scope admits and turn each into a CatalogueRow, in catalogue order.
 
-    Filed and bound items; drafts only with include_drafts. Files that cannot be read are
-    returned in `failures`, never silently left out.
+    Filed and bound items; drafts only with include_drafts; with a `reader`, only the items that
+    person may read (the others are counted in `hidden`). Files that cannot be read are returned
+    in `failures`, never silently left out.
     """
     root = Path(root)
     archive = open_archive(root)
@@ -143,13 +149,10 @@ def build_catalogue(root: Path, year: int | None = None, category: str | None = 
     found, failures = entries(root, Filters(category=category, year=year))
     prefix = _repository_prefix(root)
     customers = _CustomerNames(root)
-    rows = []
-    for entry in found:
-        data = entry.data
-        status = data.get("status")
-        if status not in ("filed", "bound") and not (include_drafts and status == "draft"):
-            continue
-        rows.append(_row(entry.code, data, prefix, customers, archive.people))
+    statuses = ("filed", "bound", "draft") if include_drafts else ("filed", "bound")
+    listed = [entry for entry in found if entry.data.get("status") in statuses]
+    listed, hidden = reader.visible(listed) if reader is not None else (listed, 0)
+    rows = [_row(entry.code, entry.data, prefix, customers, archive.people) for entry in listed]
     return Catalogue(
         fonds_code=str(fonds.get("code", "")),
         fonds_name=str(fonds.get("name", "")),
@@ -160,6 +163,8 @@ def build_catalogue(root: Path, year: int | None = None, category: str | None = 
         include_drafts=include_drafts,
         rows=rows,
         failures=failures,
+        hidden=hidden,
+        reader=named(reader.person) if hidden else "",
     )
 
 

@@ -284,7 +284,7 @@ def restore_from_history(archive: Archive, actor: Person, code_text: str, reason
     if _exists(root / record_path(code.path)):
         return restore_item(archive, actor, code_text, reason)  # still in trash: the ordinary restore
     reason = _one_line(reason)
-    found = _last_version(root, code.path)
+    found = last_version(root, code.path)
     if found is None:
         raise DossierError("not-in-history", code=str(code))
     source, where, raw = found
@@ -452,7 +452,7 @@ def _blob(root: Path, rev: str, rel: str) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def _last_version(root: Path, item_path: str) -> tuple[str, str, bytes] | None:
+def last_version(root: Path, item_path: str) -> tuple[str, str, bytes] | None:
     """(commit, archive-relative path, bytes) of the newest commit on this branch that holds the
     item under its place or under trash/."""
     from . import gitrepo

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from .access import Reader
 from .catalogue import Filters, entries
 from .config import Archive
 from .fsutil import atomic_write_bytes
@@ -34,32 +35,38 @@ MIN_WIDTH, MAX_WIDTH = 6, 40
 
 @dataclass
 class Table:
-    """What export writes: stored values per row and column (None: empty), and the files
-    that could not be read (named, never silently left out)."""
+    """What export writes: stored values per row and column (None: empty), the files that
+    could not be read (named, never silently left out), and how many cards or items were left
+    out because the reader may not read them."""
 
     mapping: Mapping
     title: str
     rows: list[list[object]] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
+    hidden: int = 0
 
 
-def customers_table(archive: Archive, mapping: Mapping, reveal: Callable[[dict], dict] = lambda data: data) -> Table:
-    """One row per customer card, in the order of their ids."""
+def customers_table(archive: Archive, mapping: Mapping, reader: Reader | None = None,
+                    reveal: Callable[[dict], dict] = lambda data: data) -> Table:
+    """One row per customer card, in the order of their ids (with a `reader`, the cards that person may read)."""
     cards, failures = load_cards(archive.root)
-    table = Table(mapping, _title(archive, mapping), failures=failures)
-    for card_id in sorted(cards):
+    shown, hidden = reader.visible_cards(sorted(cards)) if reader is not None else (sorted(cards), 0)
+    table = Table(mapping, _title(archive, mapping), failures=failures, hidden=hidden)
+    for card_id in shown:
         data = reveal(cards[card_id].data) if isinstance(cards[card_id].data, dict) else {}
         table.rows.append([get_path(data, column.path) for column in mapping.columns])
     return table
 
 
-def items_table(archive: Archive, schemas, mapping: Mapping, reveal: Callable[[dict], dict] = lambda data: data
-                ) -> Table:
-    """One row per line of every item of the mapping's type, in catalogue order."""
+def items_table(archive: Archive, schemas, mapping: Mapping, reader: Reader | None = None,
+                reveal: Callable[[dict], dict] = lambda data: data) -> Table:
+    """One row per line of every item of the mapping's type, in catalogue order (with a `reader`,
+    of the items that person may read)."""
     category = str(schemas.dispatch.category_of[mapping.item_type])
     found, failures = entries(archive.root, Filters(category=category, type=mapping.item_type))
+    found, hidden = reader.visible(found) if reader is not None else (found, 0)
     cards, _ = load_cards(archive.root)
-    table = Table(mapping, _title(archive, mapping), failures=[f.problem for f in failures])
+    table = Table(mapping, _title(archive, mapping), failures=[f.problem for f in failures], hidden=hidden)
     for entry in found:
         data = reveal(entry.data)  # confidential values decrypted, or shown as 已加密 / encrypted
         content = data.get("content") if isinstance(data.get("content"), dict) else {}

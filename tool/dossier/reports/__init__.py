@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..access import Reader
 from ..errors import UsageError
 from ..fsutil import atomic_write_bytes
 from . import annual, credit, monthly, quarterly
@@ -44,9 +45,10 @@ def resolve_period(kind: str, text: str | None, today: dt.date) -> Period:
     return period
 
 
-def load(kind: str, root: Path, period: Period, jobs: int | None = None) -> Dataset:
+def load(kind: str, root: Path, period: Period, jobs: int | None = None, reader: Reader | None = None) -> Dataset:
+    """What the report reads; with a `reader`, only the customers and items that person may read."""
     module = _MODULES[kind]
-    return load_dataset(root, module.TYPES, module.years(period), jobs)
+    return load_dataset(root, module.TYPES, module.years(period), jobs, reader)
 
 
 def build(kind: str, data: Dataset, period: Period) -> Any:

@@ -25,6 +25,9 @@ def _base(kind: str, title: str, data: Dataset, period_title: str, lang: str, to
             (label("sources", lang), label("sources-text", lang, count=data.sources, drafts=data.drafts))]
     if data.problems:
         meta.append(("⚠", label("problems-text", lang, count=len({p.file for p in data.problems}))))
+    if data.reader:  # a report limited to what its reader may read says so
+        meta.append((label("access", lang), label("access-text", lang, person=data.reader, customers=len(data.cards),
+                                                  cards=data.hidden_cards, items=data.hidden_items)))
     return Document(kind, lang, title, period_title, data.organisation, today, [], meta, notes)
 
 

@@ -22,6 +22,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "sources-text": ("{count} item(s) of the archive, {drafts} of them drafts", "档案 {count} 件，其中草稿 {drafts} 件"),
     "problems-text": ("{count} file(s) could not be used and are left out: run `dossier validate`",
                       "{count} 个文件无法使用，未计入：请运行 `dossier validate`"),
+    "access": ("Read rights", "查阅范围"),
+    "access-text": ("only what {person} may read: {customers} customer(s), {cards} other card(s) and {items} "
+                    "item(s) left out", "仅含 {person} 有权查阅的档案：客户 {customers} 户，另有客户资料卡 {cards} 份、"
+                    "档案 {items} 件未计入"),
     "rules": ("How the figures are computed", "计算口径"),
     "none": ("none", "无"),
     "not-recorded": ("(not recorded)", "（未填写）"),
