@@ -3,6 +3,7 @@ archives and real git repositories."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, SAMPLE, copy_archive, git, init_repo
+from conftest import FIXTURES, REPO, SAMPLE, TODAY, copy_archive, git, init_repo
 from dossier import crypto
 from dossier.loader import load_bytes, load_file
 from dossier.schemas import SchemaSet
@@ -42,10 +43,8 @@ def public(key: Path) -> str:
     return key.with_name(key.name + ".pub").read_text().strip()
 
 
-@pytest.fixture
-def sealed(tmp_path, keys, run) -> Path:
-    """The base archive with everyone's key, `confidential: encrypt`, and its values encrypted."""
-    root = copy_archive(FIXTURES / "base", tmp_path / "archive")
+def seal_archive(root: Path, keys: dict[str, Path], run) -> Path:
+    """A fixture archive given everyone's key and `confidential: encrypt`, its values encrypted."""
     people = yaml.safe_load((root / "people.yaml").read_text(encoding="utf-8"))
     for entry in people["people"]:
         entry["encryption_key"] = public(keys[entry["id"]])
@@ -54,7 +53,14 @@ def sealed(tmp_path, keys, run) -> Path:
     settings.write_text(settings.read_text(encoding="utf-8") + "confidential: encrypt\n", encoding="utf-8")
     result = run("--archive", root, "rekey", "--lang", "en")
     assert result.code == 0, result.out + result.err
-    init_repo(root, "wang.wei@example.cn")  # read commands act as the customer's manager
+    return root
+
+
+@pytest.fixture
+def sealed(tmp_path, keys, run) -> Path:
+    """The base archive, encrypted, in git; read commands act as wang.wei, C0001's manager."""
+    root = seal_archive(copy_archive(FIXTURES / "base", tmp_path / "archive"), keys, run)
+    init_repo(root, "wang.wei@example.cn")
     return root
 
 
@@ -300,6 +306,26 @@ def test_export_and_import_keep_ciphertexts_and_encrypt_new_values(sealed, run, 
     manager = crypto.load_identity(str(keys["wang.wei"]))
     assert crypto.readable(data, SchemaSet(sealed / "schemas"), manager).data["credit_limit"] == "250000.00 CNY"
     assert problems(run, sealed) == []
+
+
+def test_find_does_not_search_inside_ciphertexts(sealed, run):
+    word = value_at(sealed, CONTRACT, "content", "value").splitlines()[2][8:20]
+    assert "2-2025-S02-0001" in run("--archive", sealed, "find", "2-2025-S02-0001").out
+    assert "2-2025-S02-0001" not in run("--archive", sealed, "find", word).out
+
+
+def test_reports_read_confidential_values_with_the_readers_key(tmp_path, keys, run, monkeypatch):
+    from dossier import reports
+
+    period = reports.resolve_period("credit", "2026-09", dt.date.fromisoformat(TODAY))
+    clear = reports.load("credit", copy_archive(FIXTURES / "reports", tmp_path / "clear"), period)
+    root = seal_archive(copy_archive(FIXTURES / "reports", tmp_path / "sealed"), keys, run)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.ssh/id_ed25519
+    blind = reports.load("credit", root, period)
+    assert blind.limits == [] and blind.problems and all(p.key == "report-field-encrypted" for p in blind.problems)
+    monkeypatch.setenv("DOSSIER_IDENTITY", str(keys["li.na"]))
+    seen = reports.load("credit", root, period)
+    assert seen.problems == [] and seen.limits == clear.limits and seen.cards == clear.cards
 
 
 # --- the acceptance test: a leaked clone of the sample archive --------------------------------------------

@@ -422,6 +422,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: not encrypted: nobody who may read it has an encryption_key in people.yaml; add the keys, then run `dossier rekey` again",
         "{field}：未加密：有权查阅者在 people.yaml 中都没有 encryption_key；请补充后再运行 `dossier rekey`",
     ),
+    "report-field-encrypted": (
+        "{field} is encrypted and your key cannot decrypt it, so the report leaves this item out; make the report with a key that can ($DOSSIER_IDENTITY, else ~/.ssh/id_ed25519; the sales manager's reads all)",
+        "{field} 已加密，您的密钥无法解密，报表因此未计入此件；请用能解密的密钥生成报表（$DOSSIER_IDENTITY，否则 ~/.ssh/id_ed25519；销售经理的密钥可解密全部）",
+    ),
     "rekey-rewrite-failed": (
         "{file}: rewriting the encrypted values would have changed something else in the file, so nothing was written; please report it with the file",
         "{file}：改写加密值会改动文件中的其他内容，因此未写入；请连同该文件一起报告",

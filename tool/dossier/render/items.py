@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..config import Archive
+from ..crypto import Revealer, load_identity
 from ..errors import DossierError
 from ..fsutil import atomic_write_bytes
 from ..loader import LoadError, load_file
@@ -58,6 +59,8 @@ class Context:
         self.class_code = str(settings.get("class_code", "KH"))
         self.names = Names({pid: p.name for pid, p in archive.people.items()}, find_customer=self._customer_card_name)
         self.managers = {p.section: p.name for p in archive.people.values() if p.section}
+        # confidential values printed decrypted where the key of whoever renders can, else 已加密 / encrypted
+        self.reveal = Revealer(self.schemas, load_identity())
 
     def category_name(self, category: str) -> str:
         return str(self.archive.settings.category(category).get("name", ""))
@@ -90,7 +93,7 @@ class Context:
     # --- the HTML of one item ---------------------------------------------------------------
 
     def item_html(self, piece: Piece) -> str:
-        data = piece.data
+        data = self.reveal(piece.data)
         if piece.missing:
             return self.env.get_template("missing.html").render(piece=piece, heading=self._heading(piece),
                                                                 stamp=self._stamp(piece))

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import codes
-from ..access import Reader, named
 from ..catalogue import load_cards
+from ..crypto import PLACEHOLDER
 from ..loader import LoadError, load_bytes, load_file
 from ..problems import Problem
 from .money import Money, parse_amount
@@ -140,9 +140,6 @@ class Dataset:
     organisation: str = ""
     currency: str = "CNY"
     people: dict[str, str] = field(default_factory=dict)  # person id → name
-    reader: str = ""  # who the data was limited to, when they may not read everything
-    hidden_cards: int = 0  # cards and items left out because the reader may not read them
-    hidden_items: int = 0
 
     def name(self, customer: str) -> str:
         card = self.cards.get(customer) or {}
@@ -171,33 +168,21 @@ class _Unusable(Exception):
 Window = tuple[int | None, int]  # first and last year of the item codes read (first None: from the start)
 
 
-def load_dataset(root: Path, types: Iterable[str], windows: dict[str, Window], jobs: int | None = None,
-                 reader: Reader | None = None) -> Dataset:
-    """Cards and the items of `types` whose code year lies in the window of their category; with a
-    `reader`, only those that person may read."""
+def load_dataset(root: Path, types: Iterable[str], windows: dict[str, Window], jobs: int | None = None) -> Dataset:
+    """Cards and the items of `types` whose code year lies in the window of their category."""
     data = Dataset(root)
     _read_settings(root, data)
+    _open_values(root)
     _read_cards(root, data)
     wanted = tuple(types)
     files = _item_files(root, {CATEGORY_OF[t]: windows[CATEGORY_OF[t]] for t in wanted})
     for result in _parse_all(files, wanted, jobs):
         if isinstance(result, Problem):
             data.problems.append(result)
-        elif result is not None and (reader is None or _may_read(reader, result[1])):
-            _add(data, result)
         elif result is not None:
-            data.hidden_items += 1
-    if reader is not None and not reader.sees_all:
-        shown, data.hidden_cards = reader.visible_cards(data.cards)
-        data.cards = {customer: data.cards[customer] for customer in shown}
-        data.reader = named(reader.person)
-        data.problems = [p for p in data.problems if reader.may_read_file(root, p.file)]  # they quote values
+            _add(data, result)
     data.problems.sort()
     return data
-
-
-def _may_read(reader: Reader, record: Any) -> bool:
-    return reader.may_read(record.customer, codes.parse(record.code).category)
 
 
 def _read_settings(root: Path, data: Dataset) -> None:
@@ -222,8 +207,20 @@ def _read_settings(root: Path, data: Dataset) -> None:
 def _read_cards(root: Path, data: Dataset) -> None:
     cards, problems = load_cards(root)
     data.problems += problems
-    data.cards.update((card_id, doc.data) for card_id, doc in cards.items()
+    data.cards.update((card_id, _reveal(doc.data)) for card_id, doc in cards.items()
                       if isinstance(doc.data, dict) and doc.data.get("id") == card_id)
+
+_reveal: Any = None  # crypto.Revealer of the reader's key; set before worker processes fork
+
+
+def _open_values(root: Path) -> None:
+    """Confidential values (credit limits, contract values) are decrypted with the reader's key
+    ($DOSSIER_IDENTITY, else ~/.ssh/id_ed25519), else read as 已加密 / encrypted and left out."""
+    global _reveal
+    from ..crypto import Revealer, load_identity
+    from ..schemas import SchemaSet
+
+    _reveal = Revealer(SchemaSet(root / "schemas"), load_identity())
 
 
 def _item_files(root: Path, windows: dict[str, Window]) -> list[tuple[str, str]]:
@@ -289,10 +286,12 @@ def _parse_one(job: tuple[str, str, tuple[str, ...]]) -> Any:
     if not isinstance(item, dict) or item.get("type") not in types:
         return None
     try:
-        return _record(item)
+        return _record(_reveal(item))
     except _Unusable as bad:
         line, column = doc.position(bad.path)
         field_name = ".".join(str(p) for p in bad.path)
+        if bad.value == PLACEHOLDER:
+            return Problem(rel, line, column, RULE, "report-field-encrypted", {"field": field_name})
         if bad.expected is None:
             return Problem(rel, line, column, RULE, "report-field-missing", {"field": field_name})
         return Problem(rel, line, column, RULE, "report-field-invalid",
