@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import __version__, codes
+from .access import Reader
 from .catalogue import Filters
 from .config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES
 from .crypto import ARMOR_BEGIN
@@ -275,6 +276,7 @@ class Found:
     total: int  # every item that matched
     by_number: bool  # the text was looked up as an electronic code
     unreadable: list[Problem]  # files the index could not read (they may hold a match)
+    hidden: int = 0  # items that matched but the reader may not read (not in hits or total)
 
 
 class Index:
@@ -545,8 +547,21 @@ class Index:
         return (self.db.execute("SELECT count(*) FROM items").fetchone()[0],
                 self.db.execute("SELECT count(*) FROM customers").fetchone()[0])
 
-    def find(self, text: str, filters: Filters = Filters(), limit: int | None = None) -> Found:
-        """Items matching `text` and the filters, in catalogue order (at most `limit` of them)."""
+    def card_managers(self) -> dict[str, str]:
+        """Customer id → the manager on its card (what access.policy needs, without reading the cards)."""
+        return dict(self.db.execute("SELECT id, manager FROM customers WHERE manager IS NOT NULL"))
+
+    def owners(self, item_codes: Iterable[str]) -> dict[str, dict]:
+        """Electronic code → the customer, manager and category of that item, for the codes the index holds."""
+        rows = self.db.execute("SELECT code, customer, manager, category FROM items WHERE code IN "
+                               "(SELECT value FROM json_each(?))", (json.dumps(sorted(set(item_codes))),))
+        return {code: {"customer": customer, "manager": manager, "category": category}
+                for code, customer, manager, category in rows}
+
+    def find(self, text: str, filters: Filters = Filters(), limit: int | None = None,
+             reader: Reader | None = None) -> Found:
+        """Items matching `text` and the filters, in catalogue order (at most `limit` of them);
+        with a `reader`, only those that person may read, and how many others matched."""
         if not self._current():  # never built: an empty answer, not an error
             return Found([], 0, False, [])
         where, args = self._filter_sql(filters)
@@ -563,8 +578,18 @@ class Index:
                 return Found([], 0, False, self.unreadable())
             candidates = self._match(terms)
             ids = self._ordered(candidates, where, args)
+        ids, hidden = self._readable(ids, reader) if reader is not None else (ids, 0)
         shown = ids if not limit else ids[:limit]
-        return Found(self._hits(shown, terms), len(ids), not terms, self.unreadable())
+        return Found(self._hits(shown, terms), len(ids), not terms, self.unreadable(), hidden)
+
+    def _readable(self, ids: list[int], reader: Reader) -> tuple[list[int], int]:
+        if reader.sees_all:
+            return ids, 0
+        rows = self.db.execute("SELECT id, customer, category, manager FROM items "
+                               "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+        allowed = {row[0] for row in rows if reader.may_read(row[1], row[2], row[3])}
+        kept = [item_id for item_id in ids if item_id in allowed]
+        return kept, len(ids) - len(kept)
 
     def _filter_sql(self, filters: Filters) -> tuple[str, list]:
         clauses, args = [], []

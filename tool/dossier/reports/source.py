@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import codes
+from ..access import Reader, named
 from ..catalogue import load_cards
 from ..crypto import PLACEHOLDER
 from ..loader import LoadError, load_bytes, load_file
@@ -140,6 +141,9 @@ class Dataset:
     organisation: str = ""
     currency: str = "CNY"
     people: dict[str, str] = field(default_factory=dict)  # person id → name
+    reader: str = ""  # who the data was limited to, when they may not read everything
+    hidden_cards: int = 0  # cards and items left out because the reader may not read them
+    hidden_items: int = 0
 
     def name(self, customer: str) -> str:
         card = self.cards.get(customer) or {}
@@ -168,8 +172,10 @@ class _Unusable(Exception):
 Window = tuple[int | None, int]  # first and last year of the item codes read (first None: from the start)
 
 
-def load_dataset(root: Path, types: Iterable[str], windows: dict[str, Window], jobs: int | None = None) -> Dataset:
-    """Cards and the items of `types` whose code year lies in the window of their category."""
+def load_dataset(root: Path, types: Iterable[str], windows: dict[str, Window], jobs: int | None = None,
+                 reader: Reader | None = None) -> Dataset:
+    """Cards and the items of `types` whose code year lies in the window of their category; with a
+    `reader`, only those that person may read."""
     data = Dataset(root)
     _read_settings(root, data)
     _open_values(root)
@@ -179,10 +185,21 @@ def load_dataset(root: Path, types: Iterable[str], windows: dict[str, Window], j
     for result in _parse_all(files, wanted, jobs):
         if isinstance(result, Problem):
             data.problems.append(result)
-        elif result is not None:
+        elif result is not None and (reader is None or _may_read(reader, result[1])):
             _add(data, result)
+        elif result is not None:
+            data.hidden_items += 1
+    if reader is not None and not reader.sees_all:
+        shown, data.hidden_cards = reader.visible_cards(data.cards)
+        data.cards = {customer: data.cards[customer] for customer in shown}
+        data.reader = named(reader.person)
+        data.problems = [p for p in data.problems if reader.may_read_file(root, p.file)]  # they quote values
     data.problems.sort()
     return data
+
+
+def _may_read(reader: Reader, record: Any) -> bool:
+    return reader.may_read(record.customer, codes.parse(record.code).category)
 
 
 def _read_settings(root: Path, data: Dataset) -> None:
