@@ -11,13 +11,16 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from . import codes, numbering, yamlio
 from .config import Archive, Person
 from .errors import DossierError
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .loader import LoadError, load_bytes, load_file
-from .schemas import SchemaSet
+
+if TYPE_CHECKING:  # a type only: jsonschema takes tens of ms to import, which reading an item does not need
+    from .schemas import SchemaSet
 
 PLACEHOLDER = "待填写"  # "to be filled in": valid text the author replaces
 
