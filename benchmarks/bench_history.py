@@ -1,22 +1,27 @@
 """Benchmark: `dossier history CODE` against `git log --follow -- PATH` on a long history.
 
-    python benchmarks/bench_history.py [--commits 10000] [--items 2000] [--runs 5]
+    python benchmarks/bench_history.py [--commits 10000] [--items 2000] [--runs 5] [--compare TOOL_DIR …]
 
 Builds once (cached under benchmarks/out/history-<commits>-<items>/, rebuilt when the
 parameters change or with --rebuild) a repository holding an archive in its archive/
 subfolder, written with one `git fast-import` stream:
   - the first commit files --items items (categories 1–6, sections S02/S04) with
-    archive.yaml and people.yaml of the test fixtures;
+    archive.yaml, people.yaml and access.yaml of the test fixtures and the 400 customers'
+    cards (the access check reads each card's manager);
   - every later commit modifies one item (its content.limit, pages and remarks change),
     by a customer manager; about a third of them sit on short topic branches that
     li.na, the sales manager, merges --no-ff (the merges count among the commits);
   - one item, the target, is modified in 18 of the commits (some on the main line, some
     on topic branches), deleted into trash/ and restored: 20 changes.
-then `git gc`. It times, in the same run, the median of --runs interleaved runs of each:
+then `git gc`; the repository's user.email is wang.wei's, the target's customer manager, so
+the command runs the access check a manager's reading does. It times, in the same run, the
+median of --runs interleaved runs of each:
   baseline  git log --follow -- archive/records/…/<target>.yaml   (what git shows by itself)
   plain     git log -- <path> <trash path>                         (the walk history does, unformatted)
   history   dossier --archive … history <target>                 (the command line, Python start included)
   start-up  python -c "import dossier.cli"                        (the part of that no history work needs)
+  compared  the history command with the package under each --compare TOOL_DIR (an earlier
+            commit's tool/, say from `git archive`), for before/after figures from one run
 and, for information, the library call item_history() in this process. Python runs with
 its bytecode cached (under benchmarks/out/pycache), as an installed tool does. Prints a
 Markdown table with the ratio to the baseline; the target is history within 2× of git log.
@@ -40,8 +45,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 FIXTURE = REPO / "tests" / "fixtures" / "base"
 TARGET = "3-2025-S02-0001"
-FORMAT_VERSION = "1"  # bump when the generated history changes
+FORMAT_VERSION = "2"  # bump when the generated history changes
 MANAGERS = [("wang.wei", "S02"), ("chen.xiaoyu", "S04")]
+CUSTOMERS = 400
+READER = "wang.wei@example.cn"  # who runs `dossier history`: the target's customer manager
 TYPES = {"1": "visit-report", "2": "contract", "3": "credit-limit", "4": "complaint", "5": "industry-trend",
          "6": "sales-record"}
 START = dt.datetime(2024, 1, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -60,7 +67,7 @@ def item_text(code: str, version: int) -> bytes:
 category: {category}
 type: {TYPES[category]}
 title: 山西客户{number}号档案
-customer: C{number % 400 + 1:04d}
+customer: C{number % CUSTOMERS + 1:04d}
 manager: {manager}
 handler: zhou.jing
 date: 2025-04-10
@@ -79,6 +86,13 @@ content:
   basis: 年度协议金额及历史付款记录
 remarks: 第 {version} 次修订
 """.encode()
+
+
+def card_text(number: int) -> bytes:
+    """A customer card: the fixture's C0001 with another id, name and manager."""
+    card = (FIXTURE / "customers" / "C0001.yaml").read_text(encoding="utf-8")
+    card = card.replace("id: C0001", f"id: C{number:04d}").replace("name: 山西晋能集团有限公司", f"name: 山西客户{number}号公司")
+    return card.replace("manager: wang.wei", f"manager: {MANAGERS[number % 2][0]}").encode()
 
 
 class Stream:
@@ -115,7 +129,8 @@ def build(repo: Path, commits: int, items: int, seed: int) -> None:
     versions = dict.fromkeys(codes, 0)
     stream = Stream()
     files = ["M 100644 :%d archive/%s" % (stream.blob((FIXTURE / name).read_bytes()), name)
-             for name in ("archive.yaml", "people.yaml")]
+             for name in ("archive.yaml", "people.yaml", "access.yaml")]
+    files += [f"M 100644 :{stream.blob(card_text(n))} archive/customers/C{n:04d}.yaml" for n in range(1, CUSTOMERS + 1)]
     files += [f"M 100644 :{stream.blob(item_text(code, 0))} {item_path(code)}" for code in codes]
     tip = stream.commit("main", "zhou.jing@example.cn", "Initial archive", files, [])
     made = 1
@@ -175,6 +190,7 @@ def build(repo: Path, commits: int, items: int, seed: int) -> None:
     subprocess.run(["git", "fast-import", "--quiet", "--done"], cwd=repo, input=b"".join(stream.parts), check=True)
     git(repo, "checkout", "-q", "-f", "main")
     git(repo, "gc", "-q")
+    git(repo, "config", "user.email", READER)
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -182,12 +198,13 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
-def median_seconds(commands: dict[str, list[str]], cwd: Path, runs: int, env: dict[str, str]) -> dict[str, float]:
-    """Median wall time of each command, the runs interleaved (a b c a b c …) so that a change
-    in the machine's load touches them all alike; one warm-up run each first."""
+def median_seconds(commands: dict[str, tuple[list[str], dict[str, str]]], cwd: Path, runs: int) -> dict[str, float]:
+    """Median wall time of each command (run with its environment), the runs interleaved
+    (a b c a b c …) so that a change in the machine's load touches them all alike; one
+    warm-up run each first."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for warm_up in [True] + [False] * runs:
-        for name, cmd in commands.items():
+        for name, (cmd, env) in commands.items():
             start = time.perf_counter()
             result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
             if not warm_up:
@@ -205,6 +222,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--compare", type=Path, action="append", default=[], metavar="TOOL_DIR",
+                        help="also time the history command with the dossier package in TOOL_DIR")
     args = parser.parse_args()
     repo = args.out / f"history-{args.commits}-{args.items}"
     stamp = repo / ".git" / "bench-history"
@@ -236,19 +255,24 @@ def main() -> None:
     trash = f"archive/trash/{path.removeprefix('archive/')}"
     # Bytecode cached as an installed tool has it (this environment may set
     # PYTHONDONTWRITEBYTECODE), kept under benchmarks/out/ rather than in the source tree.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
     env["PYTHONPYCACHEPREFIX"] = str(args.out / "pycache")
+    history = [*command, "--archive", str(archive), "history", TARGET, "--lang", "en"]
+    compared = {f"dossier history CODE, package in {tool}": (history, {**env, "PYTHONPATH": str(tool.resolve())})
+                for tool in args.compare}
+    load_before = os.getloadavg()[0]
     medians = median_seconds({
-        "baseline": ["git", "log", "--follow", "--", path],
-        "plain": ["git", "log", "--", path, trash],
-        "history": [*command, "--archive", str(archive), "history", TARGET, "--lang", "en"],
-        "start-up": [sys.executable, "-c", "import dossier.cli"],
-    }, repo, args.runs, env)
+        "baseline": (["git", "log", "--follow", "--", path], env),
+        "plain": (["git", "log", "--", path, trash], env),
+        "history": (history, env),
+        "start-up": ([sys.executable, "-c", "import dossier.cli"], env),
+        **compared,
+    }, repo, args.runs)
     baseline = medians["baseline"]
 
     print(f"{total} commits ({merges} merges), {args.items} items; target {TARGET}: {len(changes)} changes in "
           f"`dossier history` ({approved} approved by a merge), {len(follow)} commits in `git log --follow`")
-    print(f"{platform.node()}, nproc {os.cpu_count()}, load {os.getloadavg()[0]:.2f}, Python "
+    print(f"{platform.node()}, nproc {os.cpu_count()}, load {load_before:.2f} → {os.getloadavg()[0]:.2f}, Python "
           f"{platform.python_version()}, {git(repo, 'version').strip()}, {dt.date.today()}; "
           f"median of {args.runs} interleaved runs")
     print()
@@ -257,7 +281,8 @@ def main() -> None:
                           ("git log -- PATH TRASH_PATH (no --follow)", medians["plain"]),
                           ("dossier history CODE (command line)", medians["history"]),
                           ("  of which: Python start and `import dossier.cli`", medians["start-up"]),
-                          ("item_history() (library, in process)", statistics.median(library))):
+                          ("item_history() (library, in process)", statistics.median(library)),
+                          *((name, medians[name]) for name in compared)):
         print(f"| {name} | {seconds:.3f} | {seconds / baseline:.2f}× |")
     ratio = medians["history"] / baseline
     verdict = "within" if ratio <= 2 else "NOT within"

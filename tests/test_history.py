@@ -261,6 +261,24 @@ def test_archive_in_a_subfolder_of_its_repository(tmp_path, monkeypatch):
     assert [c.code for c in archive_log(root, since="2026-11-20")] == [PURGED, PURGED, CODE, CODE]
 
 
+def test_a_check_run_while_git_walks_can_refuse_before_anything_is_read(story):
+    root, _ = story
+    calls = []
+
+    class Refused(Exception):
+        pass
+
+    def refuse():
+        calls.append("refused")
+        raise Refused
+
+    with pytest.raises(Refused):
+        item_history(root, CODE, meanwhile=refuse)
+    assert [c.action for c in item_history(root, CODE, meanwhile=lambda: calls.append("ok"))] == [
+        "added", "modified", "deleted", "restored"]
+    assert calls == ["refused", "ok"]
+
+
 def test_bad_code_unknown_item_and_no_git_are_clear_errors(story, base_archive, tmp_path):
     root, _ = story
     with pytest.raises(DossierError) as bad:

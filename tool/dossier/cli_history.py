@@ -23,8 +23,9 @@ def history(ctx, code, fmt, lang):
     from .history import item_history
 
     session = _session(ctx, lang)
-    _acting_reader(session).require_history(session.root, code)
-    changes = item_history(session.root, code)
+    root = session.root
+    # who may read it is checked while git walks the history; a refusal shows none of it
+    changes = item_history(root, code, meanwhile=lambda: _acting_reader(session).require_history(root, code))
     if fmt == "json":
         click.echo(json.dumps([c.to_json() for c in changes], ensure_ascii=False, indent=2))
         return

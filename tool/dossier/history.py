@@ -14,7 +14,8 @@ would name it too, but only when C's branch was merged straight into the main li
 change made on the first-parent line itself has no approver.
 
 Everything that does not depend on the log's answer (the commit graph, the loader and
-people.yaml, a ready `git cat-file --batch`) runs while git log walks the history.
+people.yaml, a ready `git cat-file --batch`, and the caller's access check) runs while git
+log walks the history.
 
 git runs with the archive root as its working folder and pathspecs relative to it, so
 an archive that is a subfolder of its repository works the same as one at the top.
@@ -27,7 +28,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import codes, gitrepo
 from .errors import DossierError
@@ -196,12 +197,16 @@ def _children(where: str, a: Any, b: Any) -> list[tuple[str, Any, Any]] | None:
 # --- the library -----------------------------------------------------------------------------
 
 
-def item_history(root: Path, code: str) -> list[Change]:
-    """Every change of item `code` on the current branch, oldest first, with field diffs."""
+def item_history(root: Path, code: str, meanwhile: Callable[[], object] | None = None) -> list[Change]:
+    """Every change of item `code` on the current branch, oldest first, with field diffs.
+    `meanwhile` runs while git walks the history (the command line's access check): what it
+    raises stops git and reaches the caller, before anything of the history is read."""
     parsed = codes.parse(code)
     if parsed is None:
         raise DossierError("code-invalid", code=code)
     with _Reader(Path(root), [parsed.path, TRASH + parsed.path]) as reader:
+        if meanwhile is not None:
+            meanwhile()
         changes = reader.changes()
         if not changes:
             raise DossierError("history-none", code=str(parsed))
