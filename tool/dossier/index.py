@@ -566,30 +566,20 @@ class Index:
             return Found([], 0, False, [])
         where, args = self._filter_sql(filters)
         number = _code_query(text)
-        ids: list[int] | None = None
+        rows: list[tuple] = []
         terms: list[str] = []
         if number is not None:
             operator, value = ("=", number) if codes.parse(number) else ("LIKE", f"%{number}%")
-            ids = _in_order(self.db.execute(f"SELECT id, code, path FROM items WHERE code {operator} ? {where}",
-                                            (value, *args)))
-        if not ids:
+            rows = self.db.execute(f"SELECT {_ORDER_COLUMNS} FROM items WHERE code {operator} ? {where}",
+                                   (value, *args)).fetchall()
+        if not rows:
             terms = _terms(text)
             if not terms:
                 return Found([], 0, False, self.unreadable())
-            candidates = self._match(terms)
-            ids = self._ordered(candidates, where, args)
-        ids, hidden = self._readable(ids, reader) if reader is not None else (ids, 0)
+            rows = self._rows(self._match(terms), where, args)
+        ids, hidden = _in_order(rows, reader)
         shown = ids if not limit else ids[:limit]
         return Found(self._hits(shown, terms), len(ids), not terms, self.unreadable(), hidden)
-
-    def _readable(self, ids: list[int], reader: Reader) -> tuple[list[int], int]:
-        if reader.sees_all:
-            return ids, 0
-        rows = self.db.execute("SELECT id, customer, category, manager FROM items "
-                               "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
-        allowed = {row[0] for row in rows if reader.may_read(row[1], row[2], row[3])}
-        kept = [item_id for item_id in ids if item_id in allowed]
-        return kept, len(ids) - len(kept)
 
     def _filter_sql(self, filters: Filters) -> tuple[str, list]:
         clauses, args = [], []
@@ -667,12 +657,12 @@ class Index:
         rows = self.db.execute(f"SELECT id FROM items WHERE customer IN ({_marks(customers)})", customers)
         return {r[0] for r in rows} if among is None else {r[0] for r in rows if r[0] in among}
 
-    def _ordered(self, ids: set[int], where: str, args: list) -> list[int]:
+    def _rows(self, ids: set[int], where: str, args: list) -> list[tuple]:
         if not ids:
             return []
-        return _in_order(self.db.execute(
-            f"SELECT id, code, path FROM items WHERE id IN (SELECT value FROM json_each(?)) {where}",
-            (json.dumps(sorted(ids)), *args)))
+        return self.db.execute(
+            f"SELECT {_ORDER_COLUMNS} FROM items WHERE id IN (SELECT value FROM json_each(?)) {where}",
+            (json.dumps(sorted(ids)), *args)).fetchall()
 
     def _hits(self, ids: list[int], terms: list[str]) -> list[Hit]:
         if not ids:
@@ -707,9 +697,19 @@ class _Plan:
     customers: list[str]
 
 
-def _in_order(rows: Iterable[tuple]) -> list[int]:
-    """Ids of (id, code, path) rows in catalogue order: the order of the codes as text."""
-    return [row[0] for row in sorted(rows, key=lambda row: (row[1], row[2]))]
+# What ordering a match needs, and what deciding whether its reader may read it needs.
+_ORDER_COLUMNS = "id, code, path, customer, category, manager"
+
+
+def _in_order(rows: list[tuple], reader: Reader | None = None) -> tuple[list[int], int]:
+    """Ids of _ORDER_COLUMNS rows in catalogue order (the order of the codes as text), without the
+    items the reader may not read, and how many those were."""
+    kept = rows
+    if reader is not None and not reader.sees_all:
+        # many items share a customer, category and manager: ask once for each of those
+        allowed = {key for key in {row[3:] for row in rows} if reader.may_read(*key)}
+        kept = [row for row in rows if row[3:] in allowed]
+    return [row[0] for row in sorted(kept, key=lambda row: (row[1], row[2]))], len(rows) - len(kept)
 
 
 def _marks(values: list) -> str:
