@@ -97,7 +97,7 @@ class AccessPolicy:
 
     people: dict[str, Person]
     grants: list[Grant]
-    card_managers: dict[str, str]  # customer id → manager on the card
+    card_managers: dict[str, str] | CardManagers  # customer id → manager on the card
     today: str
     _readers: dict[str, Reader] = field(default_factory=dict, init=False, repr=False)
 
@@ -391,13 +391,19 @@ def item_data(root: Path, code: codes.Code) -> dict | None:
     return data if isinstance(data, dict) else {}
 
 
-def card_managers(root: Path) -> dict[str, str]:
-    """Customer id → the manager on its card, read cheaply (only the top-level `manager:` line)."""
-    managers = {}
-    folder = root / "customers"
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        managers[path.stem] = _top_level_value(path, "manager")
-    return {customer: manager for customer, manager in managers.items() if manager}
+class CardManagers:
+    """Customer id → the manager on its card, each card read the first time it is asked about (and
+    only its top-level `manager:` line): `show` of one item reads one card, not a thousand."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / "customers"
+        self.known: dict[str, str | None] = {}
+
+    def get(self, customer: str, default: str | None = None) -> str | None:
+        if customer not in self.known:
+            plain = "/" not in customer and "\\" not in customer  # an id, not a way out of customers/
+            self.known[customer] = _top_level_value(self.folder / f"{customer}.yaml", "manager") if plain else None
+        return self.known[customer] or default
 
 
 def _top_level_value(path: Path, key: str) -> str | None:
@@ -419,4 +425,4 @@ def policy(archive: Archive, today: dt.date, managers: dict[str, str] | None = N
     """The archive's read rights on `today`; `managers` (customer → manager on the card) when the
     caller already knows them, e.g. from the index."""
     return AccessPolicy(archive.people, grants_of(archive),
-                        card_managers(archive.root) if managers is None else managers, today.isoformat())
+                        CardManagers(archive.root) if managers is None else managers, today.isoformat())
