@@ -185,6 +185,14 @@ def test_a_refusal_names_the_owner_and_the_grants_that_do_not_count(archive, run
     assert "第 4 条授权（wu.lei，第5类）不算数：此授权已于 2025-12-31 到期" in trend.err
 
 
+def test_the_person_acting_is_the_repository_user(archive, run):
+    init_repo(archive, email("wang.wei"))
+    result = run("--archive", archive, "list", "--format", "json")
+    assert [item["code"] for item in json.loads(result.out)] == SEES["wang.wei"][0]
+    git(archive, "config", "user.email", email("chen.xiaoyu"))
+    assert refused(run("--archive", archive, "show", CREDIT, "--lang", "en"), "chen.xiaoyu", CREDIT)
+
+
 def test_no_identity_no_reading(archive, run, monkeypatch):
     act_as(monkeypatch, "stranger@example.cn")
     result = run("--archive", archive, "list", "--lang", "en")
