@@ -69,10 +69,13 @@ def render(doc, fmt: str) -> bytes:
         from .render_xlsx import render_xlsx
 
         return render_xlsx(doc)
-    from .render_html import html_to_pdf, render_html
+    if fmt == "pdf":
+        from .render_pdf import document_pdf
 
-    html = render_html(doc)
-    return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+        return document_pdf(doc)
+    from .render_html import render_html
+
+    return render_html(doc).encode("utf-8")
 
 
 def file_name(kind: str, period: Period, lang: str, fmt: str) -> str:

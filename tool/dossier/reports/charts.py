@@ -1,7 +1,8 @@
 """Charts with matplotlib (Agg backend), labelled in Chinese with a CJK font found through
-matplotlib's font manager, written as SVG (text as paths: the picture needs no font to
-display). matplotlib takes about half a second to import: only this module imports it, and
-only when a report is rendered to HTML or PDF.
+matplotlib's font manager, written as SVG: for HTML with text as paths (the picture needs no
+font to display), for the PDF with text as text (WeasyPrint has the fonts, and draws text
+faster than thousands of glyph outlines). matplotlib takes about half a second to import:
+only this module imports it, and only when a report is rendered to HTML or PDF.
 
 The figures plotted are the report's Decimals, converted to float only here, for drawing.
 """
@@ -40,7 +41,6 @@ def _pyplot():
         "font.family": "sans-serif",
         "font.sans-serif": families + ["DejaVu Sans"],
         "axes.unicode_minus": False,
-        "svg.fonttype": "path",
         "svg.hashsalt": "dossier",
         "font.size": 9,
         "axes.spines.top": False,
@@ -49,12 +49,13 @@ def _pyplot():
     return pyplot
 
 
-def render_svg(chart: Chart) -> str:
+def render_svg(chart: Chart, text_as_paths: bool = True) -> str:
     plt = _pyplot()
     draw = {"pareto": _pareto, "ageing": _ageing, "bars": _bars}[chart.kind]
-    figure = draw(plt, chart)
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    with plt.rc_context({"svg.fonttype": "path" if text_as_paths else "none"}):
+        figure = draw(plt, chart)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     return buffer.getvalue()
 

@@ -1,5 +1,6 @@
-"""Reports as HTML (one self-contained file: styles inline, charts as SVG data URIs) and as
-PDF (the same HTML through WeasyPrint). Jinja2 templates live in templates_reports/.
+"""Reports as HTML (one self-contained file: styles inline, charts as SVG data URIs), and the
+HTML that render_pdf.py lays out with WeasyPrint (its tables as empty blocks that
+drawn_tables.py fills). Jinja2 templates live in templates_reports/.
 
 WeasyPrint and matplotlib are imported inside the functions that need them.
 """
@@ -10,14 +11,15 @@ import base64
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import DossierError
 from .labels import label
-from .model import AMOUNT, DATE, INT, RATIO, Column, Document
+from .model import AMOUNT, DATE, INT, RATIO, Chart, Column, Document, Table
 from .money import format_ratio, grouped
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates_reports"
+PAGE_MARGINS_MM = (14, 12, 16, 12)  # top, right, bottom, left of the A4 landscape page (report.css)
 
 
 def _css_string(value: object) -> Any:
@@ -36,15 +38,14 @@ def environment():
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["css_string"] = _css_string
     env.filters["grouped"] = grouped
-    env.filters["svg_uri"] = _svg_uri
     env.globals["cell"] = cell
     return env
 
 
-def _svg_uri(chart) -> str:
+def svg_uri(chart: Chart, text_as_paths: bool = True) -> str:
     from .charts import render_svg
 
-    svg = render_svg(chart).encode("utf-8")
+    svg = render_svg(chart, text_as_paths).encode("utf-8")
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
@@ -83,10 +84,23 @@ def _css(name: str) -> Any:
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 
 
-def render_html(doc: Document) -> str:
+def render_html(doc: Document, chart_uri: Callable[[Chart], str] = svg_uri,
+                drawn: Callable[[Table], tuple[str, list] | None] = lambda table: None) -> str:
+    """The report as HTML. For the PDF, `drawn(table)` gives the id of an empty block marking
+    where a table starts and the blocks (render_pdf.Block) standing for its parts; None keeps
+    the table as HTML."""
     template = environment().get_template("report.html.j2")
     footer = " · ".join(part for part in (doc.organisation, doc.title, doc.period) if part)
-    return template.render(doc=doc, css=_css("report.css"), footer=footer, rules_title=label("rules", doc.lang))
+    margins = " ".join(f"{mm}mm" for mm in PAGE_MARGINS_MM)
+    return template.render(doc=doc, css=_css("report.css"), footer=footer, rules_title=label("rules", doc.lang),
+                           margins=margins, chart_uri=chart_uri, drawn=drawn)
+
+
+def glyph_sheet_html(regular: str, bold: str, lang: str) -> str:
+    """The glyph sheet of glyphs.py: `regular` on the first page, `bold` on the second, in the
+    report's fonts."""
+    template = environment().get_template("glyphs.html.j2")
+    return template.render(css=_css("report.css"), lang=lang, regular=regular, bold=bold)
 
 
 def render_letter_html(letter, lang: str, organisation: str, generated: str) -> str:
