@@ -762,3 +762,95 @@ def test_heavy_modules_are_imported_only_to_render():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=REPO).stdout.strip()
     assert out == "[]"
+
+
+# --- the PDF's tables, drawn into blocks that WeasyPrint lays out (drawn_tables.py) -----------------------
+
+
+def long_document(rows: int = 150):
+    from dossier.reports.model import AMOUNT, INT, RATIO, Column, Document, Section, Table
+
+    columns = [Column("rank", "排名", INT), Column("customer", "客户编号"), Column("name", "客户名称", wide=True),
+               Column("amount", "合计", AMOUNT), Column("share", "占比", RATIO),
+               Column("evidence", "依据", wide=True)]
+    evidence = "本季度消费 120,940.00 CNY，占 CNY 销售额 0.20%；排名 143/763；本季度每月均有消费 → 一个月内可成交"
+    table_rows = [{"rank": i + 1, "customer": f"C{i + 1:04d}", "name": f"山西晋能集团第{i + 1}分公司",
+                   "amount": D(f"{(rows - i) * 1000}.00") - (D("200000.00") if i == 3 else 0),
+                   "share": D("0.0012"), "evidence": evidence * (1 + i % 3)} for i in range(rows)]
+    table = Table("长表", "长表", columns, table_rows, [{"name": "合计", "amount": D("1234567.89")}])
+    sections = [Section("第一节", ["表前的文字"], [table]), Section("第二节", ["表后的文字"])]
+    return Document("quarterly", "zh", "长表测试", "2026年第三季度", "太原龙城会馆销售部", dt.date(2026, 11, 23),
+                    sections, [("统计期间", "2026年第三季度")])
+
+
+def page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    return ["".join(pdf_text_page(path, page).split()) for page in range(1, pages(path) + 1)]
+
+
+def pdf_text_page(path: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_a_long_table_is_drawn_over_pages_with_its_header_and_page_numbers(tmp_path):
+    from dossier.reports.render_pdf import document_pdf
+
+    pdf = document_pdf(long_document())
+    texts = page_texts(pdf, tmp_path)
+    count = len(texts)
+    assert count >= 5
+    assert "表前的文字" in texts[0] and "C0001" in texts[0]  # the table starts under the text, not on a page of its own
+    for number, text in enumerate(texts, 1):
+        assert f"{number}/{count}" in text  # WeasyPrint's own footers
+        assert "太原龙城会馆销售部·长表测试·2026年第三季度" in text
+    table_pages = [text for text in texts if "C0" in text]
+    assert all("客户名称合计占比依据" in text for text in table_pages)  # the header on every page
+    flat = "".join(texts)
+    positions = [flat.index(f"C{i:04d}") for i in range(1, 151)]
+    assert positions == sorted(positions)  # every row, once, in order
+    assert flat.index("1,234,567.89") > positions[-1] and "表后的文字" in texts[-1]
+    assert "-53,000.00" in flat and "0.12%" in flat and "一个月内可成交" in flat
+    from pypdf import PdfReader
+    import io
+
+    drawing = "".join(page.get_contents().get_data().decode("latin-1") for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "0.690 0.000 0.000 rg" in drawing  # the negative amount in red, as report.css .neg
+
+
+def test_a_table_the_glyph_sheet_cannot_draw_stays_an_html_table(tmp_path, monkeypatch):
+    from dossier.reports import drawn_tables
+    from dossier.reports.render_pdf import document_pdf
+
+    monkeypatch.setattr(drawn_tables.TableText, "drawable", lambda self, glyphs: False)
+    texts = page_texts(document_pdf(long_document(60)), tmp_path)
+    flat = "".join(texts)
+    assert all(f"C{i:04d}" in flat for i in range(1, 61)) and "1,234,567.89" in flat
+    assert f"1/{len(texts)}" in texts[0]
+
+
+def test_glyph_sheet_widths_and_codes():
+    from weasyprint import HTML
+
+    from dossier.reports.glyphs import Glyphs, sheet_text
+    from dossier.reports.render_html import glyph_sheet_html
+
+    glyphs = Glyphs(HTML(string=glyph_sheet_html(sheet_text(set("0129,.客户A")), sheet_text(set("合计")), "zh"))
+                    .write_pdf())
+    assert glyphs.width("0", False) == glyphs.width("9", False)  # tabular digits
+    assert glyphs.width("客户", False) == pytest.approx(2.0)  # a Chinese character is one em
+    assert glyphs.covers("1,290.00", False) and not glyphs.covers("Z", False) and glyphs.covers("合计", True)
+    runs = glyphs.runs("客户 A", False)
+    assert len(runs) == 1 and len(runs[0][1]) == 4 * 4  # one font, four glyphs of 4 hex digits
+    assert 0.8 < glyphs.ascent < 1.3 and 0.1 < glyphs.descent < 0.5
+
+
+def test_line_breaks_and_column_widths():
+    from dossier.reports.drawn_tables import _share, _units
+
+    assert _units("消费 120,940.00 CNY，占比（测试）Hanse GmbH") == [
+        "消", "费 ", "120,940.00 ", "CNY，", "占", "比", "（测", "试）", "Hanse ", "GmbH"]
+    assert _share([10, 20], [30, 40], 140) == [60, 80]  # room to spare: in proportion to the widest content
+    assert _share([10, 20], [30, 40], 50) == [20, 30]  # between the narrowest and the widest
+    assert _share([10, 20], [30, 40], 20) == [10, 20]  # too narrow: the narrowest, overflowing
