@@ -86,14 +86,17 @@ def _cut(layouts: dict[str, TableLayout], lay_out) -> dict[str, list]:
     parts = cut({})
     for _ in range(MAX_PASSES if layouts else 0):
         found = cut(_spaces(lay_out(parts, ends=True, stylesheets=measuring), layouts))
-        if _sizes(found) == _sizes(parts):  # a table that starts elsewhere but is cut alike changes nothing
-            break
+        # a table that starts elsewhere but is cut alike moves nothing; one cut anew moves only
+        # what follows it, so the tables before it are where the pass found them
+        recut = [name for name in layouts if _sizes(found[name]) != _sizes(parts[name])]
         parts = found
+        if not recut or recut[0] == list(layouts)[-1]:
+            break
     return parts
 
 
-def _sizes(parts: dict[str, list]) -> dict[str, list[int]]:
-    return {name: [len(part) for part in table_parts] for name, table_parts in parts.items()}
+def _sizes(parts: list[list]) -> list[int]:
+    return [len(part) for part in parts]
 
 
 def _charts_meanwhile(charts: list[Chart]) -> Callable[[], list[str]]:
