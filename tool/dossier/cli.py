@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 the archive has problems, 2 usage errors.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import json
 import os
@@ -329,5 +330,10 @@ def _lang_of(argv: list[str] | None, fallback: str) -> str:
 
 
 def run() -> None:
-    """Console script `dossier`."""
-    sys.exit(main())
+    """Console script `dossier` (and `python -m dossier`): one command, then the process ends."""
+    code = main()
+    # Exempt what is left from the collection at exit: the commands flush and close what they
+    # write, the system frees the memory, and that full collection walks every object the
+    # imports made (10–20 ms here, as much as some commands' own work).
+    gc.freeze()
+    sys.exit(code)
