@@ -1,4 +1,5 @@
-"""Generate customer archives 客户档案 (stdlib + PyYAML; deterministic from --seed).
+"""Generate customer archives 客户档案 (stdlib + PyYAML, and the dossier package to encrypt the
+sample's confidential values; deterministic from --seed).
 
     python benchmarks/generate_archive.py --sample archive/
         writes the embedded sample archive's data into archive/: customers/, records/,

@@ -112,16 +112,35 @@ def test_the_encrypted_archive_validates_clean_and_the_schema_accepts_the_armor(
     assert result.code == 0 and "no problems" in result.out, result.out
 
 
-def test_a_value_in_clear_is_an_error_where_the_archive_requires_encryption(sealed, run):
-    card = sealed / CARD
+def limit_in_clear(root: Path) -> int:
+    """Type C0001's credit limit in clear over its ciphertext, as someone editing by hand would;
+    returns its line."""
+    card = root / CARD
     text = card.read_text(encoding="utf-8")
     start = text.index("credit_limit: |")
     end = text.index("-----END AGE ENCRYPTED FILE-----\n", start) + len("-----END AGE ENCRYPTED FILE-----\n")
     card.write_text(text[:start] + "credit_limit: 300000.00 CNY\n" + text[end:], encoding="utf-8")
-    line = text[:start].count("\n") + 1
+    return text[:start].count("\n") + 1
+
+
+def test_a_value_in_clear_is_an_error_where_the_archive_requires_encryption(sealed, run):
+    line = limit_in_clear(sealed)
     assert problems(run, sealed) == [
         f"{CARD}:{line}:15: confidential: credit_limit is confidential but stored in clear; "
         f"run `dossier rekey {CARD}` to encrypt it to its readers"]
+
+
+def test_the_pre_commit_hook_refuses_a_value_in_clear_until_rekey(sealed, run):
+    assert run("--archive", sealed, "install-hooks").code == 0
+    limit_in_clear(sealed)
+    git(sealed, "add", "-A")
+    refused = subprocess.run(["git", "commit", "-q", "-m", "额度\n\nReason: 调整"], cwd=sealed, capture_output=True,
+                             text=True)
+    assert refused.returncode != 0 and f"{CARD}:" in refused.stderr and "dossier rekey" in refused.stderr
+    assert run("--archive", sealed, "rekey").code == 0
+    git(sealed, "add", "-A")
+    git(sealed, "commit", "-q", "-m", "额度\n\nReason: 调整")
+    assert "300000.00" not in git(sealed, "show", "HEAD")
 
 
 def test_values_in_clear_are_allowed_in_an_archive_without_the_setting(base_archive, run):

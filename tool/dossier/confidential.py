@@ -53,13 +53,17 @@ class Sealing:
     values: tuple[Value, ...]
 
 
-def sealing(doc: Document, kind: str, schemas: SchemaSet) -> Sealing | None:
+def sealing(doc: Document, kind: str, schemas: SchemaSet, encrypting: bool) -> Sealing | None:
     """The per-file facts of a customer card (kind 'customer') or an item ('item'). Every card has
-    them, values or not: its manager decides who reads the customer's items."""
+    them, values or not: its manager decides who reads the customer's items. Values in clear are
+    kept only where archive.yaml requires encryption (`encrypting`; archive.yaml is part of the
+    cache key): elsewhere they are no problem, and 100,000 items' worth would slow the cache."""
     data = doc.data if isinstance(doc.data, dict) else {}
     card = kind == "customer"
     patterns = schemas.confidential("customer" if card else str(data.get("type")))
-    values = tuple(_value(doc, path, value) for _, path, value in crypto.values_at(data, patterns))
+    found = (_value(doc, path, value) for _, path, value in crypto.values_at(data, patterns)
+             if encrypting or crypto.is_sealed(value))
+    values = tuple(found)
     if not values and not card:
         return None
     category = data.get("category")

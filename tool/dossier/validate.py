@@ -146,12 +146,14 @@ class _Checker:
         if kind == "customer":
             problems = schema_errors.to_problems(doc, self.schemas.validator("customer").iter_errors(doc.data))
             problems += rules.customer_rules(doc, self.archive.people)
-            return FileResult(stat, digest, problems, rules.customer_facts(doc),
-                              sealing=confidential.sealing(doc, kind, self.schemas))
+            return FileResult(stat, digest, problems, rules.customer_facts(doc), sealing=self._sealing(doc, kind))
         problems = schema_errors.to_problems(doc, self.schemas.iter_item_errors(doc.data))
         problems += rules.item_rules(doc, self.archive.people, self.archive.root, self.schemas.dispatch.category_of)
         return FileResult(stat, digest, problems, rules.item_facts(doc), _attachment_deps(rel, doc, files),
-                          confidential.sealing(doc, kind, self.schemas))
+                          self._sealing(doc, kind))
+
+    def _sealing(self, doc: Document, kind: str):
+        return confidential.sealing(doc, kind, self.schemas, self.archive.settings.requires_encryption)
 
 
 def _attachment_deps(rel: str, doc: Document, files: dict[str, StatKey]) -> tuple:

@@ -227,6 +227,7 @@ def _read_cards(root: Path, data: Dataset) -> None:
     data.cards.update((card_id, _reveal(doc.data)) for card_id, doc in cards.items()
                       if isinstance(doc.data, dict) and doc.data.get("id") == card_id)
 
+
 _reveal: Any = None  # crypto.Revealer of the reader's key; set before worker processes fork
 
 
