@@ -85,10 +85,9 @@ def _css(name: str) -> Any:
 
 
 def render_html(doc: Document, chart_uri: Callable[[Chart], str] = svg_uri,
-                drawn: Callable[[Table], tuple[str, list] | None] = lambda table: None) -> str:
-    """The report as HTML. For the PDF, `drawn(table)` gives the id of an empty block marking
-    where a table starts and the blocks (render_pdf.Block) standing for its parts; None keeps
-    the table as HTML."""
+                drawn: Callable[[Table], list | None] = lambda table: None) -> str:
+    """The report as HTML. For the PDF, `drawn(table)` gives the empty blocks (render_pdf.Block)
+    standing for a table; None keeps the table as HTML."""
     template = environment().get_template("report.html.j2")
     footer = " · ".join(part for part in (doc.organisation, doc.title, doc.period) if part)
     margins = " ".join(f"{mm}mm" for mm in PAGE_MARGINS_MM)

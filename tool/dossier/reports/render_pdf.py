@@ -4,14 +4,14 @@ table goes, and drawn_tables.py draws the tables into those blocks (it says why)
 0. the charts are drawn by matplotlib in a second process meanwhile (charts.py);
 1. the characters of the tables are rendered on a glyph sheet (glyphs.py);
 2. each table is measured and cut into parts: the first fills the space left on the page
-   where the table starts (the headings above go to the next page with it if not a row
-   fits), each other part a page;
+   where the table starts, each other part a page. The first part is two blocks: the header
+   and first row, kept with the headings above (as a table's first row is: if it does not
+   fit, the headings go to the next page with it), then its other rows;
 3. where a table starts is known only once WeasyPrint has laid out what comes before it, so
-   the document is laid out with first parts cut to the space found, again and again until
-   every table starts where its parts were cut for. These passes leave out the page footers
-   and the middle pages of each table: each lays out a few pages, in a tenth of a second.
-   Whatever they give is right: a part too tall for the space left goes to the next page, as
-   a table row would;
+   the document is laid out with first parts cut to the space found, again until every table
+   starts where its parts were cut for: a pass places at least one more table, most tables
+   need none of their own. These passes leave out the page footers and the middle pages of
+   each table: each lays out a few pages, in a tenth of a second;
 4. WeasyPrint lays out the whole document, with its footers and page numbers, and writes
    it; pypdf adds the parts, drawn where their blocks are.
 """
@@ -36,16 +36,19 @@ TOP, RIGHT, BOTTOM, LEFT = (mm * MM for mm in PAGE_MARGINS_MM)
 FULL = PAGE_HEIGHT - TOP - BOTTOM  # a page of table, points
 WIDTH = PAGE_WIDTH - LEFT - RIGHT
 PX = 0.75  # points in a CSS pixel
-MAX_PASSES = 8
+SLACK = 0.5  # points: a first part cut this much shorter than the space found is sure to fit
 NO_FOOTERS = "@page { @bottom-center { content: none !important } @bottom-right { content: none !important } }"
 
 
 @dataclass(frozen=True)
 class Block:
-    """An empty block of the HTML where a part of a table is drawn."""
+    """An empty block of the HTML where a part of a table is drawn. The first part is two
+    blocks: the header and first row, kept with the headings above as a table's first row
+    would be (where it lands is where the table starts), then the part's other rows."""
 
     id: str
     height: float  # points
+    keep: bool = False  # the header and first row
     new_page: bool = False
 
 
@@ -70,22 +73,25 @@ def document_pdf(doc: Document) -> bytes:
 
     parts = _cut(layouts, lay_out)
     rendered = lay_out(parts)
+    split = [name for name in layouts if not _in_one_piece(rendered, name)]
+    if split:  # cannot happen once the passes have placed every table; if it does, first parts of one row
+        parts.update({name: layouts[name].pages(layouts[name].least, FULL) for name in split})
+        rendered = lay_out(parts)
     pdf = rendered.write_pdf()
     return _draw(pdf, rendered, layouts, parts, glyphs) if layouts else pdf
 
 
 def _cut(layouts: dict[str, TableLayout], lay_out) -> dict[str, list]:
-    """Each table's parts, the first cut to the space left where the table starts (step 3)."""
+    """Each table's parts, the first cut to the space left where the table starts (step 3).
+    The first pass has first parts of one row; each pass places at least the first table not
+    yet in place, as where a table starts depends only on what comes before it."""
     from weasyprint import CSS
 
-    def cut(spaces: dict[str, float | None]) -> dict[str, list]:
-        # at first, a first part of one row: it goes where the table can start, as a row of a table would
-        return {name: layout.pages(spaces.get(name) or layout.least, FULL) for name, layout in layouts.items()}
-
     measuring = [CSS(string=NO_FOOTERS)]
-    parts = cut({})
-    for _ in range(MAX_PASSES if layouts else 0):
-        found = cut(_spaces(lay_out(parts, ends=True, stylesheets=measuring), layouts))
+    parts = {name: layout.pages(layout.least, FULL) for name, layout in layouts.items()}
+    for _ in range(len(layouts) + 1):
+        spaces = _spaces(lay_out(parts, ends=True, stylesheets=measuring), layouts)
+        found = {name: layout.pages(spaces[name], FULL) for name, layout in layouts.items()}
         # a table that starts elsewhere but is cut alike moves nothing; one cut anew moves only
         # what follows it, so the tables before it are where the pass found them
         recut = [name for name in layouts if _sizes(found[name]) != _sizes(parts[name])]
@@ -147,31 +153,41 @@ def _glyph_sheet(texts: list[TableText], lang: str, fonts) -> Glyphs:
 
 
 def _blocks(names: dict[int, str], layouts: dict[str, TableLayout], parts: dict[str, list],
-            ends: bool = False) -> Callable[[Table], tuple[str, list[Block]] | None]:
-    """The blocks standing for each table: its marker's id and a block for each part. With
-    `ends`, only the first and the last part, the last on a page of its own: what follows the
-    table lands where it will with every part, on fewer pages."""
+            ends: bool = False) -> Callable[[Table], list[Block] | None]:
+    """The blocks standing for each table. With `ends`, those of the first part and of the
+    last, on a page of its own: what follows the table lands where it will with every part,
+    on fewer pages."""
 
-    def blocks(table: Table) -> tuple[str, list[Block]] | None:
+    def blocks(table: Table) -> list[Block] | None:
         name = names.get(id(table))
         if name not in layouts:
             return None
-        made = [Block(f"{name}-{k}", layouts[name].height(part)) for k, part in enumerate(parts[name])]
-        if ends and len(made) > 2:
-            made = [made[0], Block(made[-1].id, made[-1].height, new_page=True)]
-        return name, made
+        layout, first, *others = layouts[name], *parts[name]
+        made = [Block(name, layout.least, keep=True)]
+        if len(first) > 1:
+            made.append(Block(f"{name}-rest", layout.height(first) - layout.least))
+        if ends and others:
+            return made + [Block(f"{name}-{len(others)}", layout.height(others[-1]), new_page=True)]
+        return made + [Block(f"{name}-{k}", layout.height(part)) for k, part in enumerate(others, 1)]
 
     return blocks
 
 
-def _spaces(rendered, layouts: dict[str, TableLayout]) -> dict[str, float | None]:
+def _spaces(rendered, layouts: dict[str, TableLayout]) -> dict[str, float]:
     """The space (points) from where each table starts to the bottom of its page."""
-    spaces: dict[str, float | None] = dict.fromkeys(layouts)
+    spaces: dict[str, float] = {}
     for page in rendered.pages:
         for name in layouts:
             if name in page.anchors:
-                spaces[name] = round(PAGE_HEIGHT - BOTTOM - page.anchors[name][1] * PX, 1)
+                spaces[name] = round(PAGE_HEIGHT - BOTTOM - page.anchors[name][1] * PX - SLACK, 1)
     return spaces
+
+
+def _in_one_piece(rendered, name: str) -> bool:
+    """Whether the first part of table `name` is on one page: its rows after the first follow
+    the header and first row."""
+    pages = [i for i, page in enumerate(rendered.pages) for anchor in (name, f"{name}-rest") if anchor in page.anchors]
+    return len(set(pages)) == 1
 
 
 def _draw(pdf: bytes, rendered, layouts: dict[str, TableLayout], parts: dict[str, list], glyphs: Glyphs) -> bytes:
@@ -182,9 +198,10 @@ def _draw(pdf: bytes, rendered, layouts: dict[str, TableLayout], parts: dict[str
     fonts = {name: f"DT{name}" for name in glyphs.fonts}
     clones = {fonts[name]: ref.clone(writer) for name, ref in glyphs.fonts.items()}
     for page, target in zip(rendered.pages, writer.pages):
-        ops = [layouts[name].draw(part, page.anchors[f"{name}-{k}"][0] * PX,
-                                  target.mediabox.height - page.anchors[f"{name}-{k}"][1] * PX, fonts)
-               for name in layouts for k, part in enumerate(parts[name]) if f"{name}-{k}" in page.anchors]
+        placed = [(name, k, page.anchors[anchor]) for name in layouts for k in range(len(parts[name]))
+                  if (anchor := f"{name}-{k}" if k else name) in page.anchors]
+        ops = [layouts[name].draw(parts[name][k], x * PX, target.mediabox.height - y * PX, fonts)
+               for name, k, (x, y, *_) in placed]
         if not ops:
             continue
         resources = target["/Resources"]
