@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -471,6 +472,102 @@ def test_items_render_the_same_in_worker_processes(built, tmp_path):
         assert renderer.rendered == 3
     assert [(p.first_page, p.last_page) for p in plan.volumes[0].pieces] == \
         [(e["first_page"], e["last_page"]) for e in manifest(root)["items"]]
+
+
+# --- the render cache, fonts and the contents' pages ------------------------------------------------
+
+
+def cached_documents(root: Path) -> set[str]:
+    return {p.stem for p in (root / ".dossier/render").glob("*.doc")}
+
+
+def recorded(root: Path, volume: str = VOLUME) -> dict:
+    return json.loads((root / ".dossier/render/volumes" / f"{volume}.json").read_text(encoding="utf-8"))
+
+
+def test_one_changed_item_renders_again_alone_and_the_cache_drops_its_old_version(tmp_path):
+    root = make_archive(tmp_path / "archive")
+    assert dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf")[0] == 0
+    before = cached_documents(root)
+    assert before == set(recorded(root)["documents"])  # cover, contents, three items, 备考表
+    assert len(before) == 6 and len(recorded(root)["fonts"]) >= 2
+    item = root / "records/3/2025/3-2025-S02-0002.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("上半年欠款还款台账", "上半年欠款还款台账（修订）"),
+                    encoding="utf-8")
+    git(root, "commit", "-qam", "Revise a title")
+    from dossier.render.items import Context, ItemRenderer
+    from dossier.render.volume import write_volume
+
+    archive = open_archive(root)
+    with ItemRenderer(Context(archive)) as renderer:
+        volume = volumes.plan(archive, "3", 2025, renderer).volumes[0]
+        assert renderer.rendered == 1  # the item; the other two come from the cache
+        write_volume(renderer, volume, volumes.storage(root), tmp_path / "again.pdf")
+        assert renderer.rendered == 3  # and the contents' page (its title, the new commit), the 备考表 (the commit)
+        assert renderer.prune() == 3
+    after = cached_documents(root)
+    assert after == set(recorded(root)["documents"]) and len(after) == 6 and len(before & after) == 3
+    assert "山西晋能集团2025年上半年欠款还款台账（修订）" in "".join(
+        page.text for page in read_volume(tmp_path / "again.pdf").pages)
+
+
+def test_the_cache_forgets_volumes_that_are_gone(tmp_path):
+    root = make_archive(tmp_path / "archive")
+    stale = root / ".dossier/render/volumes/Z001-KH·2025-D30-C3-V02.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text(json.dumps({"category": "3", "year": 2025, "documents": ["0" * 64], "fonts": []}))
+    (root / ".dossier/render" / f"{'0' * 64}.doc").write_bytes(b"old")
+    other = root / ".dossier/render/volumes/Z001-KH·2025-D30-C2-V01.json"  # another category: left alone
+    other.write_text(json.dumps({"category": "2", "year": 2025, "documents": ["1" * 64], "fonts": []}))
+    (root / ".dossier/render" / f"{'1' * 64}.doc").write_bytes(b"kept")
+    assert dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf")[0] == 0
+    assert not stale.exists() and "0" * 64 not in cached_documents(root)
+    assert other.exists() and "1" * 64 in cached_documents(root)
+
+
+def test_each_font_is_embedded_once_for_the_whole_volume(built):
+    reader = PdfReader(built["pdf"])
+    programs: dict[str, set] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font["/Subtype"] == "/Type0":
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                program = descriptor.raw_get("/FontFile3" if "/FontFile3" in descriptor else "/FontFile2")
+                programs.setdefault(font["/BaseFont"], set()).add(program.idnum)
+    assert any("Noto-Serif-CJK-SC" in name for name in programs) and any("Noto-Sans-CJK-SC" in name for name in programs)
+    assert all(len(found) == 1 for found in programs.values()), programs
+    # and the text is still text: a title, a page number and the serif and sans fonts side by side
+    assert "山西晋能集团2025年上半年欠款还款台账" in "".join(page.extract_text() for page in reader.pages)
+
+
+def contents_row(index: int, title: str = "签单信用额度审批") -> dict:
+    return {"index": index, "archive_number": f"Z001-KH·2025-D30-C3-{index:04d}", "doc_number": "", "title": title,
+            "responsible": "太原龙城会馆销售部", "date": "2025-04-10", "secrecy": "内部", "pages": str(index),
+            "code": f"3-2025-S02-{index:04d}", "address": f"records/3/2025/3-2025-S02-{index:04d}.yaml",
+            "commit": "0123456789", "missing": False}
+
+
+def test_contents_pages_hold_the_rows_that_fit_and_the_rest_moves_on():
+    from dossier.render.contents import estimate_pages, lay_out, row_height
+
+    rows = [{"section": "S02", "manager": "王伟"}] + [contents_row(n) for n in range(1, 61)]
+    assert row_height(contents_row(1, "题" * 60)) > row_height(contents_row(1))
+    planned = estimate_pages(rows, first=True)
+    assert len(planned) > 2 and [row for page in planned for row in page] == rows
+    assert len(planned[0]) < len(planned[1])  # the form's title takes room on the first page
+    calls = []
+
+    def render(pages):  # the second page takes two rows fewer than planned, the others all
+        calls.append([(first, len(page)) for first, page in pages])
+        fitted = [len(page) - (2 if rows.index(page[0]) == len(planned[0]) else 0) for _, page in pages]
+        return [(count, page[:count]) for count, (_, page) in zip(fitted, pages)]
+
+    pages = lay_out(rows, render)
+    assert [row for page in pages for row in page] == rows  # every row once, in order
+    assert len(pages[1]) == len(planned[1]) - 2
+    assert calls[0][0][0] is True and all(not first for call in calls[1:] for first, _ in call)
+    assert len(calls) == 2  # planned again from the first row that did not fit, once
 
 
 # --- pieces ---------------------------------------------------------------------------------------

@@ -81,34 +81,40 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
     root = session.root
     archive = open_archive(root)
     _acting_reader(session).require_volumes(root, category, year)
-    context, renderer = _renderer(archive, jobs, cache=not no_cache)
-    from .render.volume import write_volume
-
+    _, renderer = _renderer(archive, jobs, cache=not no_cache)
     with renderer:
         plan = vol.plan(archive, category, year, renderer)
-    for failure in plan.failures:
-        click.echo(problem_line(failure.problem, session.lang, _display_prefix(root)), err=True)
-    if not plan.volumes:
-        raise DossierError("render-nothing", category=category, year=year)
-    _attachment_warnings(session, plan)
-    folder.mkdir(parents=True, exist_ok=True)
-    for volume_ in plan.volumes:
-        commit = str(volume_.manifest.get("bound_from") or "") if volume_.bound else None
-        storage = vol.storage(root, commit, [p.path for p in volume_.pieces])
-        written = write_volume(context, volume_, storage, folder / f"{volume_.archive_number}.pdf",
-                               today=session.today)
-        moved = [p for p in volume_.pieces if p.expected_pages and p.expected_pages != (p.first_page, p.last_page)]
-        if moved:
-            first, last = moved[0].expected_pages
-            click.echo(message("render-pages-differ", session.lang, count=len(moved), code=str(moved[0].code),
-                               volume=volume_.archive_number, found=moved[0].page_range,
-                               expected=str(first) if first == last else f"{first}–{last}"), err=True)
-        key = "render-wrote-bound" if volume_.bound else "render-wrote-unbound"
-        session.echo(key, file=_shown(written.path), volume=volume_.archive_number, items=len(volume_.pieces),
-                     pages=written.body_pages)
+        for failure in plan.failures:
+            click.echo(problem_line(failure.problem, session.lang, _display_prefix(root)), err=True)
+        if not plan.volumes:
+            raise DossierError("render-nothing", category=category, year=year)
+        _attachment_warnings(session, plan)
+        folder.mkdir(parents=True, exist_ok=True)
+        for volume_ in plan.volumes:
+            _write(session, renderer, volume_, folder)
+        renderer.prune()
     if plan.failures:
         click.echo(message("render-unreadable", session.lang, count=len(plan.failures)), err=True)
         ctx.exit(1)
+
+
+def _write(session, renderer, volume_, folder: Path) -> None:
+    """Write one volume and say so (and whether its pages moved since binding)."""
+    from . import volumes as vol
+    from .render.volume import write_volume
+
+    commit = str(volume_.manifest.get("bound_from") or "") if volume_.bound else None
+    storage = vol.storage(session.root, commit, [p.path for p in volume_.pieces])
+    written = write_volume(renderer, volume_, storage, folder / f"{volume_.archive_number}.pdf", today=session.today)
+    moved = [p for p in volume_.pieces if p.expected_pages and p.expected_pages != (p.first_page, p.last_page)]
+    if moved:
+        first, last = moved[0].expected_pages
+        click.echo(message("render-pages-differ", session.lang, count=len(moved), code=str(moved[0].code),
+                           volume=volume_.archive_number, found=moved[0].page_range,
+                           expected=str(first) if first == last else f"{first}–{last}"), err=True)
+    key = "render-wrote-bound" if volume_.bound else "render-wrote-unbound"
+    session.echo(key, file=_shown(written.path), volume=volume_.archive_number, items=len(volume_.pieces),
+                 pages=written.body_pages)
 
 
 @cli.command()

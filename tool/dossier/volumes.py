@@ -75,7 +75,7 @@ class Piece:
     heading: str | None = None  # None, "start" (first of its section here) or "continued" (section goes on)
     pages: int = 0  # pages it takes, attachments included (known after rendering)
     first_page: int = 0
-    pdf: str | None = None  # the rendered item (render cache)
+    pdf: str | None = None  # the rendered item: its key in the render cache (render/cache.py)
     missing: bool = False  # a bound item whose file is gone: a placeholder keeps its pages
     expected_pages: tuple[int, int] | None = None  # page range recorded when bound
 

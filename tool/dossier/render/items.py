@@ -5,38 +5,37 @@ generic templates/volume/item.html, driven by the type schema's titles), rendere
 WeasyPrint; its PNG/JPEG attachments are pages of the same document (scaled to the page),
 its PDF attachments' own pages are inserted after them in the listed order (pypdf).
 
-The cache (.dossier/render/<sha256>.pdf, ignored by git) is keyed by the sha256 of the
-item's HTML (that is: the item's values, the template that laid them out, the names and
-numbers shown), the stylesheet, the render version and the sha256 of every attachment's
-bytes. A volume rendered again after one item changed renders that item only.
+The cache (render/cache.py) is keyed by the sha256 of the item's HTML (that is: the item's
+values, the template that laid them out, the names and numbers shown), the stylesheet, the
+render version and the sha256 of every attachment's bytes. A volume rendered again after one
+item changed renders that item only.
 
-Items are rendered on every core by a pool of worker processes that live for the whole
-run (WeasyPrint's start-up and font loading are paid once per worker, not per item).
+Documents are rendered on every core by a pool of worker processes (render/worker.py) that
+live for the whole run (WeasyPrint's start-up and font loading are paid once per worker, not
+per document).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 from ..config import Archive
 from ..crypto import Revealer, load_identity
 from ..errors import DossierError
-from ..fsutil import atomic_write_bytes
 from ..loader import LoadError, load_file
 from ..schemas import SchemaSet
 from ..volumes import Piece
 from . import RENDER_VERSION, STYLESHEET, VOLUME_TEMPLATES
+from .cache import RenderCache, Rendered
 from .environment import environment, retention
 from .model import Names, content_fields, signatures
+from .worker import Job, preload, render_job
 
-CACHE_DIR = ".dossier/render"
 PARALLEL_THRESHOLD = 6  # below this many items to render, worker start-up costs more than it saves
 ENVELOPE = (  # (label, key) of the item's own form, two per row
     ("电子编码", "code"), ("文件类型", "type"), ("客户", "customer"), ("客户经理", "manager"),
@@ -152,26 +151,23 @@ def _in_html(attachment) -> bool:
     return attachment.kind == "image" or attachment.problem is not None
 
 
-@dataclass
-class Job:
-    key: str
-    html: str
-    base_url: str
-    parts: list[str | None] = field(default_factory=list)  # per printed attachment: None (an HTML page) or a PDF path
-    out: str = ""
-
-
 class ItemRenderer:
-    """Lays pieces out (volumes.Layout): sets each piece's `pdf` and `pages`."""
+    """Renders the documents of volumes (items, and the parts render/volume.py adds) and lays
+    pieces out (volumes.Layout: sets each piece's `pages`, and `pdf` to its cache key). Keeps
+    every document of this run, and prunes the cache of what the volumes written no longer use."""
 
     def __init__(self, context: Context, jobs: int | None = None, cache: bool = True) -> None:
         self.context = context
         self.root = context.archive.root
-        self.cache_dir = self.root / CACHE_DIR
+        self.cache = RenderCache(self.root)
         self.jobs = jobs or os.cpu_count() or 1
         self.use_cache = cache
         self.parallel_threshold = PARALLEL_THRESHOLD
-        self.rendered = 0  # items rendered (not from the cache) in this run
+        self.rendered = 0  # documents rendered (not from the cache) in this run
+        self.documents: dict[str, Rendered] = {}  # by key: every document of this run
+        self._created: set[str] = set()  # keys rendered in this run
+        self._unused: tuple[set[str], set[str]] = (set(), set())  # documents, fonts the volumes written used before
+        self._written: dict[str, tuple[str, int]] = {}  # archive number → category, year
         self._pool = None
 
     def __call__(self, pieces: list[Piece]) -> None:
@@ -191,120 +187,101 @@ class ItemRenderer:
             self._pool.terminate()
         self.close()
 
+    # --- jobs --------------------------------------------------------------------------------------
+
     def job(self, piece: Piece) -> Job:
-        html = self.context.item_html(piece)
-        digest = hashlib.sha256(f"{RENDER_VERSION}\0{self.context.stylesheet}\0{html}".encode())
         parts: list[str | None] = []
+        extra = []
         for attachment in piece.attachments:
-            digest.update(f"\0{attachment.name}\0{attachment.actual}\0{attachment.problem}".encode())
+            extra.append(f"{attachment.name}\0{attachment.actual}\0{attachment.problem}")
             if _in_html(attachment):
                 parts.append(None)
             elif attachment.kind == "pdf" and attachment.pages:
                 parts.append(str(self.root / attachment.path))
-        key = digest.hexdigest()
         base = (self.root / piece.path).parent.resolve().as_uri() + "/"
-        return Job(key, html, base, parts, str(self.cache_dir / f"{key}.pdf"))
+        return self._job(str(piece.code), self.context.item_html(piece), base, parts, extra)
+
+    def matter_job(self, label: str, html: str, first_page_only: bool = False) -> Job:
+        """A cover, a page of the contents or a 备考表 (no attachments, nothing beside it)."""
+        return self._job(label, html, VOLUME_TEMPLATES.as_uri() + "/", [], [f"first page only: {first_page_only}"],
+                         first_page_only)
+
+    def _job(self, label: str, html: str, base: str, parts: list[str | None], extra: list[str],
+             first_page_only: bool = False) -> Job:
+        """The cache key is the sha256 of the HTML (the values shown, the template that laid them
+        out), the stylesheet, the render version and what else goes in (attachments' hashes)."""
+        digest = hashlib.sha256(f"{RENDER_VERSION}\0{self.context.stylesheet}\0{html}".encode())
+        for value in extra:
+            digest.update(f"\0{value}".encode())
+        return Job(digest.hexdigest(), label, html, base, str(self.root), parts, first_page_only)
+
+    # --- rendering ---------------------------------------------------------------------------------
 
     def render(self, pieces: list[Piece]) -> None:
-        todo: list[tuple[Piece, Job]] = []
-        for piece in pieces:
-            job = self.job(piece)
-            piece.pdf = job.out
-            if self.use_cache and os.path.isfile(job.out):
-                pages = _page_count(job.out)
-                if pages:
-                    piece.pages = pages
-                    continue
-            todo.append((piece, job))
-        if not todo:
-            return
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        jobs = [job for _, job in todo]
-        if self.jobs > 1 and len(jobs) >= self.parallel_threshold:
-            results = self._parallel(jobs)
-        else:
-            results = [render_job(job) for job in jobs]
-        for (piece, _), (error, pages) in zip(todo, results):
+        jobs = [self.job(piece) for piece in pieces]
+        for piece, job, rendered in zip(pieces, jobs, self.run(jobs)):
+            piece.pdf = job.key
+            piece.pages = rendered.pages
+
+    def document(self, piece: Piece) -> Rendered:
+        return self.documents[piece.pdf]
+
+    def run(self, jobs: list[Job]) -> list[Rendered]:
+        """The documents of `jobs`, from this run, from the cache, or rendered (on every core
+        when there are enough of them)."""
+        todo: dict[str, Job] = {}
+        for job in jobs:
+            if job.key in self.documents or job.key in todo:
+                continue
+            rendered = self.cache.load(job.key) if self.use_cache else None
+            if rendered is None:
+                todo[job.key] = job
+            else:
+                self.documents[job.key] = rendered
+        for job, (error, rendered) in self._results(list(todo.values())):
             if error:
-                raise DossierError("render-failed", code=str(piece.code), detail=error)
-            piece.pages = pages
-        self.rendered += len(todo)
+                raise DossierError("render-failed", code=job.label, detail=error)
+            rendered.key = job.key
+            self.cache.save(job.key, rendered)  # while the workers go on with the next ones
+            self.documents[job.key] = rendered
+            self._created.add(job.key)
+            self.rendered += 1
+        return [self.documents[job.key] for job in jobs]
 
-    def _parallel(self, jobs: list[Job]) -> list[tuple[str | None, int]]:
+    def _results(self, jobs: list[Job]) -> Iterator[tuple[Job, tuple[str | None, Rendered | None]]]:
+        """(job, render_job's result) as each is done: in the worker processes when there are
+        enough jobs (or the workers are running already), else here."""
+        pooled = self._pool is not None and len(jobs) > 1
+        if self.jobs < 2 or not (pooled or len(jobs) >= self.parallel_threshold):
+            return ((job, render_job(job)) for job in jobs)
         if self._pool is None:
-            _preload()  # imported and initialised once in the parent: the forked workers inherit it
-            self._pool = multiprocessing.get_context("fork").Pool(min(self.jobs, len(jobs)))
-        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))  # long items first: even load
-        results: list = [None] * len(jobs)
-        for index, result in zip(order, self._pool.imap(render_job, [jobs[i] for i in order], chunksize=1)):
-            results[index] = result
-        return results
+            preload()  # imported and initialised once in the parent: the forked workers inherit it
+            self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        order = sorted(jobs, key=lambda job: -len(job.html))  # long documents first: the load evens out
+        return zip(order, self._pool.imap(render_job, order, chunksize=1))
 
+    # --- what the cache keeps ------------------------------------------------------------------------
 
-def _page_count(path: str) -> int:
-    try:
-        from pypdf import PdfReader
+    def keep(self, volume: str, category: str, year: int, documents: list[Rendered]) -> None:
+        """Record that the volume `volume` (archive number) is now made of these documents."""
+        before = self.cache.recorded(volume)
+        self._unused[0].update(before[0])
+        self._unused[1].update(before[1])
+        fonts = {use.font for rendered in documents for use in rendered.fonts}
+        self.cache.record(volume, category, year, [rendered.key for rendered in documents], fonts)
+        self._written[volume] = (category, year)
 
-        return len(PdfReader(path).pages)
-    except Exception:  # noqa: BLE001 - a damaged cache file is rendered again
-        return 0
-
-
-# --- in the worker -------------------------------------------------------------------------------
-
-_STATE: dict = {}
-
-
-def _preload() -> None:
-    """Import WeasyPrint, parse the stylesheet and load the fonts once per process."""
-    if _STATE:
-        return
-    from weasyprint import CSS, HTML, URLFetcher
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    fetcher = URLFetcher(allowed_protocols={"file"})  # attachments beside the items: never the network
-    _STATE.update(HTML=HTML, fonts=fonts, fetcher=fetcher,
-                  css=CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=VOLUME_TEMPLATES.as_uri() + "/",
-                          font_config=fonts, url_fetcher=fetcher))
-
-
-def render_job(job: Job) -> tuple[str | None, int]:
-    """Render one item and its attachments to job.out; (error text or None, pages)."""
-    try:
-        _preload()
-        document = _STATE["HTML"](string=job.html, base_url=job.base_url, url_fetcher=_STATE["fetcher"])
-        pdf = document.write_pdf(stylesheets=[_STATE["css"]], font_config=_STATE["fonts"])
-        data, pages = assemble_item(pdf, job.parts)
-        atomic_write_bytes(Path(job.out), data)
-        return None, pages
-    except Exception as exc:  # noqa: BLE001 - reported with the item's code, never a traceback
-        return f"{type(exc).__name__}: {exc}", 0
-
-
-def assemble_item(pdf: bytes, parts: list[str | None]) -> tuple[bytes, int]:
-    """The item's pages, then its attachments in order: HTML pages (images, placeholders) are
-    the last pages of `pdf`, one each; PDF attachments bring their own pages, fitted to A4."""
-    from pypdf import PdfReader, PdfWriter
-
-    from .pdf import fit_to_a4
-
-    reader = PdfReader(io.BytesIO(pdf))
-    in_html = sum(1 for part in parts if part is None)
-    body = len(reader.pages) - in_html
-    writer = PdfWriter()
-    for page in reader.pages[:body]:
-        writer.add_page(page)
-    next_html = body
-    for part in parts:
-        if part is None:
-            writer.add_page(reader.pages[next_html])
-            next_html += 1
-        else:
-            for page in PdfReader(part).pages:
-                fit_to_a4(writer, page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
-
-
+    def prune(self) -> int:
+        """Delete from the cache what the volumes written in this run used before and no volume
+        uses now, and what this run rendered and no volume uses (e.g. an item laid out again
+        when a volume was split); also the records of volumes of the same categories and years
+        that are gone. Returns the number of files deleted."""
+        documents, fonts = set(self._unused[0]) | self._created, set(self._unused[1])
+        fonts |= {use.font for rendered in self.documents.values() for use in rendered.fonts}
+        groups = set(self._written.values())
+        for volume, group in self.cache.records():
+            if group in groups and volume not in self._written:
+                gone_documents, gone_fonts = self.cache.forget(volume)
+                documents |= gone_documents
+                fonts |= gone_fonts
+        return self.cache.prune(documents, fonts)

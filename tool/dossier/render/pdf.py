@@ -30,31 +30,20 @@ def fit_to_a4(writer: PdfWriter, page: PageObject) -> PageObject:
     return writer.add_page(blank)
 
 
-def number_stamps(first: int, count: int) -> list[PageObject]:
-    """A4 pages holding only the numbers first … first+count-1 at the top right, to lay
-    over the pages of the items (PageObject.merge_page)."""
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.generic import DecodedStreamObject
-
-    font = DictionaryObject({
+def number_font() -> DictionaryObject:
+    return DictionaryObject({
         NameObject("/Type"): NameObject("/Font"),
         NameObject("/Subtype"): NameObject("/Type1"),
         NameObject("/BaseFont"): NameObject("/" + NUMBER_FONT),
         NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
     })
-    writer = PdfWriter()
-    for number in range(first, first + count):
-        page = writer.add_blank_page(*A4)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/PageNo"): font})})
-        text = str(number)
-        width = 0.556 * NUMBER_SIZE * len(text)  # Helvetica digits are 556/1000 em wide
-        stream = DecodedStreamObject()
-        stream.set_data(f"BT /PageNo {NUMBER_SIZE} Tf 1 0 0 1 {A4[0] - NUMBER_RIGHT - width:.2f} "
-                        f"{A4[1] - NUMBER_TOP:.2f} Tm ({text}) Tj ET".encode("ascii"))
-        page.replace_contents(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return list(PdfReader(io.BytesIO(out.getvalue())).pages)
+
+
+def number_stamp(number: int, font: str) -> bytes:
+    """The content that draws `number` at the top right of an A4 page with the font resource
+    `font`; it starts with Q, closing the q put before the page's own content (whatever
+    that content leaves changed, the number is drawn in the page's plain coordinates)."""
+    text = str(number)
+    width = 0.556 * NUMBER_SIZE * len(text)  # Helvetica digits are 556/1000 em wide
+    return (f"Q BT /{font} {NUMBER_SIZE} Tf 1 0 0 1 {A4[0] - NUMBER_RIGHT - width:.2f} "
+            f"{A4[1] - NUMBER_TOP:.2f} Tm ({text}) Tj ET").encode("ascii")

@@ -1,20 +1,23 @@
 """A whole volume 案卷 as one PDF: cover 案卷封面 and contents 卷内目录 (GB/T 9705, DA/T 22),
 the items with their attachments (already rendered, render/items.py), the 卷内备考表; page
-numbers stamped on the items' pages only, running through items and attachments."""
+numbers stamped on the items' pages only, running through items and attachments.
+
+The cover, each page of the contents (render/contents.py) and the 备考表 are documents of their
+own, rendered and cached like the items; render/assemble.py puts them all together."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import atomic_write_bytes
 from ..volumes import Storage, Volume
+from .assemble import VolumeWriter
+from .cache import Rendered
+from .contents import lay_out
 from .environment import date_zh, retention
-from .items import Context, _preload
-
-TITLE_WORDS = {"D": "日常档案"}
+from .items import Context, ItemRenderer
 
 
 @dataclass(frozen=True)
@@ -83,20 +86,15 @@ def statement(context: Context, volume: Volume, storage: Storage) -> list[str]:
     return lines
 
 
-def write_volume(context: Context, volume: Volume, storage: Storage, path: Path, today: dt.date | None = None,
-                 bound_by: str = "", checked_by: str = "", bound_on: str = "") -> Written:
-    """Render the front and back matter and assemble the volume into `path` (atomically)."""
-    from pypdf import PdfReader, PdfWriter
-
-    from .pdf import number_stamps
-
-    _preload()
+def matter(context: Context, volume: Volume, storage: Storage, today: dt.date | None = None, bound_by: str = "",
+           checked_by: str = "", bound_on: str = "") -> dict:
+    """What the cover, the contents and the 备考表 show."""
     start, end = volume.dates
     manifest = volume.manifest or {}
     bound_by = bound_by or people_name(context, manifest.get("bound_by"))
     checked_by = checked_by or people_name(context, manifest.get("checked_by"))
     bound_on = bound_on or str(manifest.get("bound_on") or "")
-    values = dict(
+    return dict(
         volume=volume, title=volume_title(context, volume), fonds=context.fonds,
         organisation=context.organisation, class_code=context.class_code,
         category_name=context.category_name(volume.category), retention_label=retention(volume.retention),
@@ -105,51 +103,61 @@ def write_volume(context: Context, volume: Volume, storage: Storage, path: Path,
         bound_on=date_zh(bound_on) if bound_on else "", manifest_path=volume.manifest_path,
         manifest_sha=volume.manifest_sha, today=date_zh((today or dt.date.today()).isoformat()),
     )
-    front = _pdf(context.env.get_template("front.html").render(**values))
-    back = _pdf(context.env.get_template("back.html").render(**values))
 
-    writer = PdfWriter()
-    front_reader = PdfReader(io.BytesIO(front))
-    for page in front_reader.pages:
-        writer.add_page(page)
-    body_start = len(writer.pages)
-    starts = []
-    for piece in volume.pieces:
-        starts.append(len(writer.pages))
-        for page in PdfReader(piece.pdf).pages:
-            writer.add_page(page)
-    body = len(writer.pages) - body_start
+
+def write_volume(renderer: ItemRenderer, volume: Volume, storage: Storage, path: Path, today: dt.date | None = None,
+                 bound_by: str = "", checked_by: str = "", bound_on: str = "") -> Written:
+    """Render the cover, contents and 备考表 and assemble the volume into `path` (atomically).
+    Every piece must have been laid out by `renderer`."""
+    context = renderer.context
+    values = matter(context, volume, storage, today, bound_by, checked_by, bound_on)
+    cover, back = renderer.run([renderer.matter_job(volume.archive_number, _html(context, "cover.html", values)),
+                                renderer.matter_job(volume.archive_number, _html(context, "back.html", values))])
+
+    def contents_pages(pages: list[tuple[bool, list[dict]]]) -> list[tuple[int, Rendered]]:
+        jobs = [renderer.matter_job(volume.archive_number, _html(context, "contents.html", values, rows=rows,
+                                                                 first=first), first_page_only=True)
+                for first, rows in pages]
+        return [(rendered.fitted, rendered) for rendered in renderer.run(jobs)]
+
+    contents = lay_out(values["rows"], contents_pages)
+    items = [renderer.document(piece) for piece in volume.pieces]
+
+    writer = VolumeWriter(renderer.cache)
+    for document in [cover, *contents]:
+        writer.add(document)
+    body_start = writer.pages
+    starts = [writer.add(document) for document in items]
+    body = writer.pages - body_start
     if body != volume.pages:
         raise RuntimeError(f"{volume.archive_number}: {body} item pages assembled, {volume.pages} expected")
-    for offset, stamp in enumerate(number_stamps(1, body)):
-        writer.pages[body_start + offset].merge_page(stamp)
-    back_start = len(writer.pages)
-    for page in PdfReader(io.BytesIO(back)).pages:
-        writer.add_page(page)
+    writer.number(body_start, body)
+    back_start = writer.add(back)
+    info = {"/Title": f"{volume.archive_number} {values['title']}",
+            "/Subject": f"{context.fonds.get('name', '')} 案卷 {volume.archive_number}",
+            "/Keywords": volume.archive_number, "/Creator": "Customer Dossier (dossier render volume)"}
+    data = writer.finish(outline(context, volume, starts, len(contents), back_start), info)
+    atomic_write_bytes(path, data)
+    renderer.keep(volume.archive_number, volume.category, volume.year, [cover, *contents, *items, back])
+    return Written(path, writer.pages, body, body_start)
 
-    writer.add_outline_item(title="案卷封面", page_number=0)
-    if len(front_reader.pages) > 1:
-        writer.add_outline_item(title="卷内目录", page_number=1)
-    section_item = None
+
+def _html(context: Context, template: str, values: dict, **more) -> str:
+    return context.env.get_template(template).render(**{**values, **more})
+
+
+def outline(context: Context, volume: Volume, starts: list[int], contents_pages: int,
+            back_start: int) -> list[tuple[str, int, list]]:
+    """Bookmarks: cover, contents, one per section 卷章 with its items under it, 备考表."""
+    tree: list[tuple[str, int, list]] = [("案卷封面", 0, [])]
+    if contents_pages:
+        tree.append(("卷内目录", 1, []))
     section = None
     for piece, first in zip(volume.pieces, starts):
         if piece.section != section:
             section = piece.section
             manager = context.managers.get(section, "")
-            section_item = writer.add_outline_item(title=f"卷章 {section} {manager}".strip(), page_number=first)
-        writer.add_outline_item(title=f"{piece.piece:04d} {piece.data.get('title', piece.code)}", page_number=first, parent=section_item)
-    writer.add_outline_item(title="卷内备考表", page_number=back_start)
-    writer.add_metadata({"/Title": f"{volume.archive_number} {values['title']}",
-                         "/Subject": f"{context.fonds.get('name', '')} 案卷 {volume.archive_number}",
-                         "/Keywords": volume.archive_number, "/Creator": "Customer Dossier (dossier render volume)"})
-    out = io.BytesIO()
-    writer.write(out)
-    atomic_write_bytes(path, out.getvalue())
-    return Written(path, len(writer.pages), body, body_start)
-
-
-def _pdf(html: str) -> bytes:
-    from .items import _STATE
-
-    document = _STATE["HTML"](string=html, base_url=str(Path(__file__).parent), url_fetcher=_STATE["fetcher"])
-    return document.write_pdf(stylesheets=[_STATE["css"]], font_config=_STATE["fonts"])
+            tree.append((f"卷章 {section} {manager}".strip(), first, []))
+        tree[-1][2].append((f"{piece.piece:04d} {piece.data.get('title', piece.code)}", first, []))
+    tree.append(("卷内备考表", back_start, []))
+    return tree

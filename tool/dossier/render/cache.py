@@ -1,0 +1,156 @@
+"""The render cache .dossier/render/ (ignored by git): every document a volume is made of —
+each item with its attachments, the cover, each page of the contents, the 备考表 — in one
+file <sha256>.doc named by the sha256 of what made it (render/items.py Job.key): its page
+count, the fonts its text uses (render/fonts.py) and its PDF objects, ready to be put into
+a volume (render/assemble.py Fragment), pickled. One file, written atomically, so a document
+is either cached whole or not at all.
+
+fonts/ holds each font file the documents' text was set in, once (named by its sha256):
+a cached document refers to its fonts instead of embedding them, and a volume embeds each
+font once (render/assemble.py).
+
+volumes/<archive number>.json records which documents and fonts the last rendering of a
+volume used; rendering a volume again deletes what its previous rendering used and no
+volume uses any more (`prune`), so the cache holds what the current volumes need, not
+every version of every item ever rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..fsutil import atomic_write_bytes
+
+CACHE_DIR = ".dossier/render"
+FONTS = "fonts"
+VOLUMES = "volumes"
+FORMAT = 1  # of the .doc files: another number, and they are rendered again
+
+
+@dataclass
+class FontUse:
+    """A font as one document's text uses it: the font file (its sha256 in fonts/, and the face
+    in it), the PDF resource name and font name WeasyPrint gave it, the metrics of its font
+    descriptor, and the glyphs used: width (1/1000 em) and the text each stands for."""
+
+    resource: str  # the font's key in the pages' /Resources /Font, without "/"
+    font: str  # sha256 of the font file
+    index: int  # the face in the font file (a .ttc holds several)
+    cff: bool  # CFF outlines (FontFile3 /OpenType) rather than TrueType (FontFile2)
+    name: str  # /BaseFont, without "/"
+    family: str
+    flags: int
+    ascent: int
+    descent: int
+    italic_angle: int
+    stemv: int
+    stemh: int
+    widths: dict[int, float] = field(default_factory=dict)
+    unicode: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Rendered:
+    """One rendered document: its page count, fonts and PDF objects."""
+
+    pages: int
+    fonts: list[FontUse]
+    fragment: object  # render/assemble.py Fragment
+    fitted: int | None = None  # contents pages: rows that fitted on the page
+    key: str = ""  # in the cache
+
+
+class RenderCache:
+    def __init__(self, root: Path) -> None:
+        self.folder = root / CACHE_DIR
+
+    def document(self, key: str) -> Path:
+        return self.folder / f"{key}.doc"
+
+    def font(self, sha: str) -> Path:
+        return self.folder / FONTS / f"{sha}.font"
+
+    def load(self, key: str) -> Rendered | None:
+        """The cached document `key`, or None when it is not there (or damaged, or written by
+        another version, or one of its fonts is gone)."""
+        try:
+            version, rendered = pickle.loads(self.document(key).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        if version != FORMAT or not isinstance(rendered, Rendered):
+            return None
+        if any(not self.font(use.font).is_file() for use in rendered.fonts):
+            return None
+        rendered.key = key
+        return rendered
+
+    def save(self, key: str, rendered: Rendered) -> None:
+        atomic_write_bytes(self.document(key), pickle.dumps((FORMAT, rendered), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def save_font(self, sha: str, data: bytes) -> None:
+        path = self.font(sha)
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, data)
+
+    # --- what the volumes use --------------------------------------------------------------------
+
+    def record(self, volume: str, category: str, year: int, keys: list[str], fonts: set[str]) -> None:
+        """Note the documents and fonts the volume `volume` (its archive number) is made of now."""
+        data = {"category": category, "year": year, "documents": sorted(set(keys)), "fonts": sorted(fonts)}
+        atomic_write_bytes(self._record(volume), json.dumps(data).encode("utf-8"))
+
+    def recorded(self, volume: str) -> tuple[set[str], set[str]]:
+        data = self._read_record(volume)
+        return set(data.get("documents", [])), set(data.get("fonts", []))
+
+    def records(self) -> list[tuple[str, tuple[str, int]]]:
+        """(archive number, (category, year)) of every volume recorded."""
+        folder = self.folder / VOLUMES
+        found = []
+        for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
+            volume = name.removesuffix(".json")
+            data = self._read_record(volume)
+            found.append((volume, (str(data.get("category")), data.get("year"))))
+        return found
+
+    def forget(self, volume: str) -> tuple[set[str], set[str]]:
+        """Drop the record of a volume that is gone; returns what it used."""
+        used = self.recorded(volume)
+        self._record(volume).unlink(missing_ok=True)
+        return used
+
+    def prune(self, candidates: set[str], fonts: set[str]) -> int:
+        """Delete the documents `candidates` and fonts `fonts` that no volume's record names;
+        returns how many files were deleted."""
+        used_documents: set[str] = set()
+        used_fonts: set[str] = set()
+        for volume, _ in self.records():
+            documents, font_files = self.recorded(volume)
+            used_documents |= documents
+            used_fonts |= font_files
+        doomed = [self.document(key) for key in candidates - used_documents]
+        doomed += [self.font(sha) for sha in fonts - used_fonts]
+        doomed += self.folder.glob("*.pdf")  # the first version of this cache kept bare PDFs
+        deleted = 0
+        for path in doomed:
+            try:
+                path.unlink()
+                deleted += 1
+            except FileNotFoundError:
+                pass
+        return deleted
+
+    def _record(self, volume: str) -> Path:
+        return self.folder / VOLUMES / f"{volume}.json"
+
+    def _read_record(self, volume: str) -> dict:
+        try:
+            data = json.loads(self._record(volume).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
