@@ -87,6 +87,7 @@ class TableLayout:
     def __init__(self, text: TableText, glyphs: Glyphs, width: float):
         self.glyphs = glyphs
         self._widths: dict[tuple[str, bool], float] = {}
+        self._cut: dict[tuple[str, bool], list[tuple[str, float, float]]] = {}
         self.line = (glyphs.ascent + glyphs.descent) * FONT_SIZE  # CSS line-height: normal
         self.columns = text.columns
         self.widths = self._column_widths(text.labels, text.body, text.totals, width)
@@ -131,8 +132,7 @@ class TableLayout:
             label_least = max(self._width(unit.strip(), True) for unit in _units(labels[j]) or [""])
             content = max(regular, bold)
             if self._wraps(column):
-                longest = max((self._width(u.strip(), False) for cells in body for u in _units(cells[j])),
-                              default=0.0)
+                longest = max((unit[1] for cells in body for unit in self._units(cells[j], False)), default=0.0)
                 least.append(max(WIDE_MIN, longest, label_least) + 2 * PAD_X)
             else:
                 least.append(max(content, label_least) + 2 * PAD_X)
@@ -144,6 +144,13 @@ class TableLayout:
         if key not in self._widths:  # the same characters and words come back again and again
             self._widths[key] = self.glyphs.width(text, bold) * FONT_SIZE
         return self._widths[key]
+
+    def _units(self, text: str, bold: bool) -> list[tuple[str, float, float]]:
+        """`text` cut where lines may break: (unit, its width without and with its spaces)."""
+        key = (text, bold)
+        if key not in self._cut:  # a long text is measured once for the column widths and the lines
+            self._cut[key] = [(unit, self._width(unit.rstrip(), bold), self._width(unit, bold)) for unit in _units(text)]
+        return self._cut[key]
 
     def _row(self, cells: list[str], bold: bool = False, fill=None, total: bool = False, head: bool = False) -> Row:
         made = []
@@ -162,25 +169,24 @@ class TableLayout:
     def _wrap(self, text: str, width: float, bold: bool) -> tuple[str, ...]:
         lines: list[str] = []
         line, used = "", 0.0
-        for unit in _units(text):
-            for piece in self._fit(unit, width, bold):
-                if line and used + self._width(piece.rstrip(), bold) > width:
+        for unit, trimmed, full in self._units(text, bold):
+            pieces = [(unit, trimmed, full)] if trimmed <= width else self._fit(unit, width, bold)
+            for piece, piece_trimmed, piece_full in pieces:
+                if line and used + piece_trimmed > width:
                     lines.append(line.rstrip())
                     line, used = "", 0.0
                 line += piece
-                used += self._width(piece, bold)
+                used += piece_full
         return tuple(lines + [line.rstrip()])
 
-    def _fit(self, unit: str, width: float, bold: bool) -> list[str]:
-        """`unit` as pieces no wider than `width`: broken between characters only if it must be."""
-        if self._width(unit.rstrip(), bold) <= width:
-            return [unit]
+    def _fit(self, unit: str, width: float, bold: bool) -> list[tuple[str, float, float]]:
+        """A unit wider than `width` in pieces that are not, broken between characters."""
         pieces = [""]
         for c in unit:
             if pieces[-1] and self._width((pieces[-1] + c).rstrip(), bold) > width:
                 pieces.append("")
             pieces[-1] += c
-        return pieces
+        return [(piece, self._width(piece.rstrip(), bold), self._width(piece, bold)) for piece in pieces]
 
     # --- drawing -----------------------------------------------------------------------------
 

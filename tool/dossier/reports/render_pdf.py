@@ -83,12 +83,13 @@ def document_pdf(doc: Document) -> bytes:
 
 def _cut(layouts: dict[str, TableLayout], lay_out) -> dict[str, list]:
     """Each table's parts, the first cut to the space left where the table starts (step 3).
-    The first pass has first parts of one row; each pass places at least the first table not
-    yet in place, as where a table starts depends only on what comes before it."""
+    The first pass guesses a page for each first part (short tables are then cut right at
+    once); each pass places at least the first table not yet in place, as where a table
+    starts depends only on what comes before it."""
     from weasyprint import CSS
 
     measuring = [CSS(string=NO_FOOTERS)]
-    parts = {name: layout.pages(layout.least, FULL) for name, layout in layouts.items()}
+    parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
     for _ in range(len(layouts) + 1):
         spaces = _spaces(lay_out(parts, ends=True, stylesheets=measuring), layouts)
         found = {name: layout.pages(spaces[name], FULL) for name, layout in layouts.items()}
