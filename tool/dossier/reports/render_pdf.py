@@ -3,15 +3,16 @@ table goes, and drawn_tables.py draws the tables into those blocks (it says why)
 
 0. the charts are drawn by matplotlib in a second process meanwhile (charts.py);
 1. the characters of the tables are rendered on a glyph sheet (glyphs.py);
-2. each table is measured and cut into parts: the first fills the space left on the page
-   where the table starts, each other part a page. The first part is two blocks: the header
-   and first row, kept with the headings above (as a table's first row is: if it does not
-   fit, the headings go to the next page with it), then its other rows;
-3. where a table starts is known only once WeasyPrint has laid out what comes before it, so
-   the document is laid out with first parts cut to the space found, again until every table
-   starts where its parts were cut for: a pass places at least one more table, most tables
-   need none of their own. These passes leave out the page footers and the middle pages of
-   each table: each lays out a few pages, in a tenth of a second;
+2. each table is measured. A table of a page or less is one block, kept whole and with the
+   headings above it (it goes to the next page with them if it does not fit). A longer one
+   is cut into parts: the first fills the space left on the page where the table starts,
+   each other part a page. Its first part is two blocks: the header and first row, kept with
+   the headings above (as a table's first row is), then its other rows;
+3. where a long table starts is known only once WeasyPrint has laid out what comes before
+   it, so the document is laid out with first parts cut to the space found, again until every
+   long table starts where its parts were cut for: a pass places at least one more. These
+   passes leave out the page footers and the middle pages of each long table: each lays out
+   a few pages, in a tenth of a second;
 4. WeasyPrint lays out the whole document, with its footers and page numbers, and writes
    it; pypdf adds the parts, drawn where their blocks are.
 """
@@ -71,7 +72,8 @@ def document_pdf(doc: Document) -> bytes:
         html = render_html(doc, lambda chart: uris[id(chart)], _blocks(names, layouts, parts, ends))
         return HTML(string=html, base_url=str(TEMPLATES)).render(font_config=fonts, cache=cache, **options)
 
-    parts = _cut(layouts, lay_out)
+    parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}  # a table of a page or less: one part
+    parts.update(_cut({name: layouts[name] for name in layouts if len(parts[name]) > 1}, parts, lay_out))
     rendered = lay_out(parts)
     split = [name for name in layouts if not _in_one_piece(rendered, name)]
     if split:  # cannot happen once the passes have placed every table; if it does, first parts of one row
@@ -81,25 +83,25 @@ def document_pdf(doc: Document) -> bytes:
     return _draw(pdf, rendered, layouts, parts, glyphs) if layouts else pdf
 
 
-def _cut(layouts: dict[str, TableLayout], lay_out) -> dict[str, list]:
-    """Each table's parts, the first cut to the space left where the table starts (step 3).
-    The first pass guesses a page for each first part (short tables are then cut right at
-    once); each pass places at least the first table not yet in place, as where a table
-    starts depends only on what comes before it."""
+def _cut(layouts: dict[str, TableLayout], parts: dict[str, list], lay_out) -> dict[str, list]:
+    """The parts of the tables longer than a page (`layouts`), the first cut to the space left
+    where the table starts (step 3). `parts` has every table's parts, the first of a long one
+    guessed a page; each pass places at least the first long table not yet in place, as where
+    a table starts depends only on what comes before it."""
     from weasyprint import CSS
 
     measuring = [CSS(string=NO_FOOTERS)]
-    parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
-    for _ in range(len(layouts) + 1):
+    parts = dict(parts)
+    for _ in range(len(layouts) + 1 if layouts else 0):
         spaces = _spaces(lay_out(parts, ends=True, stylesheets=measuring), layouts)
         found = {name: layout.pages(spaces[name], FULL) for name, layout in layouts.items()}
         # a table that starts elsewhere but is cut alike moves nothing; one cut anew moves only
         # what follows it, so the tables before it are where the pass found them
         recut = [name for name in layouts if _sizes(found[name]) != _sizes(parts[name])]
-        parts = found
+        parts.update(found)
         if not recut or recut[0] == list(layouts)[-1]:
             break
-    return parts
+    return {name: parts[name] for name in layouts}
 
 
 def _sizes(parts: list[list]) -> list[int]:
@@ -164,6 +166,8 @@ def _blocks(names: dict[int, str], layouts: dict[str, TableLayout], parts: dict[
         if name not in layouts:
             return None
         layout, first, *others = layouts[name], *parts[name]
+        if not others:  # a table of a page or less is kept whole, with the headings above it
+            return [Block(name, layout.height(first), keep=True)]
         made = [Block(name, layout.least, keep=True)]
         if len(first) > 1:
             made.append(Block(f"{name}-rest", layout.height(first) - layout.least))
