@@ -3,16 +3,16 @@ table goes, and drawn_tables.py draws the tables into those blocks (it says why)
 
 0. the charts are drawn by matplotlib in a second process meanwhile (charts.py);
 1. the characters of the tables are rendered on a glyph sheet (glyphs.py);
-2. each table is measured. A table of a page or less is one block, kept whole and with the
-   headings above it (it goes to the next page with them if it does not fit). A longer one
-   is cut into parts: the first fills the space left on the page where the table starts,
-   each other part a page. Its first part is two blocks: the header and first row, kept with
-   the headings above (as a table's first row is), then its other rows;
-3. where a long table starts is known only once WeasyPrint has laid out what comes before
-   it, so the document is laid out with first parts cut to the space found, again until every
-   long table starts where its parts were cut for: a pass places at least one more. These
-   passes leave out the page footers and the middle pages of each long table: each lays out
-   a few pages, in a tenth of a second;
+2. each table is measured. A table of a third of a page or less is one block, kept whole and
+   with the headings above it (they go to the next page together if it does not fit). A
+   longer one is cut into parts: the first fills the space left on the page where the table
+   starts, each other part a page. Its first part is two blocks: the header and first row,
+   kept with the headings above (as a table's first row is), then its other rows;
+3. where a table starts is known only once WeasyPrint has laid out what comes before it, so
+   the document is laid out with first parts cut to the space found, again until every table
+   starts where its parts were cut for: a pass places at least one more. These passes leave
+   out the page footers and the middle pages of each table: each lays out a few pages, in a
+   tenth of a second;
 4. WeasyPrint lays out the whole document, with its footers and page numbers, and writes
    it; pypdf adds the parts, drawn where their blocks are.
 """
@@ -38,6 +38,7 @@ FULL = PAGE_HEIGHT - TOP - BOTTOM  # a page of table, points
 WIDTH = PAGE_WIDTH - LEFT - RIGHT
 PX = 0.75  # points in a CSS pixel
 SLACK = 0.5  # points: a first part cut this much shorter than the space found is sure to fit
+WHOLE = FULL / 3  # a table this high or less is kept whole: at worst a third of a page is left empty
 NO_FOOTERS = "@page { @bottom-center { content: none !important } @bottom-right { content: none !important } }"
 
 
@@ -69,11 +70,12 @@ def document_pdf(doc: Document) -> bytes:
     uris = dict(zip(map(id, charts), chart_svgs()))
 
     def lay_out(parts: dict[str, list], ends: bool = False, **options):
-        html = render_html(doc, lambda chart: uris[id(chart)], _blocks(names, layouts, parts, ends))
+        html = render_html(doc, lambda chart: uris[id(chart)], _blocks(names, layouts, parts, whole, ends))
         return HTML(string=html, base_url=str(TEMPLATES)).render(font_config=fonts, cache=cache, **options)
 
-    parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}  # a table of a page or less: one part
-    parts.update(_cut({name: layouts[name] for name in layouts if len(parts[name]) > 1}, parts, lay_out))
+    whole = {name for name, layout in layouts.items() if layout.height(layout.rows) <= WHOLE}
+    parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
+    parts.update(_cut({name: layouts[name] for name in layouts if name not in whole}, parts, lay_out))
     rendered = lay_out(parts)
     split = [name for name in layouts if not _in_one_piece(rendered, name)]
     if split:  # cannot happen once the passes have placed every table; if it does, first parts of one row
@@ -84,10 +86,10 @@ def document_pdf(doc: Document) -> bytes:
 
 
 def _cut(layouts: dict[str, TableLayout], parts: dict[str, list], lay_out) -> dict[str, list]:
-    """The parts of the tables longer than a page (`layouts`), the first cut to the space left
+    """The parts of the tables not kept whole (`layouts`), the first cut to the space left
     where the table starts (step 3). `parts` has every table's parts, the first of a long one
-    guessed a page; each pass places at least the first long table not yet in place, as where
-    a table starts depends only on what comes before it."""
+    guessed a page; each pass places at least the first table not yet in place, as where a
+    table starts depends only on what comes before it."""
     from weasyprint import CSS
 
     measuring = [CSS(string=NO_FOOTERS)]
@@ -155,7 +157,7 @@ def _glyph_sheet(texts: list[TableText], lang: str, fonts) -> Glyphs:
     return Glyphs(HTML(string=html).write_pdf(font_config=fonts))
 
 
-def _blocks(names: dict[int, str], layouts: dict[str, TableLayout], parts: dict[str, list],
+def _blocks(names: dict[int, str], layouts: dict[str, TableLayout], parts: dict[str, list], whole: set[str],
             ends: bool = False) -> Callable[[Table], list[Block] | None]:
     """The blocks standing for each table. With `ends`, those of the first part and of the
     last, on a page of its own: what follows the table lands where it will with every part,
@@ -166,7 +168,7 @@ def _blocks(names: dict[int, str], layouts: dict[str, TableLayout], parts: dict[
         if name not in layouts:
             return None
         layout, first, *others = layouts[name], *parts[name]
-        if not others:  # a table of a page or less is kept whole, with the headings above it
+        if name in whole:  # kept with the headings above it
             return [Block(name, layout.height(first), keep=True)]
         made = [Block(name, layout.least, keep=True)]
         if len(first) > 1:
