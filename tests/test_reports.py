@@ -854,3 +854,15 @@ def test_line_breaks_and_column_widths():
     assert _share([10, 20], [30, 40], 140) == [60, 80]  # room to spare: in proportion to the widest content
     assert _share([10, 20], [30, 40], 50) == [20, 30]  # between the narrowest and the widest
     assert _share([10, 20], [30, 40], 20) == [10, 20]  # too narrow: the narrowest, overflowing
+
+
+def test_a_first_part_that_does_not_fit_is_drawn_from_its_first_row(tmp_path, monkeypatch):
+    from dossier.reports import render_pdf
+
+    # first parts cut for a whole page, as if no pass had measured where the table starts
+    monkeypatch.setattr(render_pdf, "_cut", lambda layouts, parts, lay_out: {name: parts[name] for name in layouts})
+    texts = page_texts(render_pdf.document_pdf(long_document()), tmp_path)
+    flat = "".join(texts)
+    positions = [flat.index(f"C{i:04d}") for i in range(1, 151)]
+    assert positions == sorted(positions) and all(flat.count(f"C{i:04d}") == 1 for i in range(1, 151))
+    assert "C0001" in texts[0] and "C0002" not in texts[0]  # the first part: the header and one row
