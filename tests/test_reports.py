@@ -496,9 +496,13 @@ def test_quarterly_pdf_has_the_tables_and_the_pareto_charts(outputs):
         assert fragment in flat, fragment
     from pypdf import PdfReader
 
-    # the Pareto charts are drawn as vectors: the cumulative line (#c00000) and the class A bars (#1f4e79)
-    drawing = "".join(page.get_contents().get_data().decode("latin-1") for page in PdfReader(str(path)).pages)
-    assert "0.752941 0 0 RG" in drawing and "0.121569 0.305882 0.47451 rg" in drawing
+    # the Pareto charts are drawn as vectors (matplotlib's PDF, laid on the page as a form):
+    # the cumulative line (#c00000) and the class A bars (#1f4e79)
+    forms = {xobject.idnum: xobject for page in PdfReader(str(path)).pages  # pages may share their resources
+             for xobject in page["/Resources"].get("/XObject", {}).values()
+             if xobject.get_object()["/Subtype"] == "/Form"}.values()
+    drawing = "".join(form.get_object().get_data().decode("latin-1") for form in forms)
+    assert len(forms) == 2 and "0.7529411765 0 0 RG" in drawing and "0.1215686275 0.3058823529 0.4745098039 rg" in drawing
 
 
 def test_credit_pdf(outputs):
@@ -860,7 +864,7 @@ def test_a_first_part_that_does_not_fit_is_drawn_from_its_first_row(tmp_path, mo
     from dossier.reports import render_pdf
 
     # first parts cut for a whole page, as if no pass had measured where the table starts
-    monkeypatch.setattr(render_pdf, "_cut", lambda layouts, parts, lay_out: {name: parts[name] for name in layouts})
+    monkeypatch.setattr(render_pdf._Report, "cut", lambda self, layouts, parts: {name: parts[name] for name in layouts})
     texts = page_texts(render_pdf.document_pdf(long_document()), tmp_path)
     flat = "".join(texts)
     positions = [flat.index(f"C{i:04d}") for i in range(1, 151)]

@@ -1,8 +1,9 @@
 """Charts with matplotlib (Agg backend), labelled in Chinese with a CJK font found through
-matplotlib's font manager, written as SVG: for HTML with text as paths (the picture needs no
-font to display), for the PDF with text as text (WeasyPrint has the fonts, and draws text
-faster than thousands of glyph outlines). matplotlib takes about half a second to import:
-only this module imports it, and only when a report is rendered to HTML or PDF.
+matplotlib's font manager: for HTML as SVG with text as paths (the picture needs no font to
+display), for the PDF as a page of PDF that render_pdf.py lays onto the report's page
+(WeasyPrint takes a third of a second to draw the SVGs of a report). matplotlib takes about
+half a second to import: only this module imports it, and only when a report is rendered to
+HTML or PDF.
 
 The figures plotted are the report's Decimals, converted to float only here, for drawing.
 """
@@ -41,6 +42,7 @@ def _pyplot():
         "font.family": "sans-serif",
         "font.sans-serif": families + ["DejaVu Sans"],
         "axes.unicode_minus": False,
+        "svg.fonttype": "path",
         "svg.hashsalt": "dossier",
         "font.size": 9,
         "axes.spines.top": False,
@@ -49,13 +51,21 @@ def _pyplot():
     return pyplot
 
 
-def render_svg(chart: Chart, text_as_paths: bool = True) -> str:
+def render_svg(chart: Chart) -> str:
+    return _render(chart, "svg").decode("utf-8")
+
+
+def render_pdf(chart: Chart) -> bytes:
+    return _render(chart, "pdf")
+
+
+def _render(chart: Chart, fmt: str) -> bytes:
     plt = _pyplot()
     draw = {"pareto": _pareto, "ageing": _ageing, "bars": _bars}[chart.kind]
-    with plt.rc_context({"svg.fonttype": "path" if text_as_paths else "none"}):
-        figure = draw(plt, chart)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    figure = draw(plt, chart)
+    buffer = io.BytesIO()
+    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"CreationDate": None, "Creator": None}
+    figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
     plt.close(figure)
     return buffer.getvalue()
 

@@ -1,6 +1,6 @@
 """Reports as HTML (one self-contained file: styles inline, charts as SVG data URIs), and the
-HTML that render_pdf.py lays out with WeasyPrint (its tables as empty blocks that
-drawn_tables.py fills). Jinja2 templates live in templates_reports/.
+HTML that render_pdf.py lays out with WeasyPrint (its tables and charts as empty blocks that
+it fills). Jinja2 templates live in templates_reports/.
 
 WeasyPrint and matplotlib are imported inside the functions that need them.
 """
@@ -38,14 +38,15 @@ def environment():
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["css_string"] = _css_string
     env.filters["grouped"] = grouped
+    env.filters["svg_uri"] = svg_uri
     env.globals["cell"] = cell
     return env
 
 
-def svg_uri(chart: Chart, text_as_paths: bool = True) -> str:
+def svg_uri(chart: Chart) -> str:
     from .charts import render_svg
 
-    svg = render_svg(chart, text_as_paths).encode("utf-8")
+    svg = render_svg(chart).encode("utf-8")
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
@@ -84,15 +85,14 @@ def _css(name: str) -> Any:
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 
 
-def render_html(doc: Document, chart_uri: Callable[[Chart], str] = svg_uri,
-                drawn: Callable[[Table], list | None] = lambda table: None) -> str:
-    """The report as HTML. For the PDF, `drawn(table)` gives the empty blocks (render_pdf.Block)
-    standing for a table; None keeps the table as HTML."""
+def render_html(doc: Document, drawn: Callable[[Table | Chart], list | None] = lambda item: None) -> str:
+    """The report as HTML. For the PDF, `drawn(item)` gives the empty blocks (render_pdf.Block)
+    standing for a table or a chart; None keeps it as HTML (a chart as an SVG image)."""
     template = environment().get_template("report.html.j2")
     footer = " · ".join(part for part in (doc.organisation, doc.title, doc.period) if part)
     margins = " ".join(f"{mm}mm" for mm in PAGE_MARGINS_MM)
     return template.render(doc=doc, css=_css("report.css"), footer=footer, rules_title=label("rules", doc.lang),
-                           margins=margins, chart_uri=chart_uri, drawn=drawn)
+                           margins=margins, drawn=drawn)
 
 
 def glyph_sheet_html(regular: str, bold: str, lang: str) -> str:

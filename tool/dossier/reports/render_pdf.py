@@ -1,5 +1,6 @@
-"""A report as PDF: WeasyPrint lays out the document with an empty block where each part of a
-table goes, and drawn_tables.py draws the tables into those blocks (it says why).
+"""A report as PDF: WeasyPrint lays out the document with an empty block where each table part
+and each chart goes; drawn_tables.py draws the tables into their blocks (it says why) and the
+charts, pages of PDF drawn by matplotlib, are laid onto theirs.
 
 0. the charts are drawn by matplotlib in a second process meanwhile (charts.py);
 1. the characters of the tables are rendered on a glyph sheet (glyphs.py);
@@ -14,7 +15,7 @@ table goes, and drawn_tables.py draws the tables into those blocks (it says why)
    out the page footers and the middle pages of each table: each lays out a few pages, in a
    tenth of a second;
 4. WeasyPrint lays out the whole document, with its footers and page numbers, and writes
-   it; pypdf adds the parts, drawn where their blocks are.
+   it; pypdf adds the tables and the charts where their blocks are.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from ..errors import DossierError
 from .drawn_tables import MM, TableLayout, TableText
 from .glyphs import Glyphs, sheet_text
 from .model import Chart, Document, Table
-from .render_html import PAGE_MARGINS_MM, TEMPLATES, glyph_sheet_html, render_html, svg_uri
+from .render_html import PAGE_MARGINS_MM, TEMPLATES, glyph_sheet_html, render_html
 
 PAGE_WIDTH, PAGE_HEIGHT = 297 * MM, 210 * MM  # A4 landscape (report.css)
 TOP, RIGHT, BOTTOM, LEFT = (mm * MM for mm in PAGE_MARGINS_MM)
 FULL = PAGE_HEIGHT - TOP - BOTTOM  # a page of table, points
 WIDTH = PAGE_WIDTH - LEFT - RIGHT
+CHART_HEIGHT = 88 * MM  # charts are shrunk to fit this height and the page's width (report.css div.chart img)
 PX = 0.75  # points in a CSS pixel
 SLACK = 0.5  # points: a first part cut this much shorter than the space found is sure to fit
 WHOLE = FULL / 3  # a table this high or less is kept whole: at worst a third of a page is left empty
@@ -44,103 +46,206 @@ NO_FOOTERS = "@page { @bottom-center { content: none !important } @bottom-right 
 
 @dataclass(frozen=True)
 class Block:
-    """An empty block of the HTML where a part of a table is drawn. The first part is two
-    blocks: the header and first row, kept with the headings above as a table's first row
-    would be (where it lands is where the table starts), then the part's other rows."""
+    """An empty block of the HTML where a part of a table, or a chart, is drawn."""
 
     id: str
     height: float  # points
-    keep: bool = False  # the header and first row
+    keep: bool = False  # kept with the headings above: a table's header and first row, or a short table
     new_page: bool = False
+    width: float = 0.0  # points, for a chart
 
 
 def document_pdf(doc: Document) -> bytes:
     charts = [chart for section in doc.sections for chart in section.charts]
-    chart_svgs = _charts_meanwhile(charts)
-    from weasyprint import HTML
+    chart_pdfs = _charts_meanwhile(charts)
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    cache: dict = {}
     tables = [table for table in doc.tables() if table.rows]
     texts = [TableText.of(table) for table in tables]
     glyphs = _glyph_sheet(texts, doc.lang, fonts) if tables else None
     layouts = {f"t{i}": TableLayout(text, glyphs, WIDTH) for i, text in enumerate(texts) if text.drawable(glyphs)}
-    names = {id(t): f"t{i}" for i, t in enumerate(tables)}
-    uris = dict(zip(map(id, charts), chart_svgs()))
-
-    def lay_out(parts: dict[str, list], ends: bool = False, **options):
-        html = render_html(doc, lambda chart: uris[id(chart)], _blocks(names, layouts, parts, whole, ends))
-        return HTML(string=html, base_url=str(TEMPLATES)).render(font_config=fonts, cache=cache, **options)
-
-    whole = {name for name, layout in layouts.items() if layout.height(layout.rows) <= WHOLE}
+    report = _Report(doc, fonts, layouts, {id(t): f"t{i}" for i, t in enumerate(tables)}, chart_pdfs())
     parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
-    parts.update(_cut({name: layouts[name] for name in layouts if name not in whole}, parts, lay_out))
-    rendered = lay_out(parts)
+    parts.update(report.cut({name: layout for name, layout in layouts.items() if name not in report.whole}, parts))
+    rendered = report.lay_out(parts)
     split = [name for name in layouts if not _in_one_piece(rendered, name)]
     if split:  # cannot happen once the passes have placed every table; if it does, first parts of one row
         parts.update({name: layouts[name].pages(layouts[name].least, FULL) for name in split})
-        rendered = lay_out(parts)
-    pdf = rendered.write_pdf()
-    return _draw(pdf, rendered, layouts, parts, glyphs) if layouts else pdf
+        rendered = report.lay_out(parts)
+    return report.draw(rendered.write_pdf(), rendered, parts, glyphs)
 
 
-def _cut(layouts: dict[str, TableLayout], parts: dict[str, list], lay_out) -> dict[str, list]:
-    """The parts of the tables not kept whole (`layouts`), the first cut to the space left
-    where the table starts (step 3). `parts` has every table's parts, the first of a long one
-    guessed a page; each pass places at least the first table not yet in place, as where a
-    table starts depends only on what comes before it."""
-    from weasyprint import CSS
+class _Report:
+    """A report being laid out: its document, fonts, tables measured and charts drawn."""
 
-    measuring = [CSS(string=NO_FOOTERS)]
-    parts = dict(parts)
-    for _ in range(len(layouts) + 1 if layouts else 0):
-        spaces = _spaces(lay_out(parts, ends=True, stylesheets=measuring), layouts)
-        found = {name: layout.pages(spaces[name], FULL) for name, layout in layouts.items()}
-        # a table that starts elsewhere but is cut alike moves nothing; one cut anew moves only
-        # what follows it, so the tables before it are where the pass found them
-        recut = [name for name in layouts if _sizes(found[name]) != _sizes(parts[name])]
-        parts.update(found)
-        if not recut or recut[0] == list(layouts)[-1]:
-            break
-    return {name: parts[name] for name in layouts}
+    def __init__(self, doc: Document, fonts, layouts: dict[str, TableLayout], names: dict[int, str],
+                 charts: list[bytes]):
+        from pypdf import PdfReader
+
+        self.doc, self.fonts, self.layouts, self.names = doc, fonts, layouts, names
+        self.whole = {name for name, layout in layouts.items() if layout.height(layout.rows) <= WHOLE}
+        chart_list = [chart for section in doc.sections for chart in section.charts]
+        self.charts = {id(chart): (f"c{i}", PdfReader(io.BytesIO(pdf)).pages[0])
+                       for i, (chart, pdf) in enumerate(zip(chart_list, charts))}
+
+    def lay_out(self, parts: dict[str, list], ends: bool = False, **options):
+        """The document laid out by WeasyPrint, with blocks for `parts` (with `ends`, as the
+        measuring passes have them)."""
+        from weasyprint import HTML
+
+        html = render_html(self.doc, lambda item: self._blocks(item, parts, ends))
+        return HTML(string=html, base_url=str(TEMPLATES)).render(font_config=self.fonts, **options)
+
+    def cut(self, layouts: dict[str, TableLayout], parts: dict[str, list]) -> dict[str, list]:
+        """The parts of the tables not kept whole (`layouts`), the first cut to the space left
+        where the table starts (step 3). `parts` has every table's parts, the first of a long
+        one guessed a page; each pass places at least the first table not yet in place, as
+        where a table starts depends only on what comes before it."""
+        from weasyprint import CSS
+
+        measuring = [CSS(string=NO_FOOTERS)]
+        parts = dict(parts)
+        for _ in range(len(layouts) + 1 if layouts else 0):
+            spaces = _spaces(self.lay_out(parts, ends=True, stylesheets=measuring), layouts)
+            found = {name: layout.pages(spaces[name], FULL) for name, layout in layouts.items()}
+            # a table that starts elsewhere but is cut alike moves nothing; one cut anew moves only
+            # what follows it, so the tables before it are where the pass found them
+            recut = [name for name in layouts if _sizes(found[name]) != _sizes(parts[name])]
+            parts.update(found)
+            if not recut or recut[0] == list(layouts)[-1]:
+                break
+        return {name: parts[name] for name in layouts}
+
+    def _blocks(self, item: Table | Chart, parts: dict[str, list], ends: bool) -> list[Block] | None:
+        """The blocks standing for a table or a chart. With `ends`, a table has those of its
+        first part and of its last, on a page of its own: what follows the table lands where it
+        will with every part, on fewer pages."""
+        if id(item) in self.charts:
+            name, page = self.charts[id(item)]
+            scale = _chart_scale(page)
+            return [Block(name, float(page.mediabox.height) * scale, width=float(page.mediabox.width) * scale)]
+        name = self.names.get(id(item))
+        if name not in self.layouts:
+            return None
+        layout, first, *others = self.layouts[name], *parts[name]
+        if name in self.whole:
+            return [Block(name, layout.height(first), keep=True)]
+        made = [Block(name, layout.least, keep=True)]
+        if len(first) > 1:
+            made.append(Block(f"{name}-rest", layout.height(first) - layout.least))
+        if ends and others:
+            return made + [Block(f"{name}-{len(others)}", layout.height(others[-1]), new_page=True)]
+        return made + [Block(f"{name}-{k}", layout.height(part)) for k, part in enumerate(others, 1)]
+
+    def draw(self, pdf: bytes, rendered, parts: dict[str, list], glyphs: Glyphs | None) -> bytes:
+        """`pdf` with the tables and charts drawn where `rendered` has their blocks."""
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+        fonts = {name: "DT" + name for name in glyphs.fonts} if glyphs else {}  # the sheet's fonts, as pages name them
+        clones = {fonts[name]: ref.clone(writer) for name, ref in glyphs.fonts.items()} if glyphs else {}
+        forms = {name: (_chart_form(writer, chart), chart) for name, chart in self.charts.values()}
+        for page, target in zip(rendered.pages, writer.pages):
+            height = float(target.mediabox.height)
+            ops = [self.layouts[name].draw(parts[name][k], x * PX, height - y * PX, fonts)
+                   for name, k, (x, y, *_) in _placed(page, self.layouts, parts)]
+            ops += [_chart_operators(name, chart, page.anchors[name][0] * PX, height - page.anchors[name][1] * PX)
+                    for name, (_, chart) in forms.items() if name in page.anchors]
+            if ops:
+                _add_operators(target, ops, clones, {name: form for name, (form, _) in forms.items()})
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def _placed(page, layouts: dict[str, TableLayout], parts: dict[str, list]):
+    """(table, part number, anchor) of the table parts whose blocks are on `page`."""
+    for name in layouts:
+        for k in range(len(parts[name])):
+            anchor = f"{name}-{k}" if k else name
+            if anchor in page.anchors:
+                yield name, k, page.anchors[anchor]
+
+
+def _chart_scale(chart) -> float:
+    """How much a chart's page is shrunk to fit (as report.css shrinks an image)."""
+    return min(1.0, WIDTH / float(chart.mediabox.width), CHART_HEIGHT / float(chart.mediabox.height))
+
+
+def _chart_form(writer, chart):
+    """The chart's page as a form XObject of `writer`: its content stream (matplotlib writes
+    one) copied as it is, not parsed."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    form = chart.raw_get("/Contents").clone(writer)
+    form.get_object().update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in chart.mediabox),
+        NameObject("/Resources"): chart["/Resources"].clone(writer)})
+    return form
+
+
+def _chart_operators(name: str, chart, left: float, top: float) -> str:
+    """Draw the chart's form with its top-left corner at (left, top), y up."""
+    box, scale = chart.mediabox, _chart_scale(chart)
+    return (f"q {scale:.5f} 0 0 {scale:.5f} {left - scale * float(box.left):.2f} {top - scale * float(box.top):.2f} cm "
+            f"/{name} Do Q")
+
+
+def _add_operators(target, ops: list[str], fonts: dict, forms: dict) -> None:
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    resources = target["/Resources"]
+    for kind, objects in (("/Font", fonts), ("/XObject", forms)):
+        if kind not in resources:
+            resources[NameObject(kind)] = DictionaryObject()
+        for name, ref in objects.items():
+            resources[kind][NameObject("/" + name)] = ref
+    # WeasyPrint's operators leave their coordinate system changed: they are kept apart
+    stream = DecodedStreamObject()
+    stream.set_data(b"q\n" + target.get_contents().get_data() + b"\nQ\n" + "\n".join(ops).encode("ascii"))
+    target.replace_contents(stream)
+    target.compress_content_streams()
 
 
 def _sizes(parts: list[list]) -> list[int]:
     return [len(part) for part in parts]
 
 
-def _charts_meanwhile(charts: list[Chart]) -> Callable[[], list[str]]:
+def _charts_meanwhile(charts: list[Chart]) -> Callable[[], list[bytes]]:
     """Start drawing `charts` in a second process: matplotlib takes about a second, which the
     report's own process spends importing WeasyPrint and measuring tables. The function
-    returned waits for the charts (data URIs of SVGs, text as text)."""
+    returned waits for the charts (a PDF each)."""
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: the charts are drawn when asked for
         context = None
     if not charts or context is None or (os.cpu_count() or 1) < 2:
-        return lambda: _chart_svgs(charts)
+        return lambda: _chart_pdfs(charts)
     pool = ProcessPoolExecutor(1, mp_context=context)
-    future = pool.submit(_chart_svgs_or_none, charts)
+    future = pool.submit(_chart_pdfs_or_none, charts)
 
-    def result() -> list[str]:
+    def result() -> list[bytes]:
         try:
-            svgs = future.result()
+            pdfs = future.result()
         finally:
             pool.shutdown()
-        return _chart_svgs(charts) if svgs is None else svgs  # None: fails again here, and is reported
+        return _chart_pdfs(charts) if pdfs is None else pdfs  # None: fails again here, and is reported
 
     return result
 
 
-def _chart_svgs(charts: list[Chart]) -> list[str]:
-    return [svg_uri(chart, text_as_paths=False) for chart in charts]
+def _chart_pdfs(charts: list[Chart]) -> list[bytes]:
+    from .charts import render_pdf
+
+    return [render_pdf(chart) for chart in charts]
 
 
-def _chart_svgs_or_none(charts: list[Chart]) -> list[str] | None:
+def _chart_pdfs_or_none(charts: list[Chart]) -> list[bytes] | None:
     """In the second process: a DossierError (no CJK font) does not survive pickling whole."""
     try:
-        return _chart_svgs(charts)
+        return _chart_pdfs(charts)
     except DossierError:
         return None
 
@@ -155,29 +260,6 @@ def _glyph_sheet(texts: list[TableText], lang: str, fonts) -> Glyphs:
         bold |= text_bold
     html = glyph_sheet_html(sheet_text(regular), sheet_text(bold), lang)
     return Glyphs(HTML(string=html).write_pdf(font_config=fonts))
-
-
-def _blocks(names: dict[int, str], layouts: dict[str, TableLayout], parts: dict[str, list], whole: set[str],
-            ends: bool = False) -> Callable[[Table], list[Block] | None]:
-    """The blocks standing for each table. With `ends`, those of the first part and of the
-    last, on a page of its own: what follows the table lands where it will with every part,
-    on fewer pages."""
-
-    def blocks(table: Table) -> list[Block] | None:
-        name = names.get(id(table))
-        if name not in layouts:
-            return None
-        layout, first, *others = layouts[name], *parts[name]
-        if name in whole:  # kept with the headings above it
-            return [Block(name, layout.height(first), keep=True)]
-        made = [Block(name, layout.least, keep=True)]
-        if len(first) > 1:
-            made.append(Block(f"{name}-rest", layout.height(first) - layout.least))
-        if ends and others:
-            return made + [Block(f"{name}-{len(others)}", layout.height(others[-1]), new_page=True)]
-        return made + [Block(f"{name}-{k}", layout.height(part)) for k, part in enumerate(others, 1)]
-
-    return blocks
 
 
 def _spaces(rendered, layouts: dict[str, TableLayout]) -> dict[str, float]:
@@ -195,32 +277,3 @@ def _in_one_piece(rendered, name: str) -> bool:
     the header and first row."""
     pages = [i for i, page in enumerate(rendered.pages) for anchor in (name, f"{name}-rest") if anchor in page.anchors]
     return len(set(pages)) == 1
-
-
-def _draw(pdf: bytes, rendered, layouts: dict[str, TableLayout], parts: dict[str, list], glyphs: Glyphs) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    fonts = {name: f"DT{name}" for name in glyphs.fonts}
-    clones = {fonts[name]: ref.clone(writer) for name, ref in glyphs.fonts.items()}
-    for page, target in zip(rendered.pages, writer.pages):
-        placed = [(name, k, page.anchors[anchor]) for name in layouts for k in range(len(parts[name]))
-                  if (anchor := f"{name}-{k}" if k else name) in page.anchors]
-        ops = [layouts[name].draw(parts[name][k], x * PX, target.mediabox.height - y * PX, fonts)
-               for name, k, (x, y, *_) in placed]
-        if not ops:
-            continue
-        resources = target["/Resources"]
-        if "/Font" not in resources:
-            resources[NameObject("/Font")] = DictionaryObject()
-        for name, ref in clones.items():
-            resources["/Font"][NameObject("/" + name)] = ref
-        # WeasyPrint's operators leave their coordinate system changed: they are kept apart
-        stream = DecodedStreamObject()
-        stream.set_data(b"q\n" + target.get_contents().get_data() + b"\nQ\n" + "\n".join(ops).encode("ascii"))
-        target.replace_contents(stream)
-        target.compress_content_streams()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
