@@ -65,7 +65,8 @@ def document_pdf(doc: Document) -> bytes:
     texts = [TableText.of(table) for table in tables]
     glyphs = _glyph_sheet(texts, doc.lang, fonts) if tables else None
     layouts = {f"t{i}": TableLayout(text, glyphs, WIDTH) for i, text in enumerate(texts) if text.drawable(glyphs)}
-    report = _Report(doc, fonts, layouts, {id(t): f"t{i}" for i, t in enumerate(tables)}, chart_pdfs())
+    report = _Report(doc, fonts, layouts, {id(t): f"t{i}" for i, t in enumerate(tables)},
+                     list(zip(charts, chart_pdfs())))
     parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
     parts.update(report.cut({name: layout for name, layout in layouts.items() if name not in report.whole}, parts))
     rendered = report.lay_out(parts)
@@ -80,14 +81,13 @@ class _Report:
     """A report being laid out: its document, fonts, tables measured and charts drawn."""
 
     def __init__(self, doc: Document, fonts, layouts: dict[str, TableLayout], names: dict[int, str],
-                 charts: list[bytes]):
+                 charts: list[tuple[Chart, bytes]]):
         from pypdf import PdfReader
 
         self.doc, self.fonts, self.layouts, self.names = doc, fonts, layouts, names
         self.whole = {name for name, layout in layouts.items() if layout.height(layout.rows) <= WHOLE}
-        chart_list = [chart for section in doc.sections for chart in section.charts]
         self.charts = {id(chart): (f"c{i}", PdfReader(io.BytesIO(pdf)).pages[0])
-                       for i, (chart, pdf) in enumerate(zip(chart_list, charts))}
+                       for i, (chart, pdf) in enumerate(charts)}
 
     def lay_out(self, parts: dict[str, list], ends: bool = False, **options):
         """The document laid out by WeasyPrint, with blocks for `parts` (with `ends`, as the
