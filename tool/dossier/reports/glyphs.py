@@ -49,7 +49,7 @@ class Glyphs:
             fonts = page["/Resources"]["/Font"]
             self.fonts.update({name[1:]: fonts.raw_get(name) for name in fonts})
         self._styles = tuple(_page_glyphs(page, self.fonts) for page in reader.pages[:2])
-        regular = next(iter(self._styles[0].values())).font
+        regular = self._styles[0]["0"].font  # the first font (a fallback font may draw other characters)
         descriptor = self.fonts[regular].get_object()["/DescendantFonts"][0]["/FontDescriptor"]
         self.ascent = float(descriptor["/Ascent"]) / 1000  # em
         self.descent = -float(descriptor["/Descent"]) / 1000  # em, positive
