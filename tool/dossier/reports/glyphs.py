@@ -17,9 +17,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from pypdf import PdfReader
-from pypdf.generic import IndirectObject
-
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
 _HEX = re.compile(rb"<([0-9a-fA-F]+)>")
@@ -43,8 +40,10 @@ class Glyphs:
     """Widths and codes of the characters of a rendered glyph sheet (PDF bytes)."""
 
     def __init__(self, sheet_pdf: bytes):
+        from pypdf import PdfReader  # imported when needed: render_pdf forks its chart process first
+
         reader = PdfReader(io.BytesIO(sheet_pdf))
-        self.fonts: dict[str, IndirectObject] = {}
+        self.fonts: dict = {}  # name → pypdf IndirectObject
         for page in reader.pages:
             fonts = page["/Resources"]["/Font"]
             self.fonts.update({name[1:]: fonts.raw_get(name) for name in fonts})
