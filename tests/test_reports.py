@@ -501,7 +501,7 @@ def test_quarterly_pdf_has_the_tables_and_the_pareto_charts(outputs):
     forms = {xobject.idnum: xobject for page in PdfReader(str(path)).pages  # pages may share their resources
              for xobject in page["/Resources"].get("/XObject", {}).values()
              if xobject.get_object()["/Subtype"] == "/Form"}.values()
-    drawing = "".join(form.get_object().get_data().decode("latin-1") for form in forms)
+    drawing = " ".join(" ".join(form.get_object().get_data().decode("latin-1").split()) for form in forms)
     assert len(forms) == 2 and "0.7529411765 0 0 RG" in drawing and "0.1215686275 0.3058823529 0.4745098039 rg" in drawing
 
 

@@ -51,6 +51,22 @@ def _pyplot():
     return pyplot
 
 
+def figure_size(chart: Chart) -> tuple[float, float]:
+    """The chart's width and height in inches: those of its picture, known before it is drawn
+    (render_pdf.py lays out the report meanwhile)."""
+    if chart.kind == "pareto":
+        return 9.5, 3.0
+    panels = chart.data["panels"]
+    if chart.kind == "ageing":
+        return min(4.2 * len(panels), 9.5), 2.8
+    return min(4.6 * len(panels), 9.5), 0.9 + 0.28 * max(_slots(panels), 3)
+
+
+def _slots(panels: list[dict]) -> int:
+    """Bars in the tallest panel of a composition chart."""
+    return max(min(len(p["labels"]), MAX_GROUPS + 1) for p in panels)
+
+
 def render_svg(chart: Chart) -> str:
     return _render(chart, "svg").decode("utf-8")
 
@@ -63,9 +79,10 @@ def _render(chart: Chart, fmt: str) -> bytes:
     plt = _pyplot()
     draw = {"pareto": _pareto, "ageing": _ageing, "bars": _bars}[chart.kind]
     figure = draw(plt, chart)
+    figure.tight_layout(pad=0.3)  # labels, legend and title inside the picture, whose size stays figure_size's
     buffer = io.BytesIO()
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"CreationDate": None, "Creator": None}
-    figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+    figure.savefig(buffer, format=fmt, metadata=metadata)
     plt.close(figure)
     return buffer.getvalue()
 
@@ -79,7 +96,7 @@ def _pareto(plt, chart: Chart):
         running += max(v, 0.0)
         cumulative.append(running / total * 100)
     named = len(values) <= MAX_NAMED_BARS
-    figure, axis = plt.subplots(figsize=(9.5, 3.0))
+    figure, axis = plt.subplots(figsize=figure_size(chart))
     positions = list(range(len(values)))
     if named:
         axis.bar(positions, values, color=[CLASS_COLOURS[c] for c in data["classes"]], width=0.8)
@@ -117,7 +134,7 @@ def _pareto(plt, chart: Chart):
 
 def _ageing(plt, chart: Chart):
     panels = chart.data["panels"]
-    figure, axes = plt.subplots(1, len(panels), figsize=(min(4.2 * len(panels), 9.5), 2.8), squeeze=False)
+    figure, axes = plt.subplots(1, len(panels), figsize=figure_size(chart), squeeze=False)
     for axis, panel in zip(axes[0], panels):
         values = [float(v) for v in panel["values"]]
         bars = axis.bar(range(len(values)), values, color=AGEING_COLOURS[: len(values)], width=0.6)
@@ -130,7 +147,6 @@ def _ageing(plt, chart: Chart):
                               va="bottom", fontsize=6.5, xytext=(0, 2), textcoords="offset points")
         axis.margins(y=0.15)
         axis.set_title(panel["title"], fontsize=9)
-    figure.tight_layout()
     return figure
 
 
@@ -139,9 +155,8 @@ def _bars(plt, chart: Chart):
 
     panels = chart.data["panels"]
     lang = chart.data["lang"]
-    slots = max(min(len(p["labels"]), MAX_GROUPS + 1) for p in panels)
-    figure, axes = plt.subplots(1, len(panels), figsize=(min(4.6 * len(panels), 9.5), 0.9 + 0.28 * max(slots, 3)),
-                                squeeze=False)
+    slots = _slots(panels)
+    figure, axes = plt.subplots(1, len(panels), figsize=figure_size(chart), squeeze=False)
     for axis, panel in zip(axes[0], panels):
         labels, values, shares = list(panel["labels"]), list(panel["values"]), list(panel["shares"])
         if len(labels) > MAX_GROUPS + 1:
@@ -164,7 +179,6 @@ def _bars(plt, chart: Chart):
                           textcoords="offset points")
         axis.margins(x=0.22)
         axis.set_title(f"{chart.title} · {panel['currency']}", fontsize=9)
-    figure.tight_layout()
     return figure
 
 

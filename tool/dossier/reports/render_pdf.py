@@ -2,7 +2,8 @@
 and each chart goes; drawn_tables.py draws the tables into their blocks (it says why) and the
 charts, pages of PDF drawn by matplotlib, are laid onto theirs.
 
-0. the charts are drawn by matplotlib in a second process meanwhile (charts.py);
+0. the charts are drawn by matplotlib in a second process meanwhile (charts.py); their
+   sizes are known beforehand;
 1. the characters of the tables are rendered on a glyph sheet (glyphs.py);
 2. each table is measured. A table of a third of a page or less is one block, kept whole and
    with the headings above it (they go to the next page together if it does not fit). A
@@ -29,6 +30,7 @@ from typing import Callable
 
 from ..errors import DossierError
 from .drawn_tables import MM, TableLayout, TableText
+from .charts import figure_size
 from .glyphs import Glyphs, sheet_text
 from .model import Chart, Document, Table
 from .render_html import PAGE_MARGINS_MM, TEMPLATES, glyph_sheet_html, render_html
@@ -65,8 +67,7 @@ def document_pdf(doc: Document) -> bytes:
     texts = [TableText.of(table) for table in tables]
     glyphs = _glyph_sheet(texts, doc.lang, fonts) if tables else None
     layouts = {f"t{i}": TableLayout(text, glyphs, WIDTH) for i, text in enumerate(texts) if text.drawable(glyphs)}
-    report = _Report(doc, fonts, layouts, {id(t): f"t{i}" for i, t in enumerate(tables)},
-                     list(zip(charts, chart_pdfs())))
+    report = _Report(doc, fonts, layouts, {id(t): f"t{i}" for i, t in enumerate(tables)}, charts)
     parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
     parts.update(report.cut({name: layout for name, layout in layouts.items() if name not in report.whole}, parts))
     rendered = report.lay_out(parts)
@@ -74,20 +75,17 @@ def document_pdf(doc: Document) -> bytes:
     if split:  # cannot happen once the passes have placed every table; if it does, first parts of one row
         parts.update({name: layouts[name].pages(layouts[name].least, FULL) for name in split})
         rendered = report.lay_out(parts)
-    return report.draw(rendered.write_pdf(), rendered, parts, glyphs)
+    return report.draw(rendered.write_pdf(), rendered, parts, glyphs, chart_pdfs())
 
 
 class _Report:
     """A report being laid out: its document, fonts, tables measured and charts drawn."""
 
     def __init__(self, doc: Document, fonts, layouts: dict[str, TableLayout], names: dict[int, str],
-                 charts: list[tuple[Chart, bytes]]):
-        from pypdf import PdfReader
-
+                 charts: list[Chart]):
         self.doc, self.fonts, self.layouts, self.names = doc, fonts, layouts, names
         self.whole = {name for name, layout in layouts.items() if layout.height(layout.rows) <= WHOLE}
-        self.charts = {id(chart): (f"c{i}", PdfReader(io.BytesIO(pdf)).pages[0])
-                       for i, (chart, pdf) in enumerate(charts)}
+        self.charts = {id(chart): (f"c{i}", _chart_box(chart)) for i, chart in enumerate(charts)}
 
     def lay_out(self, parts: dict[str, list], ends: bool = False, **options):
         """The document laid out by WeasyPrint, with blocks for `parts` (with `ends`, as the
@@ -122,9 +120,8 @@ class _Report:
         first part and of its last, on a page of its own: what follows the table lands where it
         will with every part, on fewer pages."""
         if id(item) in self.charts:
-            name, page = self.charts[id(item)]
-            scale = _chart_scale(page)
-            return [Block(name, float(page.mediabox.height) * scale, width=float(page.mediabox.width) * scale)]
+            name, (width, height, scale) = self.charts[id(item)]
+            return [Block(name, height * scale, width=width * scale)]
         name = self.names.get(id(item))
         if name not in self.layouts:
             return None
@@ -138,20 +135,21 @@ class _Report:
             return made + [Block(f"{name}-{len(others)}", layout.height(others[-1]), new_page=True)]
         return made + [Block(f"{name}-{k}", layout.height(part)) for k, part in enumerate(others, 1)]
 
-    def draw(self, pdf: bytes, rendered, parts: dict[str, list], glyphs: Glyphs | None) -> bytes:
-        """`pdf` with the tables and charts drawn where `rendered` has their blocks."""
+    def draw(self, pdf: bytes, rendered, parts: dict[str, list], glyphs: Glyphs | None, charts: list[bytes]) -> bytes:
+        """`pdf` with the tables and `charts` (a PDF each) drawn where `rendered` has their blocks."""
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
         fonts = {name: "DT" + name for name in glyphs.fonts} if glyphs else {}  # the sheet's fonts, as pages name them
         clones = {fonts[name]: ref.clone(writer) for name, ref in glyphs.fonts.items()} if glyphs else {}
-        forms = {name: (_chart_form(writer, chart), chart) for name, chart in self.charts.values()}
+        pages = [PdfReader(io.BytesIO(chart)).pages[0] for chart in charts]
+        forms = {name: (_chart_form(writer, page), box) for (name, box), page in zip(self.charts.values(), pages)}
         for page, target in zip(rendered.pages, writer.pages):
             height = float(target.mediabox.height)
             ops = [self.layouts[name].draw(parts[name][k], x * PX, height - y * PX, fonts)
                    for name, k, (x, y, *_) in _placed(page, self.layouts, parts)]
-            ops += [_chart_operators(name, chart, page.anchors[name][0] * PX, height - page.anchors[name][1] * PX)
-                    for name, (_, chart) in forms.items() if name in page.anchors]
+            ops += [_chart_operators(name, box, page.anchors[name][0] * PX, height - page.anchors[name][1] * PX)
+                    for name, (_, box) in forms.items() if name in page.anchors]
             if ops:
                 _add_operators(target, ops, clones, {name: form for name, (form, _) in forms.items()})
         out = io.BytesIO()
@@ -168,9 +166,11 @@ def _placed(page, layouts: dict[str, TableLayout], parts: dict[str, list]):
                 yield name, k, page.anchors[anchor]
 
 
-def _chart_scale(chart) -> float:
-    """How much a chart's page is shrunk to fit (as report.css shrinks an image)."""
-    return min(1.0, WIDTH / float(chart.mediabox.width), CHART_HEIGHT / float(chart.mediabox.height))
+def _chart_box(chart: Chart) -> tuple[float, float, float]:
+    """The chart's width and height (points), and how much it is shrunk to fit (as report.css
+    shrinks an image)."""
+    width, height = (inches * 72 for inches in figure_size(chart))
+    return width, height, min(1.0, WIDTH / width, CHART_HEIGHT / height)
 
 
 def _chart_form(writer, chart):
@@ -186,11 +186,11 @@ def _chart_form(writer, chart):
     return form
 
 
-def _chart_operators(name: str, chart, left: float, top: float) -> str:
-    """Draw the chart's form with its top-left corner at (left, top), y up."""
-    box, scale = chart.mediabox, _chart_scale(chart)
-    return (f"q {scale:.5f} 0 0 {scale:.5f} {left - scale * float(box.left):.2f} {top - scale * float(box.top):.2f} cm "
-            f"/{name} Do Q")
+def _chart_operators(name: str, box: tuple[float, float, float], left: float, top: float) -> str:
+    """Draw the chart's form (its page, from (0, 0) at the bottom left) with its top-left
+    corner at (left, top), y up."""
+    _, height, scale = box
+    return f"q {scale:.5f} 0 0 {scale:.5f} {left:.2f} {top - height * scale:.2f} cm /{name} Do Q"
 
 
 def _add_operators(target, ops: list[str], fonts: dict, forms: dict) -> None:
@@ -214,9 +214,9 @@ def _sizes(parts: list[list]) -> list[int]:
 
 
 def _charts_meanwhile(charts: list[Chart]) -> Callable[[], list[bytes]]:
-    """Start drawing `charts` in a second process: matplotlib takes about a second, which the
-    report's own process spends importing WeasyPrint and measuring tables. The function
-    returned waits for the charts (a PDF each)."""
+    """Start drawing `charts` in a second process: matplotlib takes a second or more, while
+    the report's own process lays out the report (the charts' sizes are known beforehand:
+    charts.figure_size). The function returned waits for the charts (a PDF each)."""
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: the charts are drawn when asked for
