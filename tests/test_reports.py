@@ -870,3 +870,13 @@ def test_a_first_part_that_does_not_fit_is_drawn_from_its_first_row(tmp_path, mo
     positions = [flat.index(f"C{i:04d}") for i in range(1, 151)]
     assert positions == sorted(positions) and all(flat.count(f"C{i:04d}") == 1 for i in range(1, 151))
     assert "C0001" in texts[0] and "C0002" not in texts[0]  # the first part: the header and one row
+
+
+def test_a_pdf_without_weasyprint_is_a_message(monkeypatch):
+    from dossier.errors import DossierError
+    from dossier.reports.render_pdf import document_pdf
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+    with pytest.raises(DossierError) as raised:
+        document_pdf(long_document(3))
+    assert raised.value.key == "report-no-weasyprint"

@@ -116,8 +116,13 @@ def render_letter_html(letter, lang: str, organisation: str, generated: str) -> 
 
 
 def html_to_pdf(html: str) -> bytes:
+    return weasyprint().HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+
+
+def weasyprint():
+    """The weasyprint module, imported only to make a PDF; without it, a message says so."""
     try:
-        from weasyprint import HTML
+        import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango or another system library is missing
         raise DossierError("report-no-weasyprint", detail=str(exc)) from None
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return weasyprint

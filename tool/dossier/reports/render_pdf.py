@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import DossierError
-from .drawn_tables import MM, TableLayout, TableText
 from .charts import figure_size
+from .drawn_tables import MM, TableLayout, TableText
 from .glyphs import Glyphs, sheet_text
 from .model import Chart, Document, Table
-from .render_html import PAGE_MARGINS_MM, TEMPLATES, glyph_sheet_html, render_html
+from .render_html import PAGE_MARGINS_MM, TEMPLATES, glyph_sheet_html, render_html, weasyprint
 
 PAGE_WIDTH, PAGE_HEIGHT = 297 * MM, 210 * MM  # A4 landscape (report.css)
 TOP, RIGHT, BOTTOM, LEFT = (mm * MM for mm in PAGE_MARGINS_MM)
@@ -60,6 +60,7 @@ class Block:
 def document_pdf(doc: Document) -> bytes:
     charts = [chart for section in doc.sections for chart in section.charts]
     chart_pdfs = _charts_meanwhile(charts)
+    weasyprint()  # imported after the fork: the chart process does without it
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
