@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+# tempfile and hashlib are imported where they are used: together they take ~10 ms to import,
+# which a command that reads (history, through the access check) would pay for nothing.
 
 
 def _mode_for(path: Path) -> int:
@@ -21,6 +22,8 @@ def _mode_for(path: Path) -> int:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename over it."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -42,6 +45,8 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def file_sha256(path: Path) -> str:
     """The sha256 of a file, read in blocks (attachments may be large scans)."""
+    import hashlib
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
