@@ -570,6 +570,30 @@ def test_contents_pages_hold_the_rows_that_fit_and_the_rest_moves_on():
     assert len(calls) == 2  # planned again from the first row that did not fit, once
 
 
+def test_long_sequence_numbers_and_page_ranges_stay_in_their_cells(tmp_path):
+    """序号 1000 and 页号 1057–1058 do not spill into the next cell (check-paper reads the cells
+    apart by the room between them): the number keeps to one line, the range wraps after its dash."""
+    from types import SimpleNamespace
+
+    from dossier.render.assemble import VolumeWriter
+    from dossier.render.items import Context, ItemRenderer
+    from dossier.render.readback import contents_rows, read_pages
+
+    context = Context(open_archive(copy_archive(FIXTURES / "base", tmp_path / "archive")))
+    rows = [{**contents_row(index), "pages": pages} for index, pages in ((999, "322–323"), (1000, "1057–1058"))]
+    html = context.env.get_template("contents.html").render(volume=SimpleNamespace(archive_number=VOLUME), rows=rows,
+                                                            fonds=context.fonds, category_name="欠款还款", first=True)
+    renderer = ItemRenderer(context, jobs=1)
+    [page] = renderer.run([renderer.matter_job(VOLUME, html, first_page_only=True)])
+    assert page.fitted == 2
+    writer = VolumeWriter(renderer.cache)
+    writer.add(page)
+    (tmp_path / "contents.pdf").write_bytes(writer.finish([("卷内目录", 0, [])], {"/Title": VOLUME}))
+    found = contents_rows(read_pages(tmp_path / "contents.pdf")[0], 1)
+    assert [(row.index, row.page_range(), row.code) for row in found] == [
+        (999, (322, 323), "3-2025-S02-0999"), (1000, (1057, 1058), "3-2025-S02-1000")]
+
+
 # --- pieces ---------------------------------------------------------------------------------------
 
 
