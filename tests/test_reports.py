@@ -860,16 +860,22 @@ def test_line_breaks_and_column_widths():
     assert _share([10, 20], [30, 40], 20) == [10, 20]  # too narrow: the narrowest, overflowing
 
 
-def test_a_first_part_that_does_not_fit_is_drawn_from_its_first_row(tmp_path, monkeypatch):
+def test_a_first_part_not_in_one_piece_is_cut_to_its_first_row(tmp_path, monkeypatch):
     from dossier.reports import render_pdf
 
-    # first parts cut for a whole page, as if no pass had measured where the table starts
-    monkeypatch.setattr(render_pdf._Report, "cut", lambda self, layouts, parts: {name: parts[name] for name in layouts})
+    checked = []
+
+    def split_once(rendered, name):  # as if WeasyPrint had put the first part's rows on the next page
+        checked.append(name)
+        return len(checked) > 1
+
+    monkeypatch.setattr(render_pdf, "_in_one_piece", split_once)
     texts = page_texts(render_pdf.document_pdf(long_document()), tmp_path)
     flat = "".join(texts)
     positions = [flat.index(f"C{i:04d}") for i in range(1, 151)]
     assert positions == sorted(positions) and all(flat.count(f"C{i:04d}") == 1 for i in range(1, 151))
     assert "C0001" in texts[0] and "C0002" not in texts[0]  # the first part: the header and one row
+    assert all(f"{n}/{len(texts)}" in text for n, text in enumerate(texts, 1))
 
 
 def test_a_pdf_without_weasyprint_is_a_message(monkeypatch):

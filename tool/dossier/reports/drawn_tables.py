@@ -250,8 +250,15 @@ class TableLayout:
             x += (width - advance) / 2
         else:
             x += PAD_X
-        runs = " ".join(f"/{fonts[font]} {FONT_SIZE:g} Tf <{codes}> Tj" for font, codes in self.glyphs.runs(line, bold))
-        return f"{_rgb(cell.colour)} rg 1 0 0 1 {x:.2f} {y:.2f} Tm {runs}"
+        return show(self.glyphs, line, x, y, FONT_SIZE, bold, cell.colour, fonts)
+
+
+def show(glyphs: Glyphs, text: str, x: float, y: float, size: float, bold: bool,
+         colour: tuple[float, float, float], fonts: dict[str, str]) -> str:
+    """PDF operators (inside BT … ET) showing `text` from (x, y) on its baseline; `fonts` names
+    the glyph sheet's fonts as the page's resources do."""
+    runs = " ".join(f"/{fonts[font]} {size:g} Tf <{codes}> Tj" for font, codes in glyphs.runs(text, bold))
+    return f"{_rgb(colour)} rg 1 0 0 1 {x:.2f} {y:.2f} Tm {runs}"
 
 
 def _share(least: list[float], most: list[float], width: float) -> list[float]:

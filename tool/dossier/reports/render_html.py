@@ -89,10 +89,15 @@ def render_html(doc: Document, drawn: Callable[[Table | Chart], list | None] = l
     """The report as HTML. For the PDF, `drawn(item)` gives the empty blocks (render_pdf.Block)
     standing for a table or a chart; None keeps it as HTML (a chart as an SVG image)."""
     template = environment().get_template("report.html.j2")
-    footer = " · ".join(part for part in (doc.organisation, doc.title, doc.period) if part)
+    footer = footer_text(doc)
     margins = " ".join(f"{mm}mm" for mm in PAGE_MARGINS_MM)
     return template.render(doc=doc, css=_css("report.css"), footer=footer, rules_title=label("rules", doc.lang),
                            margins=margins, drawn=drawn)
+
+
+def footer_text(doc: Document) -> str:
+    """What the foot of every page says, in the middle (the page number is on the right)."""
+    return " · ".join(part for part in (doc.organisation, doc.title, doc.period) if part)
 
 
 def glyph_sheet_html(regular: str, bold: str, lang: str) -> str:

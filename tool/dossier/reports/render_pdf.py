@@ -12,11 +12,12 @@ charts, pages of PDF drawn by matplotlib, are laid onto theirs.
    kept with the headings above (as a table's first row is), then its other rows;
 3. where a table starts is known only once WeasyPrint has laid out what comes before it, so
    the document is laid out with first parts cut to the space found, again until every table
-   starts where its parts were cut for: a pass places at least one more. These passes leave
-   out the page footers and the middle pages of each table: each lays out a few pages, in a
-   tenth of a second;
-4. WeasyPrint lays out the whole document, with its footers and page numbers, and writes
-   it; pypdf adds the tables and the charts where their blocks are.
+   starts where its parts were cut for: a pass places at least one more. The passes leave out
+   the middle parts of each table (the last part starts a page: what follows lands where it
+   will) and the page footers: each lays out a few pages, in a tenth of a second;
+4. the last pass, with an empty page put in for each middle part, is the report: WeasyPrint
+   writes it, and pypdf adds the tables, the charts and the page footers (drawn here like the
+   tables, and as report.css has them).
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from typing import Callable
 
 from ..errors import DossierError
 from .charts import figure_size
-from .drawn_tables import MM, TableLayout, TableText
+from .drawn_tables import MM, TableLayout, TableText, show
 from .glyphs import Glyphs, sheet_text
 from .model import Chart, Document, Table
-from .render_html import PAGE_MARGINS_MM, TEMPLATES, glyph_sheet_html, render_html, weasyprint
+from .render_html import PAGE_MARGINS_MM, TEMPLATES, footer_text, glyph_sheet_html, render_html, weasyprint
 
 PAGE_WIDTH, PAGE_HEIGHT = 297 * MM, 210 * MM  # A4 landscape (report.css)
 TOP, RIGHT, BOTTOM, LEFT = (mm * MM for mm in PAGE_MARGINS_MM)
@@ -44,6 +45,7 @@ PX = 0.75  # points in a CSS pixel
 SLACK = 0.5  # points: a first part cut this much shorter than the space found is sure to fit
 WHOLE = FULL / 3  # a table this high or less is kept whole: at worst a third of a page is left empty
 NO_FOOTERS = "@page { @bottom-center { content: none !important } @bottom-right { content: none !important } }"
+FOOTER_SIZE, FOOTER_COLOUR = 8.0, (0.333, 0.333, 0.333)  # report.css @page: 8pt, #555
 
 
 @dataclass(frozen=True)
@@ -66,17 +68,15 @@ def document_pdf(doc: Document) -> bytes:
     fonts = FontConfiguration()
     tables = [table for table in doc.tables() if table.rows]
     texts = [TableText.of(table) for table in tables]
-    glyphs = _glyph_sheet(texts, doc.lang, fonts) if tables else None
+    footer = footer_text(doc)
+    glyphs = _glyph_sheet(texts, footer, doc.lang, fonts)
     layouts = {f"t{i}": TableLayout(text, glyphs, WIDTH) for i, text in enumerate(texts) if text.drawable(glyphs)}
     report = _Report(doc, fonts, layouts, {id(t): f"t{i}" for i, t in enumerate(tables)}, charts)
     parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
-    parts.update(report.cut({name: layout for name, layout in layouts.items() if name not in report.whole}, parts))
-    rendered = report.lay_out(parts)
-    split = [name for name in layouts if not _in_one_piece(rendered, name)]
-    if split:  # cannot happen once the passes have placed every table; if it does, first parts of one row
-        parts.update({name: layouts[name].pages(layouts[name].least, FULL) for name in split})
-        rendered = report.lay_out(parts)
-    return report.draw(rendered.write_pdf(), rendered, parts, glyphs, chart_pdfs())
+    parts, rendered = report.cut({name: layout for name, layout in layouts.items() if name not in report.whole}, parts)
+    pages = report.pages(rendered, parts)
+    pdf = rendered.copy([page for page, _ in pages]).write_pdf()
+    return report.draw(pdf, [placed for _, placed in pages], parts, glyphs, footer, chart_pdfs())
 
 
 class _Report:
@@ -87,39 +87,76 @@ class _Report:
         self.doc, self.fonts, self.layouts, self.names = doc, fonts, layouts, names
         self.whole = {name for name, layout in layouts.items() if layout.height(layout.rows) <= WHOLE}
         self.charts = {id(chart): (f"c{i}", _chart_box(chart)) for i, chart in enumerate(charts)}
+        self.blank = None
 
-    def lay_out(self, parts: dict[str, list], ends: bool = False, **options):
-        """The document laid out by WeasyPrint, with blocks for `parts` (with `ends`, as the
-        measuring passes have them)."""
-        from weasyprint import HTML
+    def lay_out(self, parts: dict[str, list]):
+        """The document laid out by WeasyPrint, without page footers, with blocks for `parts`:
+        of each table the first part and the last, on a page of its own (what follows the
+        table lands where it will with every part, on fewer pages)."""
+        from weasyprint import CSS, HTML
 
-        html = render_html(self.doc, lambda item: self._blocks(item, parts, ends))
-        return HTML(string=html, base_url=str(TEMPLATES)).render(font_config=self.fonts, **options)
+        html = render_html(self.doc, lambda item: self._blocks(item, parts))
+        return HTML(string=html, base_url=str(TEMPLATES)).render(font_config=self.fonts,
+                                                                 stylesheets=[CSS(string=NO_FOOTERS)])
 
-    def cut(self, layouts: dict[str, TableLayout], parts: dict[str, list]) -> dict[str, list]:
-        """The parts of the tables not kept whole (`layouts`), the first cut to the space left
-        where the table starts (step 3). `parts` has every table's parts, the first of a long
-        one guessed a page; each pass places at least the first table not yet in place, as
-        where a table starts depends only on what comes before it."""
-        from weasyprint import CSS
+    def cut(self, layouts: dict[str, TableLayout], parts: dict[str, list]):
+        """The parts of every table, the first part of a table not kept whole (`layouts`) cut to
+        the space left where it starts, and the document laid out with them (step 3). `parts`
+        has every table's parts, the first of a long one guessed a page; each pass places at
+        least the first table not yet in place, as where a table starts depends only on what
+        comes before it."""
+        parts, least = dict(parts), set()
+        for _ in range(len(layouts) + 2):
+            rendered = self.lay_out(parts)
+            spaces = _spaces(rendered, layouts)
+            found = {name: layout.pages(layout.least if name in least else spaces[name], FULL)
+                     for name, layout in layouts.items()}
+            if all(_sizes(found[name]) == _sizes(parts[name]) for name in layouts):
+                split = {name for name in layouts if not _in_one_piece(rendered, name)}
+                if not split:
+                    return parts, rendered
+                least |= split  # cannot happen once cut right; if it does, first parts of one row
+            parts.update({name: layouts[name].pages(layouts[name].least, FULL) for name in least})
+            parts.update({name: found[name] for name in layouts if name not in least})
+        parts.update({name: layout.pages(layout.least, FULL) for name, layout in layouts.items()})
+        return parts, self.lay_out(parts)
 
-        measuring = [CSS(string=NO_FOOTERS)]
-        parts = dict(parts)
-        for _ in range(len(layouts) + 1 if layouts else 0):
-            spaces = _spaces(self.lay_out(parts, ends=True, stylesheets=measuring), layouts)
-            found = {name: layout.pages(spaces[name], FULL) for name, layout in layouts.items()}
-            # a table that starts elsewhere but is cut alike moves nothing; one cut anew moves only
-            # what follows it, so the tables before it are where the pass found them
-            recut = [name for name in layouts if _sizes(found[name]) != _sizes(parts[name])]
-            parts.update(found)
-            if not recut or recut[0] == list(layouts)[-1]:
-                break
-        return {name: parts[name] for name in layouts}
+    def pages(self, rendered, parts: dict[str, list]) -> list[tuple[object, list[tuple[str, int, float, float]]]]:
+        """The report's pages: those `rendered` laid out, and before the page with a table's
+        last part, a page for each of its middle parts; each with what is drawn on it: (table
+        or chart, part number, x, y), in CSS pixels."""
+        made = []
+        for page in rendered.pages:
+            placed = list(self._placed(page, parts))
+            for name, k, _, _ in placed:
+                if k > 1 and k == len(parts[name]) - 1:  # the last part: the middle ones go before it
+                    made += [(self._blank(), [(name, middle, LEFT / PX, TOP / PX)]) for middle in range(1, k)]
+            made.append((page, placed))
+        return made
 
-    def _blocks(self, item: Table | Chart, parts: dict[str, list], ends: bool) -> list[Block] | None:
-        """The blocks standing for a table or a chart. With `ends`, a table has those of its
-        first part and of its last, on a page of its own: what follows the table lands where it
-        will with every part, on fewer pages."""
+    def _placed(self, page, parts: dict[str, list]):
+        """What is drawn on a laid-out page: (chart or table, part number, x, y)."""
+        anchors = page.anchors
+        for name, _ in self.charts.values():
+            if name in anchors:
+                yield name, 0, *anchors[name][:2]
+        for name in self.layouts:
+            for k in sorted({0, len(parts[name]) - 1}):
+                anchor = f"{name}-{k}" if k else name
+                if anchor in anchors:
+                    yield name, k, *anchors[anchor][:2]
+
+    def _blank(self):
+        """An empty page of the report's size, for a middle part of a table (laid out once)."""
+        if self.blank is None:
+            from weasyprint import HTML
+
+            html = f"<style>@page {{ size: A4 landscape; margin: {' '.join(f'{mm}mm' for mm in PAGE_MARGINS_MM)} }}</style>"
+            self.blank = HTML(string=html).render(font_config=self.fonts).pages[0]
+        return self.blank
+
+    def _blocks(self, item: Table | Chart, parts: dict[str, list]) -> list[Block] | None:
+        """The blocks standing for a table (its first part and its last, see lay_out) or a chart."""
         if id(item) in self.charts:
             name, (width, height, scale) = self.charts[id(item)]
             return [Block(name, height * scale, width=width * scale)]
@@ -132,39 +169,34 @@ class _Report:
         made = [Block(name, layout.least, keep=True)]
         if len(first) > 1:
             made.append(Block(f"{name}-rest", layout.height(first) - layout.least))
-        if ends and others:
-            return made + [Block(f"{name}-{len(others)}", layout.height(others[-1]), new_page=True)]
-        return made + [Block(f"{name}-{k}", layout.height(part)) for k, part in enumerate(others, 1)]
+        if others:
+            made.append(Block(f"{name}-{len(others)}", layout.height(others[-1]), new_page=True))
+        return made
 
-    def draw(self, pdf: bytes, rendered, parts: dict[str, list], glyphs: Glyphs | None, charts: list[bytes]) -> bytes:
-        """`pdf` with the tables and `charts` (a PDF each) drawn where `rendered` has their blocks."""
+    def draw(self, pdf: bytes, placed: list[list[tuple[str, int, float, float]]], parts: dict[str, list],
+             glyphs: Glyphs, footer: str, charts: list[bytes]) -> bytes:
+        """`pdf` with, on each page, the footer, and the tables and `charts` (a PDF each) where
+        `placed` says."""
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-        fonts = {name: "DT" + name for name in glyphs.fonts} if glyphs else {}  # the sheet's fonts, as pages name them
-        clones = {fonts[name]: ref.clone(writer) for name, ref in glyphs.fonts.items()} if glyphs else {}
-        pages = [PdfReader(io.BytesIO(chart)).pages[0] for chart in charts]
-        forms = {name: (_chart_form(writer, page), box) for (name, box), page in zip(self.charts.values(), pages)}
-        for page, target in zip(rendered.pages, writer.pages):
+        fonts = {name: "DT" + name for name in glyphs.fonts}  # the sheet's fonts, as pages name them
+        clones = {fonts[name]: ref.clone(writer) for name, ref in glyphs.fonts.items()}
+        boxes = dict(self.charts.values())
+        forms = {name: _chart_form(writer, PdfReader(io.BytesIO(chart)).pages[0])
+                 for name, chart in zip(boxes, charts)}
+        for number, (target, on_page) in enumerate(zip(writer.pages, placed), 1):
             height = float(target.mediabox.height)
-            ops = [self.layouts[name].draw(parts[name][k], x * PX, height - y * PX, fonts)
-                   for name, k, (x, y, *_) in _placed(page, self.layouts, parts)]
-            ops += [_chart_operators(name, box, page.anchors[name][0] * PX, height - page.anchors[name][1] * PX)
-                    for name, (_, box) in forms.items() if name in page.anchors]
-            if ops:
-                _add_operators(target, ops, clones, {name: form for name, (form, _) in forms.items()})
+            ops = [_footer(glyphs, footer, f"{number} / {len(placed)}", fonts)]
+            for name, k, x, y in on_page:
+                if name in boxes:
+                    ops.append(_chart_operators(name, boxes[name], x * PX, height - y * PX))
+                else:
+                    ops.append(self.layouts[name].draw(parts[name][k], x * PX, height - y * PX, fonts))
+            _add_operators(target, ops, clones, forms)
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
-
-
-def _placed(page, layouts: dict[str, TableLayout], parts: dict[str, list]):
-    """(table, part number, anchor) of the table parts whose blocks are on `page`."""
-    for name in layouts:
-        for k in range(len(parts[name])):
-            anchor = f"{name}-{k}" if k else name
-            if anchor in page.anchors:
-                yield name, k, page.anchors[anchor]
 
 
 def _chart_box(chart: Chart) -> tuple[float, float, float]:
@@ -192,6 +224,17 @@ def _chart_operators(name: str, box: tuple[float, float, float], left: float, to
     corner at (left, top), y up."""
     _, height, scale = box
     return f"q {scale:.5f} 0 0 {scale:.5f} {left:.2f} {top - height * scale:.2f} cm /{name} Do Q"
+
+
+def _footer(glyphs: Glyphs, footer: str, number: str, fonts: dict[str, str]) -> str:
+    """The page's footer as report.css has WeasyPrint put it: `footer` in the middle of the
+    bottom margin, `number` at its right, 8 pt grey."""
+    line = (glyphs.ascent + glyphs.descent) * FOOTER_SIZE
+    y = BOTTOM / 2 + line / 2 - glyphs.ascent * FOOTER_SIZE  # the baseline of a line centred in the margin
+    middle = (PAGE_WIDTH - glyphs.width(footer, False) * FOOTER_SIZE) / 2
+    right = PAGE_WIDTH - RIGHT - glyphs.width(number, False) * FOOTER_SIZE
+    return "BT\n" + "\n".join(show(glyphs, text, x, y, FOOTER_SIZE, False, FOOTER_COLOUR, fonts)
+                               for text, x in ((footer, middle), (number, right)) if text) + "\nET"
 
 
 def _add_operators(target, ops: list[str], fonts: dict, forms: dict) -> None:
@@ -251,10 +294,10 @@ def _chart_pdfs_or_none(charts: list[Chart]) -> list[bytes] | None:
         return None
 
 
-def _glyph_sheet(texts: list[TableText], lang: str, fonts) -> Glyphs:
+def _glyph_sheet(texts: list[TableText], footer: str, lang: str, fonts) -> Glyphs:
     from weasyprint import HTML
 
-    regular, bold = set(), set()
+    regular, bold = set(footer) | set("0123456789 /"), set()
     for text in texts:
         text_regular, text_bold = text.characters()
         regular |= text_regular
