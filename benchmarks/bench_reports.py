@@ -87,6 +87,7 @@ def main() -> None:
     if not (root / "archive.yaml").exists():
         subprocess.run([sys.executable, str(HERE / "generate_archive.py"), "--items", str(args.items), str(root)],
                        check=True)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     env = dict(os.environ, DOSSIER_TODAY="2026-11-23", PYTHONPATH=str(REPO / "tool"), GIT_CONFIG_COUNT="1",
                GIT_CONFIG_KEY_0="user.email", GIT_CONFIG_VALUE_0=READER)
     with tempfile.TemporaryDirectory() as output:
@@ -114,7 +115,8 @@ def main() -> None:
     base = statistics.median(times[next(iter(runs))])
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{args.items} items, quarter {args.period}; {platform.node()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {dt.date.today()}, load {load:.2f}; median of {args.repeat}")
+          f"Python {platform.python_version()}, {dt.date.today()}, load {load_before:.2f} before, {load:.2f} after "
+          f"(the runs' own processes count); median of {args.repeat}")
     print("| run | median seconds | min | ratio to baseline | output |\n|---|---:|---:|---:|---|")
     for name, values in times.items():
         median = statistics.median(values)
