@@ -4,9 +4,10 @@ list and confirmation letters, and the half-year / annual customer composition.
 
 Data flows one way: source.py reads the archive into records with Decimal amounts →
 monthly / quarterly / credit / annual compute the figures (plain dataclasses, what the tests
-compare) → document.py lays them out in one language → render_html (HTML, PDF through
-WeasyPrint, charts.py with matplotlib) or render_xlsx (openpyxl) → files written atomically.
-Only the renderers import the heavy libraries.
+compare) → document.py lays them out in one language → render_html (HTML), render_pdf (PDF:
+WeasyPrint lays out, drawn_tables.py draws the tables) or render_xlsx (openpyxl), with
+charts.py (matplotlib) → files written atomically. Only the renderers import the heavy
+libraries.
 """
 
 from __future__ import annotations
