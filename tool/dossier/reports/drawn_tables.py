@@ -3,9 +3,9 @@
 WeasyPrint lays out about 1,500 table cells a second; the quarterly report of the 100,000-item
 archive has 15,000 (a row per customer, a row per customer with proposed changes), which took
 it 25 of the report's 28 s. Here a table is measured with the glyph widths of glyphs.py, cut
-into page-sized parts and drawn as PDF operators (about 0.03 ms a cell); WeasyPrint only lays
-out an empty block of each part's height (render_pdf.py), so pages, page breaks and page
-numbers stay WeasyPrint's.
+into page-sized parts and drawn as PDF operators (about 0.02 ms a cell); WeasyPrint only lays
+out an empty block of each part's height (render_pdf.py), so the pages and page breaks stay
+WeasyPrint's.
 
 The look follows report.css (table.figures): 8 pt text, header row bold on blue-grey, every
 other row shaded, totals bold with a rule above, amounts right-aligned, negative amounts red,
