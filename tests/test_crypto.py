@@ -416,3 +416,15 @@ def test_a_clone_without_a_key_reveals_no_confidential_value(tmp_path, run):
     old_text = git(clone, "show", f"{first}:{rel}")
     then = crypto.readable(load_bytes(old_text.encode(), rel).data, schemas, former)
     assert then.hidden == 0 and then.data["content"]["value"] in values
+
+
+def test_the_modification_record_shows_an_encrypted_change_without_armor_or_value(keys):
+    from dossier.history import diff_values
+
+    recipients = [public(keys["li.na"])]
+    before, after = (crypto.seal(value, "C0001:credit_limit", recipients) for value in ("100.00 CNY", "200.00 CNY"))
+    [change] = diff_values({"credit_limit": before}, {"credit_limit": after})
+    old, new = change.text().removeprefix("credit_limit: ").split(" → ")
+    assert old.startswith(crypto.PLACEHOLDER + " #") and new.startswith(crypto.PLACEHOLDER + " #")
+    assert old != new  # the fingerprints tell the two ciphertexts apart
+    assert "BEGIN AGE" not in change.text() and "100.00" not in change.text()

@@ -136,12 +136,27 @@ def show_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
+        if value.startswith(SEALED_PREFIX):
+            return _sealed(value)
         return value if value else '""'
     if isinstance(value, (dict, list)):
         import json
 
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     return str(value)
+
+
+SEALED_PREFIX = "-----BEGIN AGE ENCRYPTED FILE-----"  # crypto.ARMOR_BEGIN, without importing crypto
+
+
+def _sealed(armor: str) -> str:
+    """An encrypted value as the record shows it: the placeholder and a short fingerprint of the
+    ciphertext, so that a change of the value is seen without its armor or its plaintext."""
+    import hashlib
+
+    from .crypto import PLACEHOLDER
+
+    return f"{PLACEHOLDER} #{hashlib.sha256(armor.encode('utf-8')).hexdigest()[:8]}"
 
 
 def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
