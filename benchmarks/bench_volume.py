@@ -28,8 +28,11 @@ resident set of the child or any of its own children (os.wait4: ru_maxrss), and 
 of the resident sets of the child and its children at one time (sampled every 0.25 s; pages the
 workers share with the parent after fork() count once per process, so this overstates).
 
-Baseline and cold runs are taken in turn (--rounds, default 2): the machine is shared, and a
-busy spell should fall on both. Prints a Markdown table for docs/benchmarks.md.
+Baseline and cold runs are taken in turn (--rounds, default 2), each after waiting (up to
+--patience seconds) for a 1-minute load average under 1.5: the machine and its two cores are
+shared, and what others run meanwhile shows in the load at the end of each run (a run's own
+processes count: about 1 for the baseline, 2 for dossier). Prints a Markdown table for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -188,11 +191,21 @@ class Run:
     largest: float  # MiB: the largest resident set of the child or one of its children
     together: float  # MiB: the largest sum of the resident sets of the child and its children at one time
     load: float  # 1-minute load average when it started
+    load_end: float  # and when it ended (its own processes count: about 1 for the baseline, 2 for dossier)
 
 
-def measure(name: str, cmd: list[str], cwd: Path) -> Run:
+def quiet(limit: float, patience: float) -> None:
+    """Wait (up to `patience` seconds) until the 1-minute load average is under `limit`: the
+    machine is shared, and so are its two cores."""
+    deadline = time.monotonic() + patience
+    while os.getloadavg()[0] >= limit and time.monotonic() < deadline:
+        time.sleep(15)
+
+
+def measure(name: str, cmd: list[str], cwd: Path, limit: float = 1.5, patience: float = 0) -> Run:
     import threading
 
+    quiet(limit, patience)
     load = os.getloadavg()[0]
     start = time.perf_counter()
     child = subprocess.Popen(cmd, cwd=cwd, env=GIT_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -213,8 +226,9 @@ def measure(name: str, cmd: list[str], cwd: Path) -> Run:
     code = os.waitstatus_to_exitcode(status)
     if code:
         print(err.decode("utf-8", "replace")[-2000:], file=sys.stderr)
-    print(f"{name}: {seconds:.1f} s (load {load:.2f})", file=sys.stderr)
-    return Run(name, seconds, code, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0] / 1024, load)
+    print(f"{name}: {seconds:.1f} s (load {load:.2f} → {os.getloadavg()[0]:.2f})", file=sys.stderr)
+    return Run(name, seconds, code, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0] / 1024, load,
+               os.getloadavg()[0])
 
 
 def tree_rss(pid: int) -> int:
@@ -257,6 +271,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--rounds", type=int, default=2, help="baseline and cold runs, taken in turn")
+    parser.add_argument("--patience", type=float, default=300,
+                        help="seconds to wait before each baseline or cold run for a 1-minute load under 1.5")
     parser.add_argument("--baseline", nargs=2, type=Path, metavar=("ARCHIVE", "PDF"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline:
@@ -278,9 +294,11 @@ def main() -> None:
     started = dt.datetime.now()
     rounds = []
     for _ in range(args.rounds):  # in turn, so that a busy spell of the machine falls on both
-        base = measure("one HTML document, one WeasyPrint write_pdf (baseline)", one_html, HERE.parent)
+        base = measure("one HTML document, one WeasyPrint write_pdf (baseline)", one_html, HERE.parent,
+                       patience=args.patience)
         shutil.rmtree(root / ".dossier" / "render", ignore_errors=True)
-        rounds.append((base, measure("`dossier render volume`, cold (empty render cache)", render, root)))
+        rounds.append((base, measure("`dossier render volume`, cold (empty render cache)", render, root,
+                                     patience=args.patience)))
     fastest = min(base.seconds for base, _ in rounds)
     code = change_one_item(root)
     warm = [measure(f"`dossier render volume`, one item changed ({code}: its title), not committed yet", render,
@@ -295,7 +313,7 @@ def main() -> None:
           f"baseline's PDF {(output / 'baseline.pdf').stat().st_size / 1_048_576:.1f} MiB; render cache "
           f"{cache / 1_048_576:.0f} MiB); {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{started:%Y-%m-%d %H:%M}–{dt.datetime.now():%H:%M}\n")
-    print("| run | load at start | seconds | CPU seconds | ratio to the baseline | largest process MiB "
+    print("| run | load at start → end | seconds | CPU seconds | ratio to the baseline | largest process MiB "
           "| all processes MiB |\n|---|---:|---:|---:|---:|---:|---:|")
     for number, (base, cold) in enumerate(rounds, 1):
         for run, ratio in ((base, "1.0"), (cold, f"{base.seconds / cold.seconds:.2f}× faster")):
@@ -306,7 +324,8 @@ def main() -> None:
 
 def _row(run: Run, ratio: str, suffix: str = "") -> str:
     failed = f" (exit {run.status})" if run.status else ""
-    return (f"| {run.name}{suffix}{failed} | {run.load:.2f} | {run.seconds:.1f} | {run.cpu:.1f} | {ratio} | "
+    return (f"| {run.name}{suffix}{failed} | {run.load:.2f} → {run.load_end:.2f} | {run.seconds:.1f} | {run.cpu:.1f} | "
+            f"{ratio} | "
             f"{run.largest:.0f} | {run.together:.0f} |")
 
 
