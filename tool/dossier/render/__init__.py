@@ -1,10 +1,11 @@
 """Paper volumes 纸质案卷 as PDF: items laid out by Jinja2 templates, WeasyPrint, pypdf.
 
 Data flows one way: volumes.py plans a volume (which items, in which order, with which
-archive numbers) → items.py renders each item with its attachments to its own PDF, cached
-by content hash, on every core → volume.py renders the cover, contents and 备考表 and
-assembles the volume, stamping page numbers → readback.py reads a volume PDF back for
-`dossier check-paper`.
+archive numbers) → items.py renders each item with its attachments to its own PDF (worker.py,
+on every core), cached by content hash (cache.py) → volume.py renders the cover, the pages of
+the contents (contents.py) and the 备考表 the same way and assemble.py puts the volume
+together, each font once (fonts.py, harfbuzz.py), page numbers stamped → readback.py reads a
+volume PDF back for `dossier check-paper`.
 
 WeasyPrint takes about a second to import: only the commands that render import this
 package's heavy modules (items, volume), and they import WeasyPrint inside functions.

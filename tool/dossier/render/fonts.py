@@ -1,5 +1,8 @@
-"""The CJK fonts a volume needs. Without one, WeasyPrint would print empty boxes (豆腐块)
-where the Chinese text should be: refuse to render instead and say what to install."""
+"""The CJK fonts a volume needs, and how its documents share them.
+
+Without a CJK font, WeasyPrint would print empty boxes (豆腐块) where the Chinese text should
+be: refuse to render instead and say what to install. With one, each font goes into a volume
+once (below, and render/assemble.py)."""
 
 from __future__ import annotations
 
