@@ -22,9 +22,10 @@ median of --runs interleaved runs of each:
   start-up  python -c "import dossier.cli"                        (the part of that no history work needs)
   compared  the history command with the package under each --compare TOOL_DIR (an earlier
             commit's tool/, say from `git archive`), for before/after figures from one run
-and, for information, the library call item_history() in this process. Python runs with
-its bytecode cached (under benchmarks/out/pycache), as an installed tool does. Prints a
-Markdown table with the ratio to the baseline; the target is history within 2× of git log.
+and, for information, the library call item_history() in this process, interleaved with
+them. Python runs with its bytecode cached (under benchmarks/out/pycache), as an installed
+tool does. Prints a Markdown table with the ratio to the baseline; the target is history
+within 2× of git log.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -198,20 +200,26 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
-def median_seconds(commands: dict[str, tuple[list[str], dict[str, str]]], cwd: Path, runs: int) -> dict[str, float]:
-    """Median wall time of each command (run with its environment), the runs interleaved
-    (a b c a b c …) so that a change in the machine's load touches them all alike; one
-    warm-up run each first."""
-    times: dict[str, list[float]] = {name: [] for name in commands}
+def median_seconds(runners: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median wall time of each runner, the runs interleaved (a b c a b c …) so that a change
+    in the machine's load touches them all alike; one warm-up run each first."""
+    times: dict[str, list[float]] = {name: [] for name in runners}
     for warm_up in [True] + [False] * runs:
-        for name, (cmd, env) in commands.items():
+        for name, run in runners.items():
             start = time.perf_counter()
-            result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+            run()
             if not warm_up:
                 times[name].append(time.perf_counter() - start)
-            if result.returncode:
-                sys.exit(f"{' '.join(cmd)} failed: {result.stderr.decode()[:500]}")
     return {name: statistics.median(values) for name, values in times.items()}
+
+
+def runner(cmd: list[str], cwd: Path, env: dict[str, str]) -> Callable[[], object]:
+    """A runner of `cmd` (output discarded) that stops the benchmark if it fails."""
+    def run() -> None:
+        result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        if result.returncode:
+            sys.exit(f"{' '.join(cmd)} failed: {result.stderr.decode()[:500]}")
+    return run
 
 
 def main() -> None:
@@ -244,11 +252,6 @@ def main() -> None:
 
     changes = item_history(archive, TARGET)
     approved = sum(1 for c in changes if c.approver)
-    library = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        item_history(archive, TARGET)
-        library.append(time.perf_counter() - start)
 
     dossier = Path(sys.executable).parent / "dossier"
     command = [str(dossier)] if dossier.exists() else [sys.executable, "-m", "dossier"]
@@ -258,16 +261,17 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
     env["PYTHONPYCACHEPREFIX"] = str(args.out / "pycache")
     history = [*command, "--archive", str(archive), "history", TARGET, "--lang", "en"]
-    compared = {f"dossier history CODE, package in {tool}": (history, {**env, "PYTHONPATH": str(tool.resolve())})
-                for tool in args.compare}
+    compared = {f"dossier history CODE, package in {tool}":
+                runner(history, repo, {**env, "PYTHONPATH": str(tool.resolve())}) for tool in args.compare}
     load_before = os.getloadavg()[0]
     medians = median_seconds({
-        "baseline": (["git", "log", "--follow", "--", path], env),
-        "plain": (["git", "log", "--", path, trash], env),
-        "history": (history, env),
-        "start-up": ([sys.executable, "-c", "import dossier.cli"], env),
+        "baseline": runner(["git", "log", "--follow", "--", path], repo, env),
+        "plain": runner(["git", "log", "--", path, trash], repo, env),
+        "history": runner(history, repo, env),
+        "start-up": runner([sys.executable, "-c", "import dossier.cli"], repo, env),
+        "library": lambda: item_history(archive, TARGET),
         **compared,
-    }, repo, args.runs)
+    }, args.runs)
     baseline = medians["baseline"]
 
     print(f"{total} commits ({merges} merges), {args.items} items; target {TARGET}: {len(changes)} changes in "
@@ -281,7 +285,7 @@ def main() -> None:
                           ("git log -- PATH TRASH_PATH (no --follow)", medians["plain"]),
                           ("dossier history CODE (command line)", medians["history"]),
                           ("  of which: Python start and `import dossier.cli`", medians["start-up"]),
-                          ("item_history() (library, in process)", statistics.median(library)),
+                          ("item_history() (library, in process)", medians["library"]),
                           *((name, medians[name]) for name in compared)):
         print(f"| {name} | {seconds:.3f} | {seconds / baseline:.2f}× |")
     ratio = medians["history"] / baseline
