@@ -277,3 +277,13 @@ def test_pending_branch_is_checked_for_reasons_only(repo, run):
     git(repo, "commit", "-q", "--no-verify", "-am", "No reason")
     result = run("--archive", repo, "verify", "--pending", "main..bad", "--lang", "en")
     assert result.code == 1 and "missing-reason" in result.out and "unapproved" not in result.out
+
+
+def test_a_failed_git_command_is_a_message_naming_the_command_past_its_options(tmp_path):
+    from dossier import gitrepo
+    from dossier.errors import DossierError
+
+    with pytest.raises(DossierError) as failed:
+        gitrepo.output(["-c", "core.quotePath=false", "status"], tmp_path, "lifecycle-git-failed")
+    assert failed.value.key == "lifecycle-git-failed"
+    assert failed.value.args_["step"] == "status" and "not a git repository" in failed.value.args_["detail"]

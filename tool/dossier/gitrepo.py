@@ -29,6 +29,19 @@ def run(args: list[str], cwd: Path, check: bool = True, input: str | None = None
     )
 
 
+def output(args: list[str], cwd: Path, failure_key: str, input: str | None = None) -> str:
+    """git's standard output; a failure becomes DossierError(failure_key) naming the git command
+    (past any `-c key=value`) and what git said."""
+    from .errors import DossierError
+
+    result = run(args, cwd, check=False, input=input)
+    if result.returncode != 0:
+        step = next(arg for arg, before in zip(args, ["", *args]) if arg != "-c" and before != "-c")
+        detail = " ".join((result.stderr or result.stdout).split())[:300]
+        raise DossierError(failure_key, step=step, detail=detail)
+    return result.stdout
+
+
 def is_repository(path: Path) -> bool:
     try:
         return run(["rev-parse", "--is-inside-work-tree"], path, check=False).stdout.strip() == "true"

@@ -203,7 +203,7 @@ def delete_item(archive: Archive, actor: Person, code_text: str, reason: str | N
     for path in files[1:]:
         if _exists(root / TRASH / path):
             raise DossierError("restore-target-exists", path=f"{TRASH}/{path}")
-    _require_clean(root, files)
+    require_clean(root, files)
     if now.tzinfo is None:
         now = now.astimezone()  # the local time zone: deleted_at always says which
     deletion = Deletion(str(code), code.path, tuple(attachments), actor.id, now.isoformat(timespec="seconds"),
@@ -234,7 +234,7 @@ def restore_item(archive: Archive, actor: Person, code_text: str, reason: str | 
             raise DossierError("restore-target-exists", path=original)
         if not _exists(root / in_trash):
             raise DossierError("trash-incomplete", code=str(code), path=in_trash)
-    _require_clean(root, [*deletion.trash_files, deletion.record])
+    require_clean(root, [*deletion.trash_files, deletion.record])
     with _Transaction(root) as tx:
         for original, in_trash in zip(deletion.files, deletion.trash_files):
             tx.move(in_trash, original)
@@ -266,7 +266,7 @@ def purge(archive: Archive, actor: Person, today: dt.date, dry_run: bool = False
     if dry_run or not due:
         return Change(None, item_codes, paths, due)
     removed = [p for d in due for p in (*d.trash_files, d.record) if _exists(root / p)]
-    _require_clean(root, [p for d in due for p in (*d.trash_files, d.record)])
+    require_clean(root, [p for d in due for p in (*d.trash_files, d.record)])
     with _Transaction(root) as tx:
         for path in removed:
             tx.remove(path)
@@ -429,14 +429,10 @@ def _trailers(reason: str | None, action: str, item_codes) -> list[tuple[str, st
 def _git(root: Path, *args: str) -> str:
     from . import gitrepo
 
-    result = gitrepo.run(list(args), root, check=False)
-    if result.returncode != 0:
-        detail = " ".join((result.stderr or result.stdout).split())[:300]
-        raise DossierError("lifecycle-git-failed", step=args[0] if args[0] != "-c" else args[2], detail=detail)
-    return result.stdout
+    return gitrepo.output(list(args), root, "lifecycle-git-failed")
 
 
-def _require_clean(root: Path, paths: list[str]) -> None:
+def require_clean(root: Path, paths: list[str]) -> None:
     """Refuse files with uncommitted changes (staged, unstaged or untracked): what is moved
     or removed must be exactly what git holds."""
     prefix = _git(root, "rev-parse", "--show-prefix").strip()

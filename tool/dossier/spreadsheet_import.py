@@ -714,11 +714,7 @@ def _trailers(plan: Plan, reason: str) -> str:
 
 
 def _git(root: Path, args: list[str], listing: str | None = None) -> str:
-    result = gitrepo.run(args, root, check=False, input=listing)
-    if result.returncode != 0:
-        detail = " ".join((result.stderr or result.stdout).split())[:300]
-        raise DossierError("lifecycle-git-failed", step=args[0], detail=detail)
-    return result.stdout
+    return gitrepo.output(args, root, "lifecycle-git-failed", input=listing)
 
 
 def _require_clean(root: Path, paths: list[str]) -> None:

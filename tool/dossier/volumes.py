@@ -724,11 +724,7 @@ def _commit(root: Path, writes: dict[str, bytes], subject: str, trailers: list[t
 
 
 def _git(root: Path, *args: str) -> str:
-    result = gitrepo.run(list(args), root, check=False)
-    if result.returncode != 0:
-        detail = " ".join((result.stderr or result.stdout).split())[:300]
-        raise DossierError("bind-git-failed", step=args[0], detail=detail)
-    return result.stdout
+    return gitrepo.output(list(args), root, "bind-git-failed")
 
 
 # --- the electronic counterpart ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import gitrepo, yamlio
 from ..errors import DossierError, ProblemError, UsageError
 from ..fsutil import atomic_write_bytes
+from ..lifecycle import require_clean
 from ..loader import LoadError, load_bytes
 from .quarterly import Proposal
 
@@ -58,7 +59,7 @@ def apply_proposals(root: Path, proposals: list[Proposal], reason: str | None, p
         edits[rel] = (old, edit_card(old, rel, changes, order))
     in_git = gitrepo.is_repository(root)
     if in_git:
-        _require_clean(root, list(edits))
+        require_clean(root, list(edits))
     for rel, (_, new) in edits.items():
         atomic_write_bytes(root / rel, new)
     if not in_git:
@@ -144,16 +145,4 @@ def _set_line(lines: list[str], key: str, value: str, order: tuple[str, ...], ne
 
 
 def _git(root: Path, *args: str) -> str:
-    result = gitrepo.run(list(args), root, check=False)
-    if result.returncode != 0:
-        detail = " ".join((result.stderr or result.stdout).split())[:300]
-        raise DossierError("lifecycle-git-failed", step=args[0], detail=detail)
-    return result.stdout
-
-
-def _require_clean(root: Path, paths: list[str]) -> None:
-    prefix = _git(root, "rev-parse", "--show-prefix").strip()
-    out = _git(root, "-c", "core.quotePath=false", "status", "--porcelain", "--untracked-files=all", "--", *paths)
-    dirty = [line[3:].split(" -> ")[-1] for line in out.splitlines() if line.strip()]
-    if dirty:
-        raise DossierError("item-dirty", paths=", ".join(p.removeprefix(prefix) for p in dirty))
+    return gitrepo.output(list(args), root, "lifecycle-git-failed")
