@@ -371,15 +371,17 @@ def subject(root: Path, text: str) -> Subject:
 def item_data(root: Path, code: codes.Code) -> dict | None:
     """An item as it stands: its file, else its file in trash/ (deleted), else its last version in
     git (purged); {} when that cannot be read, None when there is none."""
-    from .lifecycle import TRASH, last_version
+    from .gitwalk import TRASH
     from .loader import LoadError, load_bytes
 
     raw = None
-    for rel in (code.path, f"{TRASH}/{code.path}"):
+    for rel in (code.path, TRASH + code.path):
         if (root / rel).is_file():
             raw = (root / rel).read_bytes()
             break
     else:
+        from .lifecycle import last_version  # purged: only then load what reads git's past
+
         found = last_version(root, code.path)
         raw = found[2] if found else None
     if raw is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -44,6 +43,13 @@ class Session:
 
     def echo(self, key: str, **args: object) -> None:
         click.echo(message(key, self.lang, **args))
+
+
+def echo_json(data: object) -> None:
+    """A command's --format json output (json is loaded only by the commands that print it)."""
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _parse_date(text: str) -> dt.date:
@@ -247,7 +253,7 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
     _tell_left_out(session, reader, hidden)
     fields = ["code", "date", "status", "customer", "manager", "type", "title"]
     if fmt == "json":
-        click.echo(json.dumps([{f: row.data.get(f) for f in fields} for row in rows], ensure_ascii=False, indent=2))
+        echo_json([{f: row.data.get(f) for f in fields} for row in rows])
         return
     header = {"zh": ["编码", "日期", "状态", "客户", "客户经理", "类型", "题名"]}.get(session.lang, fields)
     table = [[str(row.data.get(f) or "") for f in fields] for row in rows]
@@ -281,7 +287,7 @@ def show(ctx, code, fmt, identity, lang):
     key = load_identity(identity)
     seen = readable(entry.data, schemas, key)
     if fmt == "json":
-        click.echo(json.dumps(seen.data, ensure_ascii=False, indent=2))
+        echo_json(seen.data)
     else:
         categories = {k: v.get("name", "") for k, v in open_archive(root).settings.data.get("categories", {}).items()}
         click.echo(show_text(seen.data, schemas, session.lang, categories))

@@ -6,11 +6,9 @@ the repository can read: asking needs no identity, and the answer names no title
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from .cli import _session, cli, lang_option
+from .cli import _session, cli, echo_json, lang_option
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -48,10 +46,10 @@ def who(ctx, what, fmt, lang):
                for person, reasons in rights.who(asked.customer, asked.category, asked.manager)]
     void = [reason_text(rights.void_note(g), session.lang) for g in rights.void_grants(asked.customer, asked.category)]
     if fmt == "json":
-        click.echo(json.dumps({"what": asked.what, "customer": asked.customer, "category": asked.category,
+        echo_json({"what": asked.what, "customer": asked.customer, "category": asked.category,
                                "owner": rights.owner(asked.customer, asked.manager),
                                "readers": [{"person": p.id, "name": p.name, "why": why} for p, why in readers],
-                               "void": void}, ensure_ascii=False, indent=2))
+                               "void": void})
         return
     owner = rights.owner_text(asked.customer, asked.manager)
     if asked.is_card:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from .cli import _acting_reader, _parse_date, _session, _tell_left_out, cli, lang_option
+from .cli import _acting_reader, _parse_date, _session, _tell_left_out, cli, echo_json, lang_option
 from .messages import message
 
 FORMATS = click.Choice(["text", "json"])
@@ -27,7 +25,7 @@ def history(ctx, code, fmt, lang):
     # who may read it is checked while git walks the history; a refusal shows none of it
     changes = item_history(root, code, meanwhile=lambda: _acting_reader(session).require_history(root, code))
     if fmt == "json":
-        click.echo(json.dumps([c.to_json() for c in changes], ensure_ascii=False, indent=2))
+        echo_json([c.to_json() for c in changes])
         return
     click.echo(history_text(changes, session.lang))
 
@@ -50,7 +48,7 @@ def log(ctx, since_text, customer, category, fmt, lang):
     changes, hidden = reader.visible_changes(session.root, changes)
     _tell_left_out(session, reader, hidden, "access-hidden-changes")
     if fmt == "json":
-        click.echo(json.dumps([c.to_json(with_fields=False) for c in changes], ensure_ascii=False, indent=2))
+        echo_json([c.to_json(with_fields=False) for c in changes])
         return
     click.echo(log_text(changes, session.lang))
 

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import queue
 import signal
 
 import click
 
-from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option
+from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, cli, echo_json, lang_option
 from .errors import UsageError
 from .messages import message
 
@@ -60,9 +59,8 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
         click.echo(problem_line(problem, session.lang, prefix), err=True)
     _tell_left_out(session, reader, found.hidden)
     if fmt == "json":
-        click.echo(json.dumps({"total": found.total, "shown": len(found.hits), "by_number": found.by_number,
-                               "hidden": found.hidden, "items": [hit.to_json() for hit in found.hits]},
-                              ensure_ascii=False, indent=2))
+        echo_json({"total": found.total, "shown": len(found.hits), "by_number": found.by_number,
+                               "hidden": found.hidden, "items": [hit.to_json() for hit in found.hits]})
         return
     if not found.hits:
         session.echo("find-none", text=text)
@@ -103,10 +101,10 @@ def index_status(ctx, fmt, lang):
     updated = dt.datetime.fromtimestamp(status.updated).strftime("%Y-%m-%d %H:%M:%S") if status.updated else None
     file = _display_prefix(root) + ".dossier/index.sqlite"
     if fmt == "json":
-        click.echo(json.dumps({"file": file, "exists": status.exists, "items": status.items,
+        echo_json({"file": file, "exists": status.exists, "items": status.items,
                                "customers": status.customers, "updated": updated, "stale": status.stale,
                                "bytes": status.bytes, "watched_by": watcher,
-                               "unreadable": [p.to_json() for p in status.unreadable]}, ensure_ascii=False, indent=2))
+                               "unreadable": [p.to_json() for p in status.unreadable]})
         return
     if not status.exists or updated is None:
         session.echo("index-missing", file=file)

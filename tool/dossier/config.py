@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
+from .locate import ARCHIVE_FILE, locate
 
-ARCHIVE_FILE = "archive.yaml"
 PEOPLE_FILE = "people.yaml"
 ACCESS_FILE = "access.yaml"
 DEFAULT_MAX_FILE_BYTES = 1_048_576
@@ -21,20 +20,10 @@ CATEGORIES = ("1", "2", "3", "4", "5", "6", "D")
 def find_root(explicit: str | None = None, cwd: Path | None = None) -> Path:
     """--archive PATH, else $DOSSIER_ARCHIVE, else the nearest folder upwards holding
     archive.yaml, else ./archive."""
-    chosen = explicit or os.environ.get("DOSSIER_ARCHIVE")
-    if chosen:
-        root = Path(chosen)
-        if not (root / ARCHIVE_FILE).is_file():
-            raise UsageError("archive-not-found", path=str(root))
-        return root.resolve()
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / ARCHIVE_FILE).is_file():
-            return folder
-    fallback = here / "archive"
-    if (fallback / ARCHIVE_FILE).is_file():
-        return fallback
-    raise UsageError("archive-not-found", path=str(here))
+    found, looked_at = locate(explicit, None if cwd is None else str(cwd))
+    if found is None:
+        raise UsageError("archive-not-found", path=looked_at)
+    return Path(found)
 
 
 @dataclass(frozen=True)

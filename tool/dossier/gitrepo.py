@@ -1,26 +1,16 @@
-"""The single layer through which the tool runs git.
+"""The layer through which the tool runs git (gitwalk.py starts the modification record's
+long walks, without subprocess, for the same reason it keeps its imports light).
 
-Inherited GIT_* variables are cleared first (as pre-commit does), so the tool behaves
-the same inside a hook, where git sets GIT_DIR and GIT_INDEX_FILE, and outside it.
+Inherited GIT_* variables are cleared first (gitwalk.environment, as pre-commit does), so the
+tool behaves the same inside a hook, where git sets GIT_DIR and GIT_INDEX_FILE, and outside it.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-# Kept: dates and config isolation set on purpose (GIT_CONFIG_COUNT with its GIT_CONFIG_KEY_n and
-# GIT_CONFIG_VALUE_n too: git never sets those itself), and, in a server's pre-receive hook, the
-# quarantine where git holds the pushed objects until the hook accepts them.
-_KEEP = {"GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_COUNT",
-         "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"}
-_KEEP_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
-
-
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith("GIT_") or k in _KEEP or k.startswith(_KEEP_PREFIXES)}
+from .gitwalk import environment
 
 
 def run(args: list[str], cwd: Path, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:

@@ -15,7 +15,8 @@ change made on the first-parent line itself has no approver.
 
 Everything that does not depend on the log's answer (the commit graph, the loader and
 people.yaml, a ready `git cat-file --batch`, and the caller's access check) runs while git
-log walks the history.
+log walks the history; the processes are gitwalk.py's, and the console script starts an
+item's walk before it loads the command line (launch.py).
 
 git runs with the archive root as its working folder and pathspecs relative to it, so
 an archive that is a subfolder of its repository works the same as one at the top.
@@ -24,18 +25,16 @@ an archive that is a subfolder of its repository works the same as one at the to
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import codes, gitrepo
+from . import codes
 from .errors import DossierError
+from .gitwalk import GS, RS, TRASH, US, GitProcess, Walk, item_walk
 
 ADDED, MODIFIED, DELETED, RESTORED, PURGED = "added", "modified", "deleted", "restored", "purged"
 ACTIONS = (ADDED, MODIFIED, DELETED, RESTORED, PURGED)
-TRASH = "trash/"
 NO_VALUE = "—"  # shown for a field a version does not have
 
 
@@ -51,13 +50,7 @@ class _Absent:
 
 ABSENT: Any = _Absent()
 
-_RS, _US, _GS = "\x1e", "\x1f", "\x1d"
 _TRAILER_ACTIONS = {"delete": DELETED, "restore": RESTORED, "purge": PURGED}
-_FORMAT = (
-    f"--format={_RS}%H{_US}%aI{_US}%ae{_US}"
-    f"%(trailers:key=Reason,valueonly,unfold,separator=%x1d){_US}"
-    f"%(trailers:key=Dossier-Action,valueonly,unfold,separator=%x1d){_US}"
-)
 
 
 # --- what a change is --------------------------------------------------------------------------
@@ -219,7 +212,7 @@ def item_history(root: Path, code: str, meanwhile: Callable[[], object] | None =
     parsed = codes.parse(code)
     if parsed is None:
         raise DossierError("code-invalid", code=code)
-    with _Reader(Path(root), [parsed.path, TRASH + parsed.path]) as reader:
+    with _Reader(Path(root), item_walk(str(root), parsed.path)) as reader:
         if meanwhile is not None:
             meanwhile()
         changes = reader.changes()
@@ -238,7 +231,7 @@ def archive_log(root: Path, since: dt.date | str | None = None, customer: str | 
     since_day = _as_date(since)
     extra = [f"--since={since_day - dt.timedelta(days=1)}"] if since_day else []  # a coarse cut, refined below
     pathspecs = _folders(None if category is None else str(category))
-    with _Reader(Path(root), pathspecs, extra) as reader:
+    with _Reader(Path(root), Walk(str(root), pathspecs, extra)) as reader:
         changes = reader.changes()
         if since_day:
             changes = [c for c in changes if c.day >= since_day.isoformat()]
@@ -267,131 +260,26 @@ def _folders(category: str | None) -> list[str]:
     return [*live, *(TRASH + folder for folder in live)]
 
 
-# --- git ---------------------------------------------------------------------------------------
-
-
-class _Git:
-    """One git process, started at once and read later. Its output goes to an anonymous file
-    (not a pipe), so several run side by side, and beside Python, without one waiting for
-    the other to drain it. With `later=True` its input is given afterwards, through feed()."""
-
-    def __init__(self, args: list[str], cwd: Path, stdin: bytes | None = None, later: bool = False) -> None:
-        self.cwd = cwd
-        self._out, self._err = _anonymous_file(), _anonymous_file()
-        try:
-            self._process = subprocess.Popen(
-                ["git", *args], cwd=cwd, env=gitrepo.environment(), stdout=self._out, stderr=self._err,
-                stdin=subprocess.PIPE if stdin is not None or later else subprocess.DEVNULL)
-        except FileNotFoundError:  # no git at all
-            self._close()
-            raise DossierError("history-not-git", root=str(cwd)) from None
-        if stdin is not None:
-            self.feed(stdin)
-
-    def feed(self, stdin: bytes) -> None:
-        """Give the whole input at once: git writes to a file, so it never stops reading."""
-        try:
-            self._process.stdin.write(stdin)
-            self._process.stdin.close()
-        except BrokenPipeError:  # git ended early; result() tells why
-            pass
-
-    def result(self) -> tuple[int, bytes, bytes]:
-        if self._process.stdin and not self._process.stdin.closed:
-            self.feed(b"")
-        code = self._process.wait()
-        out, err = _read_all(self._out), _read_all(self._err)
-        self._close()
-        return code, out, err
-
-    def stop(self) -> None:
-        """End the process if it is still running (its output is no longer wanted)."""
-        if self._process.poll() is None:
-            self._process.kill()
-        if self._process.stdin and not self._process.stdin.closed:
-            self._process.stdin.close()
-        self._process.wait()
-        self._close()
-
-    def _close(self) -> None:
-        for fd in (self._out, self._err):
-            if fd >= 0:
-                os.close(fd)
-        self._out = self._err = -1  # never close a number the system may have given out again
-
-    def text(self) -> str:
-        """The output, or a DossierError that says why git failed ("" for a repository with
-        no commit yet)."""
-        code, out, err = self.result()
-        if code != 0:
-            if not gitrepo.is_repository(self.cwd):
-                raise DossierError("history-not-git", root=str(self.cwd))
-            if gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], self.cwd, check=False).returncode != 0:
-                return ""
-            detail = err.decode("utf-8", "replace").strip()[:300]
-            raise DossierError("history-git-failed", root=str(self.cwd), detail=detail)
-        return out.decode("utf-8", "replace")
-
-
-def _anonymous_file() -> int:
-    """A file descriptor of a file without a name: in memory where the system has that."""
-    if hasattr(os, "memfd_create"):
-        try:
-            return os.memfd_create("dossier-git", os.MFD_CLOEXEC)
-        except OSError:
-            pass
-    import tempfile
-
-    handle = tempfile.TemporaryFile()
-    return os.dup(handle.fileno())  # the duplicate outlives the closed handle
-
-
-def _read_all(fd: int) -> bytes:
-    size = os.lseek(fd, 0, os.SEEK_END)
-    os.lseek(fd, 0, os.SEEK_SET)
-    chunks, left = [], size
-    while left > 0:
-        chunk = os.read(fd, left)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+# --- reading the record ---------------------------------------------------------------------
 
 
 class _Reader:
-    """Reads an archive's record from git in the archive root. What does not depend on the
-    log's answer starts with it and runs while git log walks the history: the commit graph
-    (for the approvals) and, in Python, the loader and people.yaml (to name people); the
-    one `git cat-file --batch` that then reads every blob and approving merge waits ready."""
+    """Reads an archive's record from a walk's git processes. What does not depend on the
+    log's answer runs while git log walks the history: the commit graph (for the approvals)
+    and, in Python, the loader and people.yaml (to name people); the one `git cat-file
+    --batch` that then reads every blob and approving merge waits ready."""
 
-    def __init__(self, root: Path, pathspecs: list[str], extra: Iterable[str] = ()) -> None:
+    def __init__(self, root: Path, walk: Walk) -> None:
         self.root = root
+        self._walk = walk
         self._names: dict[str, str] | None = None
         self._owners: dict[str, str] = {}
-        # --full-history: a change stays in the record even where a merge took the other
-        # side's version; merges are left out (what they bring in are their parents' changes)
-        self._log = _Git(["log", "HEAD", "-z", "--raw", "--no-abbrev", "--no-renames", "--relative",
-                          "--full-history", "--no-merges", _FORMAT, *extra, "--", *pathspecs], root)
-        self._others: list[_Git] = []
-        try:
-            self._graph = self._start(["rev-list", "--parents", "HEAD"])
-            self._objects = self._start(["cat-file", "--batch"], later=True)
-        except BaseException:
-            self.__exit__()
-            raise
-
-    def _start(self, args: list[str], later: bool = False) -> _Git:
-        process = _Git(args, self.root, later=later)
-        self._others.append(process)
-        return process
 
     def __enter__(self) -> "_Reader":
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for process in (self._log, *self._others):
-            process.stop()
+        self._walk.stop()
 
     # people
 
@@ -415,16 +303,16 @@ class _Reader:
     def changes(self) -> list[Change]:
         """One Change per item each commit touched, newest first."""
         self.person("")  # people.yaml, while git works
-        code, graph, _ = self._graph.result()
+        code, graph, _ = self._walk.graph.result()
         self._owners = _owners(graph.decode("ascii", "replace") if code == 0 else "")  # likewise
         found: list[Change] = []
-        for chunk in self._log.text().split(_RS):
+        for chunk in self._walk.log.text().split(RS):
             if chunk:
                 found += self._parse(chunk)
         return found
 
     def _parse(self, chunk: str) -> list[Change]:
-        sha, date, email, reason, action, raw = chunk.split(_US, 5)
+        sha, date, email, reason, action, raw = chunk.split(US, 5)
         per_item: dict[str, dict[str, list[str]]] = {}  # code → {"live"/"trash": [status, old, new, path]}
         tokens = raw.lstrip("\0\n").split("\0")
         for meta, path in zip(tokens[0::2], tokens[1::2]):
@@ -436,8 +324,8 @@ class _Reader:
                 continue  # deletion records, attachments
             place = "trash" if path.startswith(TRASH) else "live"
             per_item.setdefault(name, {})[place] = [parts[4][0], parts[2], parts[3], path]
-        trailer_action = _TRAILER_ACTIONS.get(action.split(_GS)[0].strip().lower()) if action else None
-        reasons = "; ".join(r.strip() for r in reason.split(_GS) if r.strip())
+        trailer_action = _TRAILER_ACTIONS.get(action.split(GS)[0].strip().lower()) if action else None
+        reasons = "; ".join(r.strip() for r in reason.split(GS) if r.strip())
         author = self.person(email)
         changes = []
         for code in sorted(per_item, key=lambda c: codes.parse(c).sort_key):
@@ -464,7 +352,7 @@ class _Reader:
         wanted = {c.approval_commit for c in changes if c.approval_commit}
         if versions:
             wanted |= {sha for c in changes for sha in (c.old_blob, c.new_blob) if sha}
-        objects = read_objects(self._objects, wanted)
+        objects = read_objects(self._walk.objects, wanted)
         for change in changes:
             email = _committer(objects.get(change.approval_commit, b"")) if change.approval_commit else ""
             if email:
@@ -521,7 +409,7 @@ class _Unreadable:
 _UNREADABLE = _Unreadable()
 
 
-def read_objects(batch: _Git, shas: Iterable[str]) -> dict[str, bytes]:
+def read_objects(batch: GitProcess, shas: Iterable[str]) -> dict[str, bytes]:
     """Object contents by id, from a `git cat-file --batch` started with later=True (all asked at once)."""
     wanted = sorted(set(shas))
     if not wanted:

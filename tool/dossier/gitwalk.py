@@ -1,0 +1,208 @@
+"""The git processes that read the modification record, started at once and read later.
+
+A walk is three processes side by side: `git log` over some paths (each commit with its
+author, date, trailers and the blob ids before and after), `git rev-list --parents HEAD`
+(the commit graph, for the approvals) and a `git cat-file --batch` that waits for the
+objects history.py will ask for once it has read the log.
+
+Light on purpose: it imports nothing but os and signal (no subprocess, pathlib or
+dataclasses, which take tens of milliseconds to load), so that the console script can start
+an item's walk a few milliseconds after Python starts and let git work while Python loads
+the command line (launch.py). A walk started that way waits in this module until
+item_history takes it over, or is stopped unused.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from .errors import DossierError
+
+TRASH = "trash/"
+RS, US, GS = "\x1e", "\x1f", "\x1d"  # record, unit and group separators in the log's format
+LOG_FORMAT = (
+    f"--format={RS}%H{US}%aI{US}%ae{US}"
+    f"%(trailers:key=Reason,valueonly,unfold,separator=%x1d){US}"
+    f"%(trailers:key=Dossier-Action,valueonly,unfold,separator=%x1d){US}"
+)
+
+# Kept: dates and config isolation set on purpose (GIT_CONFIG_COUNT with its GIT_CONFIG_KEY_n and
+# GIT_CONFIG_VALUE_n too: git never sets those itself), and, in a server's pre-receive hook, the
+# quarantine where git holds the pushed objects until the hook accepts them.
+_KEEP = {"GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_COUNT",
+         "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"}
+_KEEP_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
+
+
+def environment() -> dict[str, str]:
+    """The environment git runs in: inherited GIT_* variables cleared (as pre-commit does), so
+    the tool behaves the same inside a hook, where git sets GIT_DIR and GIT_INDEX_FILE."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("GIT_") or k in _KEEP or k.startswith(_KEEP_PREFIXES)}
+
+
+class GitProcess:
+    """One git process, started at once and read later. Its output goes to an anonymous file
+    (not a pipe), so several run side by side, and beside Python, without one waiting for
+    the other to drain it. With `later=True` its input is given afterwards, through feed()."""
+
+    def __init__(self, args: list[str], cwd: str, later: bool = False) -> None:
+        self.cwd = cwd
+        self._out, self._err, self._in = _anonymous_file(), _anonymous_file(), -1
+        actions = [(os.POSIX_SPAWN_DUP2, self._out, 1), (os.POSIX_SPAWN_DUP2, self._err, 2)]
+        if later:
+            reading, self._in = os.pipe()
+            actions.append((os.POSIX_SPAWN_DUP2, reading, 0))
+        else:
+            actions.append((os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0))
+        try:
+            # as subprocess does, git gets the signals Python ignores (SIGPIPE) back
+            self._pid = os.posix_spawnp("git", ["git", "-C", cwd, *args], environment(), file_actions=actions,
+                                        setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+        except FileNotFoundError:  # no git at all
+            self._close()
+            raise DossierError("history-not-git", root=cwd) from None
+        finally:
+            if later:
+                os.close(reading)
+        self._code: int | None = None
+
+    def feed(self, data: bytes) -> None:
+        """Give the whole input at once: git writes to a file, so it never stops reading."""
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._in, view):]
+        except BrokenPipeError:  # git ended early; result() tells why
+            pass
+        os.close(self._in)
+        self._in = -1
+
+    def result(self) -> tuple[int, bytes, bytes]:
+        if self._in >= 0:
+            self.feed(b"")
+        code = self._wait()
+        out, err = _read_all(self._out), _read_all(self._err)
+        self._close()
+        return code, out, err
+
+    def stop(self) -> None:
+        """End the process if it is still running (its output is no longer wanted)."""
+        if self._code is None:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+            if pid == 0:
+                os.kill(self._pid, signal.SIGKILL)
+            else:
+                self._code = os.waitstatus_to_exitcode(status)
+        self._wait()
+        self._close()
+
+    def text(self) -> str:
+        """The output, or a DossierError that says why git failed ("" for a repository with
+        no commit yet)."""
+        code, out, err = self.result()
+        if code != 0:
+            from pathlib import Path
+
+            from . import gitrepo
+
+            if not gitrepo.is_repository(Path(self.cwd)):
+                raise DossierError("history-not-git", root=self.cwd)
+            if gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], Path(self.cwd), check=False).returncode != 0:
+                return ""
+            detail = err.decode("utf-8", "replace").strip()[:300]
+            raise DossierError("history-git-failed", root=self.cwd, detail=detail)
+        return out.decode("utf-8", "replace")
+
+    def _wait(self) -> int:
+        if self._code is None:
+            self._code = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
+        return self._code
+
+    def _close(self) -> None:
+        for fd in (self._out, self._err, self._in):
+            if fd >= 0:
+                os.close(fd)
+        self._out = self._err = self._in = -1  # never close a number the system may have given out again
+
+
+def _anonymous_file() -> int:
+    """A file descriptor of a file without a name: in memory where the system has that."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.memfd_create("dossier-git", os.MFD_CLOEXEC)
+        except OSError:
+            pass
+    import tempfile
+
+    handle = tempfile.TemporaryFile()
+    return os.dup(handle.fileno())  # the duplicate outlives the closed handle
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.lseek(fd, 0, os.SEEK_END)
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+class Walk:
+    """The three processes that read the record of `pathspecs` (relative to the archive root,
+    where git runs, so an archive in a subfolder of its repository works the same)."""
+
+    def __init__(self, root: str, pathspecs: list[str], extra: list[str] | tuple[str, ...] = ()) -> None:
+        # --full-history: a change stays in the record even where a merge took the other
+        # side's version; merges are left out (what they bring in are their parents' changes)
+        self.log = GitProcess(["log", "HEAD", "-z", "--raw", "--no-abbrev", "--no-renames", "--relative",
+                               "--full-history", "--no-merges", LOG_FORMAT, *extra, "--", *pathspecs], root)
+        self._all = [self.log]
+        try:
+            self.graph = self._start(["rev-list", "--parents", "HEAD"], root)
+            self.objects = self._start(["cat-file", "--batch"], root, later=True)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, args: list[str], root: str, later: bool = False) -> GitProcess:
+        process = GitProcess(args, root, later)
+        self._all.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self._all:
+            process.stop()
+
+
+def item_pathspecs(item_path: str) -> list[str]:
+    """An item's two places: where it is filed and where it waits in the trash."""
+    return [item_path, TRASH + item_path]
+
+
+_ahead: dict[tuple[str, str], Walk] = {}  # (archive root, item path) → its walk, started ahead
+
+
+def start_item_walk(root: str, item_path: str) -> None:
+    """Start the walk of one item's record now, for item_walk to hand over later. A failure to
+    start is left for that later call to report."""
+    try:
+        _ahead[(root, item_path)] = Walk(root, item_pathspecs(item_path))
+    except DossierError:
+        pass
+
+
+def item_walk(root: str, item_path: str) -> Walk:
+    """The walk of one item's record: the one started ahead for it, else a new one."""
+    return _ahead.pop((root, item_path), None) or Walk(root, item_pathspecs(item_path))
+
+
+def stop_unused() -> None:
+    """Stop the walks started ahead that nothing took over (another command ran after all)."""
+    while _ahead:
+        _ahead.popitem()[1].stop()

@@ -1,0 +1,31 @@
+"""Where the archive is: --archive PATH, else $DOSSIER_ARCHIVE, else the nearest folder
+upwards holding archive.yaml, else ./archive.
+
+With os.path only, so that the console script can find it in the first milliseconds,
+before it loads anything else (launch.py); config.find_root is the same answer as a Path.
+"""
+
+from __future__ import annotations
+
+import os
+
+ARCHIVE_FILE = "archive.yaml"
+
+
+def locate(explicit: str | None = None, cwd: str | None = None) -> tuple[str | None, str]:
+    """(the archive root, resolved, or None if there is none; the place looked at, for a message)."""
+    chosen = explicit or os.environ.get("DOSSIER_ARCHIVE")
+    if chosen:
+        found = os.path.isfile(os.path.join(chosen, ARCHIVE_FILE))
+        return (os.path.realpath(chosen) if found else None), chosen
+    here = os.path.realpath(cwd or os.getcwd())
+    folder = here
+    while True:
+        if os.path.isfile(os.path.join(folder, ARCHIVE_FILE)):
+            return folder, here
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    fallback = os.path.join(here, "archive")
+    return (fallback if os.path.isfile(os.path.join(fallback, ARCHIVE_FILE)) else None), here
