@@ -20,8 +20,9 @@ median of --runs interleaved runs of each:
   plain     git log -- <path> <trash path>                         (the walk history does, unformatted)
   history   dossier --archive … history <target>                 (the command line, Python start included)
   start-up  python -c "import dossier.cli"                        (the part of that no history work needs)
-  compared  the history command with the package under each --compare TOOL_DIR (an earlier
-            commit's tool/, say from `git archive`), for before/after figures from one run
+  compared  `python -m dossier history` with this package and with the package under each
+            --compare TOOL_DIR (an earlier commit's tool/, say from `git archive`), for
+            before/after figures from one run
 and, for information, the library call item_history() in this process, interleaved with
 them. Python runs with its bytecode cached (under benchmarks/out/pycache), as an installed
 tool does. Prints a Markdown table with the ratio to the baseline; the target is history
@@ -261,8 +262,12 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
     env["PYTHONPYCACHEPREFIX"] = str(args.out / "pycache")
     history = [*command, "--archive", str(archive), "history", TARGET, "--lang", "en"]
-    compared = {f"dossier history CODE, package in {tool}":
-                runner(history, repo, {**env, "PYTHONPATH": str(tool.resolve())}) for tool in args.compare}
+    # compared as `python -m dossier` (an earlier package may have another console script
+    # entry), this package too, so that the rows differ only in the package
+    module = [sys.executable, "-m", "dossier", *history[len(command):]]
+    compared = {f"python -m dossier history CODE, package in {tool}":
+                runner(module, repo, {**env, "PYTHONPATH": str(tool.resolve())})
+                for tool in [REPO / "tool", *args.compare]} if args.compare else {}
     load_before = os.getloadavg()[0]
     medians = median_seconds({
         "baseline": runner(["git", "log", "--follow", "--", path], repo, env),
