@@ -77,6 +77,28 @@ def test_commit_msg_hook_refuses_a_modification_without_reason(repo):
     assert accepted.returncode == 0, accepted.stderr
 
 
+@pytest.mark.parametrize("how", [["-a"], ["--", ITEM]], ids=["commit -a", "commit PATH"])
+def test_the_hooks_see_what_commit_a_and_commit_path_stage_themselves(repo, how):
+    """Both stage into a temporary index (GIT_INDEX_FILE) that the hooks must read."""
+    git(repo, "checkout", "-q", "-b", "fix")
+    path = repo / ITEM
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("pages: 4", "pages: 5"), encoding="utf-8")
+
+    def commit_as(message: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "commit", "-q", "-m", message, *how], cwd=repo, capture_output=True, text=True)
+
+    refused = commit_as("Correct the page count")
+    assert refused.returncode != 0 and "Reason:" in refused.stderr and ITEM in refused.stderr
+    path.write_text(text.replace("status: filed", "status: lost"), encoding="utf-8")
+    broken = commit_as("Break it\n\nReason: test")
+    assert broken.returncode != 0 and f"{ITEM}:13:9: schema" in broken.stderr
+    path.write_text(text.replace("pages: 4", "pages: 5"), encoding="utf-8")
+    accepted = commit_as("Correct the page count\n\nReason: 原件共五页")
+    assert accepted.returncode == 0, accepted.stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_commit_msg_hook_lets_additions_and_drafts_through(repo, run):
     git(repo, "checkout", "-q", "-b", "add")
     assert run("--archive", repo, "new", "contract", "--customer", "C0001", "--date", "2025-09-01").code == 0

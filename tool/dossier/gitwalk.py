@@ -37,9 +37,17 @@ _KEEP_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
 
 def environment() -> dict[str, str]:
     """The environment git runs in: inherited GIT_* variables cleared (as pre-commit does), so
-    the tool behaves the same inside a hook, where git sets GIT_DIR and GIT_INDEX_FILE."""
-    return {k: v for k, v in os.environ.items()
+    the tool behaves the same inside a hook, where git sets GIT_DIR and GIT_PREFIX, and outside
+    it; all but the index being committed. `git commit -a` and `git commit PATH…` stage into a
+    temporary index and name it in GIT_INDEX_FILE, so the hooks must read that one to see what
+    is committed; git names `.git/index` relative to where it runs hooks, the repository's
+    top, so it is made absolute for git run from the archive's folder."""
+    kept = {k: v for k, v in os.environ.items()
             if not k.startswith("GIT_") or k in _KEEP or k.startswith(_KEEP_PREFIXES)}
+    index = os.environ.get("GIT_INDEX_FILE")
+    if index:
+        kept["GIT_INDEX_FILE"] = os.path.abspath(index)
+    return kept
 
 
 class GitProcess:
