@@ -136,6 +136,17 @@ def test_merge_signed_by_the_sales_manager_passes(repo, run, keys):
     assert "no violations" in verified.out
 
 
+def test_a_failed_approval_says_why_on_one_line_and_merges_nothing(repo, run, keys):
+    change_filed_item(repo, "fix")
+    as_person(repo, MANAGER, keys["manager"])
+    keys["manager"].chmod(0o644)  # ssh-keygen will not sign with a key others can read
+    head = git(repo, "rev-parse", "HEAD")
+    refused = run("--archive", repo, "approve", "fix", "--lang", "en")
+    assert refused.code == 1 and "UNPROTECTED PRIVATE KEY FILE" in refused.err
+    assert refused.err.count("\n") == 1 and "\r" not in refused.err and refused.err.rstrip().endswith("nothing was merged")
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
+
+
 def test_merge_in_the_sales_managers_name_without_their_key_is_reported(repo, run, keys):
     change_filed_item(repo, "fix")
     as_person(repo, MANAGER)  # claims to be the sales manager, signs nothing

@@ -27,9 +27,13 @@ def output(args: list[str], cwd: Path, failure_key: str, input: str | None = Non
     result = run(args, cwd, check=False, input=input)
     if result.returncode != 0:
         step = next(arg for arg, before in zip(args, ["", *args]) if arg != "-c" and before != "-c")
-        detail = " ".join((result.stderr or result.stdout).split())[:300]
-        raise DossierError(failure_key, step=step, detail=detail)
+        raise DossierError(failure_key, step=step, detail=said(result))
     return result.stdout
+
+
+def said(result: subprocess.CompletedProcess) -> str:
+    """What a failed git command said, on one line (ssh's warnings come in framed lines) and short."""
+    return " ".join((result.stderr or result.stdout).split())[:300]
 
 
 def is_repository(path: Path) -> bool:

@@ -119,7 +119,7 @@ class GitProcess:
                 raise DossierError("history-not-git", root=self.cwd)
             if gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], Path(self.cwd), check=False).returncode != 0:
                 return ""
-            detail = err.decode("utf-8", "replace").strip()[:300]
+            detail = " ".join(err.decode("utf-8", "replace").split())[:300]  # as gitrepo.said
             raise DossierError("history-git-failed", root=self.cwd, detail=detail)
         return out.decode("utf-8", "replace")
 

@@ -32,5 +32,5 @@ def approve_branch(root: Path, approver: Person, branch: str) -> str:
     result = gitrepo.run(["-c", "gpg.format=ssh", "merge", "--no-ff", "-S", "-m", message, branch], root, check=False)
     if result.returncode != 0:
         gitrepo.run(["merge", "--abort"], root, check=False)
-        raise DossierError("approve-failed", branch=branch, detail=(result.stderr or result.stdout).strip()[:300])
+        raise DossierError("approve-failed", branch=branch, detail=gitrepo.said(result))
     return gitrepo.run(["rev-parse", "HEAD"], root).stdout.strip()
