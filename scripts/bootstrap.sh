@@ -35,3 +35,7 @@ if [ ! -e "$stamp" ]; then
     .venv/bin/python -m pip install --quiet -e '.[test]'
     rm -f .venv/.installed-* && touch "$stamp"
 fi
+
+# The sample's fictional private keys: ssh-keygen signs (dossier approve) only with a key no one
+# else can read, and git checks files out readable by all.
+find samples/identities -type f ! -name '*.pub' ! -name '*.md' -exec chmod 600 {} +

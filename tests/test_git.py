@@ -6,12 +6,13 @@ repository with the pre-receive hook, and pushes to it.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import git, init_repo
+from conftest import REPO, SAMPLE, SAMPLE_SEES_ALL, git, init_repo
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
 MANAGER = "li.na@example.cn"  # the sales manager of the base fixture
@@ -145,6 +146,25 @@ def test_a_failed_approval_says_why_on_one_line_and_merges_nothing(repo, run, ke
     assert refused.code == 1 and "UNPROTECTED PRIVATE KEY FILE" in refused.err
     assert refused.err.count("\n") == 1 and "\r" not in refused.err and refused.err.rstrip().endswith("nothing was merged")
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
+
+
+def test_the_sample_sales_manager_can_approve_a_copy_of_the_sample_archive(tmp_path, run):
+    """The demonstration samples/identities/README.md describes: li.na's fictional key signs."""
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".dossier"))
+    init_repo(root, "wang.wei@longcheng-club.cn")
+    git(root, "checkout", "-q", "-b", "fix")
+    item = root / "records/1/2025/1-2025-S02-0001.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("pages: 1", "pages: 2"), encoding="utf-8")
+    assert commit(root, "Correct the page count\n\nReason: 页数登记有误").returncode == 0
+    git(root, "checkout", "-q", "main")
+    key = tmp_path / "li.na"
+    shutil.copy(REPO / "samples/identities/li.na", key)
+    key.chmod(0o600)
+    as_person(root, SAMPLE_SEES_ALL, key)
+    assert run("--archive", root, "approve", "fix").code == 0
+    verified = run("--archive", root, "verify", "--lang", "en")
+    assert verified.code == 0 and "no violations" in verified.out, verified.out
 
 
 def test_merge_in_the_sales_managers_name_without_their_key_is_reported(repo, run, keys):
