@@ -2,7 +2,8 @@
 
 A scenario (tests/fixtures/rules/<name>/scenario.yaml) starts from the clean base
 archive (tests/fixtures/base), copies, edits and deletes files, and lists exactly the
-problems `dossier validate` must report, as `file:line:column: rule`.
+problems `dossier validate` must report, as `file:line:column: rule`, and optionally
+`messages:`, texts some of the English messages must contain.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def test_rule_scenario(name, base_archive, run):
     found = sorted(f"{p['file']}:{p['line']}:{p['column']}: {p['rule']}" for p in report["problems"])
     assert found == sorted(scenario["expect"]), json.dumps(report["problems"], ensure_ascii=False, indent=1)
     assert result.code == scenario["exit"]
+    messages = [problem["message"] for problem in report["problems"]]
+    for text in scenario.get("messages", []):  # optional: texts the messages must say
+        assert any(text in message for message in messages), (text, messages)
     for problem in report["problems"]:  # every message renders fully: no placeholder left unfilled
         assert "{" not in problem["message"], problem
 

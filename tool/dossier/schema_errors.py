@@ -35,21 +35,30 @@ def _short(value: object) -> str:
 
 
 def to_problems(doc: Document, errors: Iterable[jsonschema.ValidationError]) -> list[Problem]:
-    problems = []
+    problems, seen = [], set()
     for error in errors:
         path = tuple(error.absolute_path)
-        key, args, position = _translate(doc, error, path)
-        args.setdefault("field", field_path(path))
-        problems.append(Problem(doc.file, *position, "schema", key, args))
+        for key, args, position in _translations(doc, error, path):
+            args.setdefault("field", field_path(path))
+            said = (key, position, tuple(sorted(args.items())))
+            if said not in seen:  # see _translations
+                seen.add(said)
+                problems.append(Problem(doc.file, *position, "schema", key, args))
     return problems
+
+
+def _translations(doc: Document, error: jsonschema.ValidationError, path: tuple) -> list[tuple[str, dict, tuple]]:
+    """One problem per missing field of a `required` (jsonschema reports each missing field with
+    the whole list, so every one of them yields them all once more: to_problems keeps one)."""
+    if error.validator != "required":
+        return [_translate(doc, error, path)]
+    missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
+    return [("schema-required", {"name": name}, doc.position(path)) for name in missing]
 
 
 def _translate(doc: Document, error: jsonschema.ValidationError, path: tuple) -> tuple[str, dict, tuple[int, int]]:
     kind, expected, instance = error.validator, error.validator_value, error.instance
     position = doc.position(path)
-    if kind == "required":
-        missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
-        return "schema-required", {"name": ", ".join(missing)}, position
     if kind == "additionalProperties":
         allowed = error.schema.get("properties", {})
         extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []

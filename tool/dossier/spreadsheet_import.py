@@ -132,24 +132,16 @@ class _Cells:
         """Problems of the file `rel` as problems of the sheet's cells, fields named by heading."""
         moved: list[Problem] = []
         for problem in found:
-            if problem.key == "schema-required":  # one problem per missing field, at its column
-                names = str(problem.args.get("name", "")).split(", ")
-                for name in names:
-                    base = problem.args.get("field", "(document)")
-                    wanted = name if base == "(document)" else f"{base}.{name}"
-                    args = {**problem.args, "name": name}
-                    line, column = problem.line, problem.column
-                    path = next((p for p in self.positions if field_name(p) == wanted), None)
-                    if path is not None:  # point at the empty cell of the column that fills it
-                        line, column = self.positions[path]
-                        args["name"] = self.headers.get(wanted, name)
-                    moved.append(self._named(sheet, rel, problem, line, column, args))
-                continue
-            moved.append(self._named(sheet, rel, problem, problem.line, problem.column, dict(problem.args)))
-        unique: dict[tuple, Problem] = {}
-        for problem in moved:  # an if/then schema reports one missing field once per branch
-            unique.setdefault((problem.line, problem.column, problem.key, str(sorted(problem.args.items()))), problem)
-        return list(unique.values())
+            line, column, args = problem.line, problem.column, dict(problem.args)
+            if problem.key == "schema-required":  # a missing field: at the empty cell of its column
+                name, base = args["name"], args.get("field", "(document)")
+                wanted = name if base == "(document)" else f"{base}.{name}"
+                path = next((p for p in self.positions if field_name(p) == wanted), None)
+                if path is not None:
+                    line, column = self.positions[path]
+                    args["name"] = self.headers.get(wanted, name)
+            moved.append(self._named(sheet, rel, problem, line, column, args))
+        return moved
 
     def _named(self, sheet: str, rel: str, problem: Problem, line: int, column: int, args: dict) -> Problem:
         field_text = args.get("field")
