@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import git, init_repo
+import dossier
+from conftest import TODAY, git, init_repo
+from dossier.validate import validate_archive
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
+TODAY_DATE = dt.date.fromisoformat(TODAY)
 
 # Each bad input of the strict loader, written over an item: (bytes, position, words of the message)
 BAD_INPUTS = {
@@ -96,6 +104,29 @@ def test_cache_sees_edits_attachments_and_reverts(base_archive, run):
     assert run("--archive", base_archive, "validate").code == 1
     item.write_text(text, encoding="utf-8")
     assert run("--archive", base_archive, "validate").code == 0
+
+
+def test_results_cached_by_other_code_are_not_trusted(base_archive, monkeypatch):
+    assert validate_archive(base_archive, TODAY_DATE).cached == 0
+    assert validate_archive(base_archive, TODAY_DATE).cached > 0
+    monkeypatch.setattr(dossier, "_fingerprint", "0.1.0+other-code")  # an upgrade that kept the version
+    assert validate_archive(base_archive, TODAY_DATE).cached == 0
+
+
+def test_the_code_fingerprint_follows_the_modules(tmp_path):
+    package = tmp_path / "dossier"
+    shutil.copytree(Path(dossier.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def fingerprint() -> str:
+        return subprocess.run([sys.executable, "-c", "import dossier; print(dossier.code_fingerprint())"],
+                              env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    before = fingerprint()
+    assert before == dossier.code_fingerprint() and before.startswith(dossier.__version__ + "+")
+    with (package / "rules.py").open("a", encoding="utf-8") as rules:
+        rules.write("\n# a rule changed\n")
+    assert fingerprint() != before
 
 
 def test_people_change_invalidates_cached_results(base_archive, run):

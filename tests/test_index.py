@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 
 from conftest import SAMPLE, SAMPLE_SEES_ALL, SEES_ALL, act_as, copy_archive, git, init_repo
+import dossier
 from dossier import codes, index as index_module
 from dossier.catalogue import Filters, item_files
 from dossier.index import INDEX_FILE, Index, item_row, scan
@@ -156,6 +157,9 @@ def test_a_new_format_or_version_rebuilds(base_archive, monkeypatch):
         done = index.update()
         assert done.rebuilt and done.read == 8
         assert index.counts() == (6, 2)
+    monkeypatch.setattr(dossier, "_fingerprint", "0.1.0+other-code")  # an upgrade that kept the version
+    with Index(base_archive) as index:
+        assert index.update().rebuilt
 
 
 def test_a_damaged_database_is_built_again(base_archive):

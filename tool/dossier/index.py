@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import __version__, codes
+from . import code_fingerprint, codes
 from .access import Reader
 from .catalogue import Filters
 from .config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES
@@ -325,12 +325,12 @@ class Index:
         raise AssertionError("unreachable")
 
     def _current(self) -> bool:
-        """True when the database has this format and was written by this version of the tool."""
+        """True when the database has this format and was written by this code (dossier.code_fingerprint)."""
         try:
             rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('format', 'tool')"))
         except sqlite3.OperationalError:  # no meta table: a new or foreign file
             return False
-        return rows.get("format") == str(FORMAT) and rows.get("tool") == __version__
+        return rows.get("format") == str(FORMAT) and rows.get("tool") == code_fingerprint()
 
     def _create(self) -> None:
         """Inside a write transaction: drop whatever is there and create the tables."""
@@ -343,7 +343,7 @@ class Index:
             if sqlite3.complete_statement(statement):
                 db.execute(statement)
                 statement = ""
-        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("tool", __version__)])
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("tool", code_fingerprint())])
 
     # -- updating ----------------------------------------------------------------------------
 

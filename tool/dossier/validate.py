@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__, confidential, rules, schema_errors
+from . import code_fingerprint, confidential, rules, schema_errors
 from .config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, open_archive
 from .fsutil import atomic_write_bytes
 from .loader import Document, LoadError, load_bytes
@@ -187,7 +187,7 @@ def _config_problems(archive: Archive, schemas: SchemaSet, today: str) -> list[P
 
 
 def _context_key(root: Path, schemas: SchemaSet) -> str:
-    digest = hashlib.sha256(__version__.encode() + schemas.fingerprint().encode())
+    digest = hashlib.sha256(code_fingerprint().encode() + schemas.fingerprint().encode())
     for name in (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE):
         path = root / name
         digest.update(name.encode() + (path.read_bytes() if path.exists() else b"-"))
