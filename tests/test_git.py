@@ -309,6 +309,17 @@ def test_default_schemas_are_the_sample_archives():
         assert (defaults / name).read_bytes() == (sample / name).read_bytes(), name
 
 
+def test_the_sample_archive_ignores_what_the_tool_writes_as_init_does(tmp_path):
+    """A copy of the sample made a repository of its own does not commit the caches in .dossier/."""
+    assert (SAMPLE / ".gitignore").read_bytes() == (REPO / "tool/dossier/defaults/gitignore").read_bytes()
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".dossier"))
+    (root / ".dossier").mkdir()
+    (root / ".dossier/index.sqlite").write_bytes(b"cache")
+    init_repo(root, "zhou.jing@longcheng-club.cn")
+    assert ".dossier" not in git(root, "ls-files")
+
+
 def test_approved_deletion_then_restore_verifies_clean(repo, run, keys):
     git(repo, "checkout", "-q", "-b", "remove")
     assert run("--archive", repo, "delete", "2-2025-S02-0001", "--reason", "重复录入").code == 0
