@@ -193,6 +193,17 @@ def test_new_for_an_archivist_uses_the_customer_managers_section(repo_archive, r
     assert "manager: chen.xiaoyu" in text and "handler: zhou.jing" in text
 
 
+def test_new_for_another_managers_customer_is_refused_to_a_manager_and_filed_for_the_sales_manager(repo_archive, run):
+    refused = run("--archive", repo_archive, "new", "credit-limit", "--customer", "C0002", "--lang", "en")
+    assert refused.code == 1 and "C0002 is the customer of 陈晓雨 (chen.xiaoyu)" in refused.err
+    assert git(repo_archive, "status", "--porcelain") == ""  # nothing written
+    git(repo_archive, "config", "user.email", "li.na@example.cn")  # the sales manager, a customer manager too
+    result = run("--archive", repo_archive, "new", "credit-limit", "--customer", "C0002", "--date", "2025-06-01")
+    assert result.code == 0, result.err
+    text = (repo_archive / "records/3/2025/3-2025-S04-0002.yaml").read_text(encoding="utf-8")
+    assert "manager: chen.xiaoyu" in text and "handler: li.na" in text
+
+
 def test_new_refuses_unknown_people_types_and_customers(repo_archive, run):
     assert run("--archive", repo_archive, "new", "sonnet", "--customer", "C0001").code == 1
     assert run("--archive", repo_archive, "new", "contract", "--customer", "C0404").code == 1

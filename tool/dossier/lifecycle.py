@@ -86,11 +86,19 @@ def _customer_card(root: Path, customer: str) -> dict:
 
 
 def _section_holder(archive: Archive, actor: Person, card: dict | None, customer: str | None) -> Person:
-    """The acting person's own section; for someone without one (an archivist, other
-    staff adding material), the section of the customer's manager."""
-    if actor.is_customer_manager and actor.section:
-        return actor
+    """Whose section a new item goes into: the acting customer manager's, for their own customers
+    and for material without a customer; else the customer's manager's (for an archivist, other
+    staff adding material, the sales or general manager). A customer manager does not add to
+    another manager's customer: the item would sit in their own section, which the customer's
+    manager's catalogue does not show, and they could not read it back (access goes by the card)."""
+    from .access import named, sees_all
+
     manager = archive.people.get((card or {}).get("manager", ""))
+    if actor.is_customer_manager and actor.section:
+        if manager is None or manager.id == actor.id:
+            return actor
+        if not sees_all(actor):
+            raise DossierError("new-not-your-customer", customer=customer, manager=named(manager))
     if manager and manager.section:
         return manager
     raise DossierError("no-section", person=actor.id, customer=customer or "-")

@@ -488,6 +488,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "your git user.email {email} is not in people.yaml; correct `git config user.email` or ask the archivist to add you",
         "你的 git user.email {email} 不在 people.yaml 中；请更正 `git config user.email`，或请档案员添加你",
     ),
+    "new-not-your-customer": (
+        "{customer} is the customer of {manager} (its card names them): a customer manager adds records for their "
+        "own customers; ask {manager} to add it, or, if the customer has become yours, have its card changed first",
+        "{customer} 是 {manager} 的客户（客户卡片登记的客户经理）：客户经理只为自己的客户添加档案；请由 {manager} 添加，"
+        "如该客户已转交给你，请先修改其客户卡片",
+    ),
     "no-section": (
         "{person} has no section and customer {customer} has no manager with one; new items go into a customer manager's section",
         "{person} 没有卷章，客户 {customer} 也没有带卷章的客户经理；新档案须归入某位客户经理的卷章",
