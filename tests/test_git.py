@@ -284,6 +284,59 @@ def test_server_accepts_the_approved_change(repo, server, run, keys):
 # --- init ----------------------------------------------------------------------------------------------
 
 
+def write_hook(path: Path, body: str) -> None:
+    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+def test_a_hook_that_was_there_is_kept_and_runs_first(base_archive, run, tmp_path):
+    init_repo(base_archive, "wang.wei@example.cn")
+    hooks = base_archive / ".git/hooks"
+    log = tmp_path / "legacy.log"
+    write_hook(hooks / "pre-commit", f'echo "legacy pre-commit" >> {log}\n[ ! -e {tmp_path}/refuse ]')
+    installed = run("--archive", base_archive, "install-hooks", "--lang", "en")
+    assert installed.code == 0 and "kept as pre-commit.legacy and runs first" in installed.out
+    assert "legacy pre-commit" in (hooks / "pre-commit.legacy").read_text(encoding="utf-8")
+    assert run("--archive", base_archive, "install-hooks").code == 0  # again: dossier's own hook is replaced
+    assert not (hooks / "pre-commit.legacy.legacy").exists()
+
+    git(base_archive, "checkout", "-q", "-b", "fix")
+    path = base_archive / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 5"), encoding="utf-8")
+    (tmp_path / "refuse").touch()
+    assert commit(base_archive, "Correct the page count\n\nReason: 原件共五页").returncode != 0  # legacy refuses
+    (tmp_path / "refuse").unlink()
+    refused = commit(base_archive, "Correct the page count")  # legacy passes, dossier's commit-msg refuses
+    assert refused.returncode != 0 and "Reason:" in refused.stderr
+    assert commit(base_archive, "Correct the page count\n\nReason: 原件共五页").returncode == 0
+    assert log.read_text(encoding="utf-8").count("legacy pre-commit") == 3
+
+
+def test_a_foreign_hook_with_a_legacy_hook_beside_it_is_not_touched(base_archive, run):
+    init_repo(base_archive, "wang.wei@example.cn")
+    hooks = base_archive / ".git/hooks"
+    write_hook(hooks / "pre-commit", "exit 0  # mine")
+    write_hook(hooks / "pre-commit.legacy", "exit 0  # older")
+    refused = run("--archive", base_archive, "install-hooks", "--lang", "en")
+    assert refused.code == 1 and "merge the two into pre-commit.legacy by hand" in refused.err
+    assert "# mine" in (hooks / "pre-commit").read_text(encoding="utf-8")
+
+
+def test_the_server_hook_keeps_a_hook_that_was_there_and_gives_it_the_pushed_refs(repo, tmp_path, run, keys):
+    bare = tmp_path / "server.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    log = tmp_path / "received.log"
+    write_hook(bare / "hooks/pre-receive", f"cat >> {log}")
+    assert run("install-server-hook", bare).code == 0
+    git(repo, "remote", "add", "origin", str(bare))
+    change_filed_item(repo, "fix")
+    as_person(repo, MANAGER, keys["manager"])
+    assert run("--archive", repo, "approve", "fix").code == 0
+    accepted = push(repo)
+    assert accepted.returncode == 0, accepted.stderr
+    assert log.read_text(encoding="utf-8").split()[1:] == [git(repo, "rev-parse", "main").strip(), "refs/heads/main"]
+
+
 def test_init_creates_a_working_archive_repository(tmp_path, run):
     target = tmp_path / "new-archive"
     result = run("init", target, "--lang", "en")

@@ -42,7 +42,7 @@ def install_hooks(ctx, lang):
     session = _session(ctx, lang)
     _require_repository(session.root)
     for path in install_client_hooks(session.root):
-        session.echo("hook-installed", hook=path.name, path=str(path.parent))
+        _tell_installed(session, path)
 
 
 @cli.command(name="install-server-hook")
@@ -55,8 +55,15 @@ def install_server_hook(ctx, bare_repo, prefix, lang):
     from .hooks import install_server_hook as install
 
     session = _session(ctx, lang)
-    path = install(bare_repo, prefix.strip("/") + "/" if prefix else "")
-    session.echo("hook-installed", hook=path.name, path=str(path.parent))
+    _tell_installed(session, install(bare_repo, prefix.strip("/") + "/" if prefix else ""))
+
+
+def _tell_installed(session, hook: Path) -> None:
+    from .hooks import legacy_of
+
+    session.echo("hook-installed", hook=hook.name, path=str(hook.parent))
+    if legacy_of(hook).exists():
+        session.echo("hook-legacy-kept", hook=hook.name, legacy=legacy_of(hook).name)
 
 
 @cli.command()

@@ -9,41 +9,63 @@ Server side (`dossier install-server-hook BARE_REPO`):
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
 
 from . import gitrepo
 from .approvals import ArchiveHistory, Violation, verify
+from .errors import DossierError
 from .fsutil import atomic_write_text
 
 ZERO = "0" * 40
 MARK = "# installed by dossier"
+LEGACY = ".legacy"
 
 
-def hook_script(arguments: str) -> str:
-    python = shlex.quote(sys.executable)
-    return f'#!/bin/sh\n{MARK}\nexec {python} -m dossier {arguments} "$@"\n'
+def hook_script(arguments: str, reads_input: bool = False) -> str:
+    """The hook: one that was there before dossier's (kept as <name>.legacy) runs first, with the
+    same arguments and, for a hook that reads its input (pre-receive), the same input; if it
+    refuses, the refusal stands."""
+    command = f'{shlex.quote(sys.executable)} -m dossier {arguments} "$@"'
+    if reads_input:
+        return (f"#!/bin/sh\n{MARK}\ninput=$(cat)\n"
+                f'if [ -x "$0{LEGACY}" ]; then printf \'%s\\n\' "$input" | "$0{LEGACY}" "$@" || exit $?; fi\n'
+                f"printf '%s\\n' \"$input\" | {command}\n")
+    return (f"#!/bin/sh\n{MARK}\n"
+            f'if [ -x "$0{LEGACY}" ]; then "$0{LEGACY}" "$@" || exit $?; fi\n'
+            f"exec {command}\n")
 
 
-def install(hooks_dir: Path, name: str, arguments: str) -> Path:
+def install(hooks_dir: Path, name: str, arguments: str, reads_input: bool = False) -> Path:
+    """Write dossier's hook `name`. A hook of someone else's found there is kept, as
+    <name>.legacy, and runs first (as pre-commit, the framework, does)."""
     path = hooks_dir / name
-    atomic_write_text(path, hook_script(arguments))
+    legacy = legacy_of(path)
+    if path.exists() and MARK not in path.read_text(encoding="utf-8", errors="replace"):
+        if legacy.exists():
+            raise DossierError("hook-legacy-exists", hook=str(path), legacy=legacy.name)
+        os.replace(path, legacy)
+    atomic_write_text(path, hook_script(arguments, reads_input))
     path.chmod(0o755)
     return path
 
 
+def legacy_of(hook: Path) -> Path:
+    """Where the hook that was there before dossier's is kept."""
+    return hook.with_name(hook.name + LEGACY)
+
+
 def install_client_hooks(archive_root: Path) -> list[Path]:
-    hooks_dir = Path(gitrepo.run(["rev-parse", "--git-path", "hooks"], archive_root).stdout.strip())
-    if not hooks_dir.is_absolute():
-        hooks_dir = archive_root / hooks_dir
+    hooks_dir = (archive_root / gitrepo.run(["rev-parse", "--git-path", "hooks"], archive_root).stdout.strip()).resolve()
     archive = shlex.quote(str(archive_root.resolve()))
     return [install(hooks_dir, name, f"--archive {archive} hook {name}") for name in ("pre-commit", "commit-msg")]
 
 
 def install_server_hook(bare_repo: Path, prefix: str = "") -> Path:
     arguments = "hook pre-receive" + (f" --prefix {shlex.quote(prefix)}" if prefix else "")
-    return install(bare_repo / "hooks", "pre-receive", arguments)
+    return install(bare_repo.resolve() / "hooks", "pre-receive", arguments, reads_input=True)
 
 
 def staged_changes(history: ArchiveHistory) -> list[tuple[str, str]]:

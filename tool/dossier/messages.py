@@ -1075,6 +1075,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已在 {path} 新建档案：请编辑 people.yaml 和 archive.yaml 后提交",
     ),
     "hook-installed": ("installed {hook} in {path}", "已在 {path} 安装 {hook}"),
+    "hook-legacy-kept": (
+        "the {hook} hook that was there before is kept as {legacy} and runs first; its refusal stands",
+        "原有的 {hook} 钩子已保留为 {legacy}，并先于本工具的钩子运行；它拒绝的提交仍被拒绝",
+    ),
+    "hook-legacy-exists": (
+        "{hook} is not dossier's and {legacy} is there too: merge the two into {legacy} by hand, remove {hook}, "
+        "then install again; nothing was changed",
+        "{hook} 不是本工具安装的钩子，且 {legacy} 也已存在：请手动将两者合并到 {legacy}，删除 {hook} 后重新安装；未做任何修改",
+    ),
     "internal-error": (
         "internal error: {detail}; nothing was written. Please report it with the command you ran",
         "内部错误：{detail}；未写入任何文件。请连同所运行的命令一起报告",
