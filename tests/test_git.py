@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import REPO, SAMPLE, SAMPLE_SEES_ALL, git, init_repo
 
@@ -345,10 +346,21 @@ def test_init_creates_a_working_archive_repository(tmp_path, run):
                  ".github/CODEOWNERS", ".github/workflows/dossier.yml", ".git/hooks/pre-commit",
                  ".git/hooks/commit-msg", ".vscode/settings.json"):
         assert (target / name).exists(), name
-    assert "/records/ sales.manager@example.com" in (target / ".github/CODEOWNERS").read_text()
+    owners = (target / ".github/CODEOWNERS").read_text()
+    assert "/records/ sales.manager@example.com" in owners and "/schemas/ sales.manager@example.com" in owners
+    assert "/.github/ sales.manager@example.com" in owners
+    assert "- run: pip install customer-dossier\n" in (target / ".github/workflows/dossier.yml").read_text()
     assert ".dossier/" in (target / ".gitignore").read_text()
     assert run("--archive", target, "validate").code == 0
     assert run("init", target).code == 1  # never over an existing archive
+
+
+def test_init_names_where_ci_gets_the_tool(tmp_path, run):
+    spec = "git+https://git.example.cn/sales/customer-dossier.git@v0.1.0"
+    assert run("init", tmp_path / "archive", "--tool", spec).code == 0
+    workflow = yaml.safe_load((tmp_path / "archive/.github/workflows/dossier.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run") for step in workflow["jobs"]["check"]["steps"]]
+    assert f"pip install {spec}" in steps and "dossier validate" in steps
 
 
 def test_default_schemas_are_the_sample_archives():

@@ -9,6 +9,7 @@ import click
 
 from .cli import _acting_person, _session, cli, lang_option
 from .errors import DossierError, UsageError
+from .init import DEFAULT_TOOL
 
 
 def _require_repository(path: Path) -> None:
@@ -20,15 +21,18 @@ def _require_repository(path: Path) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--tool", metavar="SPEC", default=DEFAULT_TOOL, show_default=True,
+              help="What the CI workflow installs with pip: the package, or where your copy of the tool lives "
+                   "(e.g. git+https://git.example.cn/sales/customer-dossier.git@v0.1.0).")
 @lang_option
 @click.pass_context
-def init(ctx, path, lang):
+def init(ctx, path, tool, lang):
     """Create a new archive repository: default schemas and configuration, the pre-commit
     and commit-msg hooks, .github/CODEOWNERS (the sales manager reviews) and a CI workflow."""
     from .init import init_archive
 
     session = _session(ctx, lang)
-    init_archive(path)
+    init_archive(path, tool)
     session.echo("init-done", path=str(path))
 
 
