@@ -14,10 +14,17 @@ from .messages import message
 
 MAPPING_HELP = ("Mapping of columns to fields (default: the archive's mappings/<kind>.yaml, else the "
                 "shipped one for a typical 客户管理表 / 销售记录表).")
+# The two sheets: customers (客户管理表) and records (销售记录表), whose rows are the lines of the
+# sales-record items; `items` names the second too, in both directions.
+SHEETS = click.Choice(["customers", "records", "items"])
+
+
+def _sheet_kind(what: str) -> str:
+    return "records" if what == "items" else what
 
 
 @cli.command(name="import", short_help="Import a customer or sales-record sheet (xlsx, csv), all or nothing.")
-@click.argument("what", type=click.Choice(["customers", "records"]))
+@click.argument("what", type=SHEETS)
 @click.argument("file", metavar="FILE.xlsx|FILE.csv", type=click.Path(dir_okay=False))
 @click.option("--mapping", metavar="M.yaml", help=MAPPING_HELP)
 @click.option("--dry-run", is_flag=True, help="Check the sheet and show what would change; write nothing.")
@@ -27,7 +34,7 @@ MAPPING_HELP = ("Mapping of columns to fields (default: the archive's mappings/<
 @click.pass_context
 def import_(ctx, what, file, mapping, dry_run, reason, lang):
     """Import a sheet: every row becomes a customer card (customers) or a line of a
-    sales-record item (records), checked with the same schemas and rules as `validate`.
+    sales-record item (records, or items), checked with the same schemas and rules as `validate`.
 
     Problems name the cell, e.g. `客户管理表!G5: …`; if any row has one, nothing is
     written. Rows equal to the archive change nothing. A changed card or filed item is a
@@ -42,6 +49,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records
 
     session = _session(ctx, lang)
+    what = _sheet_kind(what)
     root = session.root
     archive = open_archive(root)
     schemas = SchemaSet(root / "schemas")
@@ -81,7 +89,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
 
 
 @cli.command(short_help="Export customer cards or items as a formatted sheet that imports back unchanged.")
-@click.argument("what", type=click.Choice(["customers", "items"]))
+@click.argument("what", type=SHEETS)
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
 @click.option("--output", metavar="DIR", default=".", show_default=True,
               help="Folder to write the file into (created if missing).")
@@ -89,8 +97,8 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
 @lang_option
 @click.pass_context
 def export(ctx, what, fmt, output, mapping, lang):
-    """Export customer cards (customers: the 客户管理表) or items (items: the lines of every
-    sales record, the 销售记录表) through the mapping import reads, so that the sheet imports
+    """Export customer cards (customers: the 客户管理表) or the lines of every sales record
+    (records, or items: the 销售记录表) through the mapping import reads, so that the sheet imports
     back without any change. The file is named after the sheet, e.g. 客户管理表.xlsx.
 
     xlsx: header frozen, filters on, CJK-aware widths, amounts and dates formatted, drop-down
@@ -112,7 +120,7 @@ def export(ctx, what, fmt, output, mapping, lang):
     root = session.root
     archive = open_archive(root)
     schemas = SchemaSet(root / "schemas")
-    kind = "customers" if what == "customers" else "records"
+    kind = _sheet_kind(what)
     currency = str(archive.settings.data.get("currency", "CNY"))
     the_mapping = load_mapping(mapping_path(root, kind, mapping), kind, schemas, currency)
     reader = _acting_reader(session)
