@@ -129,6 +129,12 @@ def test_the_code_fingerprint_follows_the_modules(tmp_path):
     assert fingerprint() != before
 
 
+def test_paths_that_do_not_exist_are_usage_errors(base_archive, run):
+    for command in ("validate", "rekey"):
+        result = run("--archive", base_archive, command, "records/9")
+        assert result.code == 2 and "does not exist" in result.err, (command, result.err)
+
+
 def test_people_change_invalidates_cached_results(base_archive, run):
     assert run("--archive", base_archive, "validate").code == 0
     people = base_archive / "people.yaml"

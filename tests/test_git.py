@@ -338,6 +338,16 @@ def test_the_server_hook_keeps_a_hook_that_was_there_and_gives_it_the_pushed_ref
     assert log.read_text(encoding="utf-8").split()[1:] == [git(repo, "rev-parse", "main").strip(), "refs/heads/main"]
 
 
+def test_a_range_or_branch_that_is_not_there_is_named(repo, run, keys):
+    for args in (["verify", "no-such..range"], ["verify", "--pending", "origin/main..HEAD"]):
+        result = run("--archive", repo, *args, "--lang", "en")
+        assert result.code == 1 and "could not read the history" in result.err and "bad revision" in result.err
+        assert "Traceback" not in result.err and "internal error" not in result.err
+    as_person(repo, MANAGER, keys["manager"])
+    missing = run("--archive", repo, "approve", "no-such-branch", "--lang", "en")
+    assert missing.code == 1 and "HEAD..no-such-branch" in missing.err and "internal error" not in missing.err
+
+
 def test_init_creates_a_working_archive_repository(tmp_path, run):
     target = tmp_path / "new-archive"
     result = run("init", target, "--lang", "en")

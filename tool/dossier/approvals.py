@@ -104,8 +104,8 @@ class ArchiveHistory:
     def commits(self, *rev_args: str) -> list[Commit]:
         """Commits with their changes under records/, daily/ and trash/, oldest first."""
         specs = [f":(top){self.prefix}{folder}" for folder in ("records", "daily", "trash")]
-        out = gitrepo.run(["log", "--reverse", "--no-renames", "--name-status", _FORMAT, *rev_args, "--", *specs],
-                          self.cwd).stdout
+        out = gitrepo.output(["log", "--reverse", "--no-renames", "--name-status", _FORMAT, *rev_args, "--", *specs],
+                             self.cwd, "history-read-failed")  # a range or branch that is not there
         return [self._parse(chunk) for chunk in out.split(_RS) if chunk.strip()]
 
     def _parse(self, chunk: str) -> Commit:

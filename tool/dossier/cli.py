@@ -118,7 +118,7 @@ def cli(ctx: click.Context, archive: str | None, lang: str | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Check every file again, ignoring .dossier/ (the cache).")
 @click.option("--jobs", type=click.IntRange(1), help="Worker processes (default: one per core).")

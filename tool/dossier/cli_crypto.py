@@ -18,7 +18,7 @@ _FAILED = {"no-key": "rekey-no-key", "nobody": "rekey-nobody", "moved": "value-r
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @identity_option
 @click.option("--dry-run", is_flag=True, help="Say what would change, write nothing.")
 @lang_option

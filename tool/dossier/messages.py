@@ -572,6 +572,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot bind {code}: its attachment {path} is {problem}; a bound volume is frozen, so fix the attachment first (`dossier validate` names the problem)",
         "无法装订 {code}：附件 {path} 有问题（{problem}）；装订后不得修改，请先修复附件（`dossier validate` 会指出问题）",
     ),
+    "history-read-failed": (
+        "git {step} could not read the history: {detail}; check the range or branch you named (e.g. main, "
+        "origin/main..HEAD, a branch `git branch` lists)",
+        "git {step} 无法读取历史：{detail}；请检查所给的范围或分支名（例如 main、origin/main..HEAD，或 `git branch` 列出的分支）",
+    ),
     "bind-git-failed": (
         "git {step} failed: {detail}; nothing was bound, the files are as they were: fix the git problem and run `dossier bind` again",
         "git {step} 失败：{detail}；未装订，文件保持原样：请解决 git 问题后重新运行 `dossier bind`",
