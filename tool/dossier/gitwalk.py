@@ -68,9 +68,11 @@ class GitProcess:
             # as subprocess does, git gets the signals Python ignores (SIGPIPE) back
             self._pid = os.posix_spawnp("git", ["git", "-C", cwd, *args], environment(), file_actions=actions,
                                         setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
-        except FileNotFoundError:  # no git at all
+        except OSError as exc:
             self._close()
-            raise DossierError("history-not-git", root=cwd) from None
+            if isinstance(exc, FileNotFoundError):  # no git at all
+                raise DossierError("history-not-git", root=cwd) from None
+            raise
         finally:
             if later:
                 os.close(reading)
@@ -198,10 +200,10 @@ _ahead: dict[tuple[str, str], Walk] = {}  # (archive root, item path) → its wa
 
 def start_item_walk(root: str, item_path: str) -> None:
     """Start the walk of one item's record now, for item_walk to hand over later. A failure to
-    start is left for that later call to report."""
+    start (no git, no process or file to be had) is left for that later call to report."""
     try:
         _ahead[(root, item_path)] = Walk(root, item_pathspecs(item_path))
-    except DossierError:
+    except (DossierError, OSError):
         pass
 
 

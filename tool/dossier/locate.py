@@ -18,7 +18,10 @@ def locate(explicit: str | None = None, cwd: str | None = None) -> tuple[str | N
     if chosen:
         found = os.path.isfile(os.path.join(chosen, ARCHIVE_FILE))
         return (os.path.realpath(chosen) if found else None), chosen
-    here = os.path.realpath(cwd or os.getcwd())
+    try:
+        here = os.path.realpath(cwd or os.getcwd())
+    except FileNotFoundError:  # the working folder was removed under the shell
+        return None, "."
     folder = here
     while True:
         if os.path.isfile(os.path.join(folder, ARCHIVE_FILE)):
