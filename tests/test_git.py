@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import REPO, SAMPLE, SAMPLE_SEES_ALL, git, init_repo
+from dossier.hooks import ZERO, pre_receive
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
 MANAGER = "li.na@example.cn"  # the sales manager of the base fixture
@@ -271,6 +272,22 @@ def test_server_refuses_an_unapproved_change_and_says_why(repo, server):
     assert refused.returncode != 0
     assert "not signed" in refused.stderr and "push refused" in refused.stderr.lower() or "推送被拒绝" in refused.stderr
     assert git(server, "rev-parse", "main") != git(repo, "rev-parse", "main")
+
+
+def test_server_refuses_to_rewrite_or_delete_the_main_line(repo, server, run, keys):
+    change_filed_item(repo, "fix")
+    as_person(repo, MANAGER, keys["manager"])
+    assert run("--archive", repo, "approve", "fix").code == 0
+    assert push(repo).returncode == 0
+    approved = git(server, "rev-parse", "main")
+    git(repo, "reset", "-q", "--hard", "HEAD~1")  # drop the approval and the change it brought
+    rewritten = subprocess.run(["git", "push", "--force", "origin", "main"], cwd=repo, capture_output=True, text=True)
+    assert rewritten.returncode != 0 and "history-rewritten" in rewritten.stderr and "git revert" in rewritten.stderr
+    deleted = subprocess.run(["git", "push", "origin", ":main"], cwd=repo, capture_output=True, text=True)
+    assert deleted.returncode != 0  # (git itself refuses to delete a bare repository's current branch, first)
+    assert git(server, "rev-parse", "main") == approved
+    refused = pre_receive(server, [(approved.strip(), ZERO, "refs/heads/main")])  # a server that lets it through
+    assert [v.rule for v in refused["refs/heads/main"]] == ["branch-deleted"]
 
 
 def test_server_accepts_the_approved_change(repo, server, run, keys):

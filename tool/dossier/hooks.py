@@ -115,9 +115,19 @@ def pre_receive(bare_repo: Path, updates: list[tuple[str, str, str]], prefix: st
     protected = main_branch(bare_repo)
     with ArchiveHistory(bare_repo, prefix) as history:
         for old, new, ref in updates:
-            if ref != protected or new == ZERO:
+            if ref != protected:
                 continue
-            violations = verify(history, new if old == ZERO else f"{old}..{new}")
+            violations = _kept(bare_repo, old, new, ref) or verify(history, new if old == ZERO else f"{old}..{new}")
             if violations:
                 refused[ref] = violations
     return refused
+
+
+def _kept(bare_repo: Path, old: str, new: str, ref: str) -> list[Violation]:
+    """The main branch is the record of changes: it is neither deleted nor rewritten (a force
+    push that leaves `old` out of it), only added to."""
+    if new == ZERO:
+        return [Violation(old, "branch-deleted", {"branch": ref})]
+    if old != ZERO and gitrepo.run(["merge-base", "--is-ancestor", old, new], bare_repo, check=False).returncode:
+        return [Violation(old, "history-rewritten", {"branch": ref})]
+    return []

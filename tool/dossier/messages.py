@@ -698,6 +698,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} was bound into a volume and then changed; bound items are frozen: revert the change and file a supplement instead",
         "{path} 已装订成卷后又被修改；已装订的档案不得修改：请撤销修改，改为补充归档",
     ),
+    "verify-history-rewritten": (
+        "the push rewrites the history of {branch}: this commit would no longer be in it; the record of changes is "
+        "never rewritten: undo a change with a new commit (`git revert`) and push that",
+        "此推送改写了 {branch} 的历史：该提交将不再在其中；修改记录不可改写：请用新的提交撤销修改（`git revert`）后再推送",
+    ),
+    "verify-branch-deleted": (
+        "the push deletes {branch}, the archive's record of changes, which is kept; delete other branches only",
+        "此推送删除 {branch}，即档案的修改记录；该分支必须保留，只可删除其他分支",
+    ),
     "verify-purge-early": (
         "{code} was purged on {date}, before its retention month ended ({purge_after}); restore it with `dossier restore {code} --from-history`",
         "{code} 在 {date} 被彻底删除，早于保留期满日 {purge_after}；请用 `dossier restore {code} --from-history` 恢复",
