@@ -98,6 +98,19 @@ def test_delete_moves_item_and_attachment_to_trash_and_restore_brings_them_back_
     assert git(repo, "diff", "HEAD~2", "HEAD") == ""  # the tree is exactly as before the deletion
 
 
+def test_a_deletion_on_main_says_how_to_take_it_to_the_sales_manager(repo, run):
+    on_main = run("--archive", repo, "delete", CODE, "--reason", "重复录入", "--lang", "en")
+    assert on_main.code == 0 and "note: this commit is on main, where verify and the server will refuse it" in on_main.err
+    advice = re.findall(r"`(git [^`]+)`", on_main.err)
+    assert advice == [f"git branch delete-{CODE}", "git reset --keep HEAD~1"]
+    for step in advice:  # the advice, followed, leaves main clean and the deletion on its branch
+        git(repo, *step.split()[1:])
+    assert run("--archive", repo, "verify").code == 0 and (repo / ITEM).is_file()
+    git(repo, "switch", "-q", "-c", "other")
+    on_a_branch = run("--archive", repo, "delete", CODE, "--reason", "重复录入", "--lang", "en")
+    assert on_a_branch.code == 0 and "note:" not in on_a_branch.err
+
+
 def test_restore_with_a_reason_records_it(repo, run):
     delete(repo)
     result = run("--archive", repo, "restore", CODE, "--reason", "误删，恢复", "--lang", "zh")

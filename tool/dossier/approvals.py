@@ -252,6 +252,19 @@ def _signatures(history: ArchiveHistory, merges: list[Commit]) -> dict[str, tupl
     return found
 
 
+def on_main_line(archive_root: Path, commit: str) -> tuple[str, list[Violation]]:
+    """(the main branch, what verify will report of `commit`) when the branch checked out is the
+    main one (the remote's default branch, else `main`); ("", []) on any other branch, where a
+    change waits for its approval."""
+    branch = gitrepo.run(["symbolic-ref", "-q", "--short", "HEAD"], archive_root, check=False).stdout.strip()
+    remote_head = gitrepo.run(["rev-parse", "-q", "--abbrev-ref", "origin/HEAD"], archive_root, check=False)
+    main = remote_head.stdout.strip().removeprefix("origin/") if remote_head.returncode == 0 else "main"
+    if not branch or branch != main:
+        return "", []
+    with ArchiveHistory.of_work_tree(archive_root) as history:
+        return main, verify(history, f"{commit}^!")
+
+
 def verify_pending(history: ArchiveHistory, rev_range: str) -> list[Violation]:
     """A branch awaiting approval (a pull request): its commits need their reasons and may
     not touch bound items; the approval itself comes with the sales manager's merge."""

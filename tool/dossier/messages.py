@@ -698,6 +698,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} was bound into a volume and then changed; bound items are frozen: revert the change and file a supplement instead",
         "{path} 已装订成卷后又被修改；已装订的档案不得修改：请撤销修改，改为补充归档",
     ),
+    "needs-approval-on-main": (
+        "note: this commit is on {main}, where verify and the server will refuse it ({found}); move it to a branch "
+        "for the sales manager to approve: `git branch {branch}`, `git reset --keep HEAD~1`, then push {branch} and "
+        "ask for `dossier approve {branch}`",
+        "注意：此提交在 {main} 上，verify 和服务器都会拒绝（{found}）；请移到分支上交销售部经理批准："
+        "`git branch {branch}`、`git reset --keep HEAD~1`，再推送 {branch} 并请其执行 `dossier approve {branch}`",
+    ),
     "verify-history-rewritten": (
         "the push rewrites the history of {branch}: this commit would no longer be in it; the record of changes is "
         "never rewritten: undo a change with a new commit (`git revert`) and push that",
