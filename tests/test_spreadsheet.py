@@ -377,6 +377,7 @@ def test_new_rows_join_the_item_of_their_period_and_a_filed_item_needs_a_reason(
            "content.lines[2].date: — → 2025-03-30; " in refused.out
     done = imp(run, repo, "records", more, "--reason", "补录3月康体消费")
     assert done.code == 0, done.err
+    assert "note: this commit is on main" in done.err and "`git branch import-records`" in done.err  # for approval
     data = load_file(item, "i").data
     assert data["status"] == "filed" and data["content"]["total"] == "25620.00 CNY"
     assert [line["bill"] for line in data["content"]["lines"]] == ["CY25011253", "KF25020572", "KT0330"]

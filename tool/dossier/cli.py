@@ -218,6 +218,17 @@ def _acting_reader(session, managers: dict[str, str] | None = None):
     return policy(archive, session.today, managers).reader(_acting_person(archive))
 
 
+def tell_if_unapproved(session, root: Path, commit: str, branch: str) -> None:
+    """A change committed on the main branch that needs the sales manager's approval: say so now,
+    and how to move it to a branch (`branch`), rather than leave it for verify or the server."""
+    from .approvals import on_main_line
+
+    main, violations = on_main_line(root, commit)
+    if violations:
+        found = ", ".join(sorted({v.rule for v in violations}))
+        click.echo(message("needs-approval-on-main", session.lang, main=main, found=found, branch=branch), err=True)
+
+
 def _tell_left_out(session, reader, hidden: int, key: str = "access-hidden") -> None:
     """A listing that left out what the reader may not read says so (on stderr), never pretends completeness."""
     from .access import reason_text

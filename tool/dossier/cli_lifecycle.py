@@ -6,8 +6,7 @@ import datetime as dt
 
 import click
 
-from .cli import _acting_person, _display_prefix, _session, cli, lang_option
-from .messages import message
+from .cli import _acting_person, _display_prefix, _session, cli, lang_option, tell_if_unapproved
 
 
 def _prepare(session):
@@ -46,18 +45,7 @@ def delete(ctx, code, reason, lang):
     deletion = change.deletions[0]
     session.echo("deleted", code=deletion.code, count=len(deletion.attachments), sha=change.commit[:10],
                  purge_after=deletion.purge_after.isoformat())
-    _tell_if_unapproved(session, archive.root, change.commit, f"delete-{deletion.code}")
-
-
-def _tell_if_unapproved(session, root, commit: str, branch: str) -> None:
-    """A change made on the main branch that needs the sales manager's approval: say so now, and
-    how to move it to a branch, rather than leave it for verify or the server to refuse."""
-    from .approvals import on_main_line
-
-    main, violations = on_main_line(root, commit)
-    if violations:
-        found = ", ".join(sorted({v.rule for v in violations}))
-        click.echo(message("needs-approval-on-main", session.lang, main=main, found=found, branch=branch), err=True)
+    tell_if_unapproved(session, archive.root, change.commit, f"delete-{deletion.code}")
 
 
 @cli.command()

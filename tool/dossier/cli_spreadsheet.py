@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .cli import (_acting_person, _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option,
-                  shown_path)
+                  shown_path, tell_if_unapproved)
 from .errors import UsageError
 from .messages import message
 
@@ -86,6 +86,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     commit = apply(root, plan, reason, path.name)
     if commit:
         session.echo("import-committed", sha=commit[:10])
+        tell_if_unapproved(session, root, commit, f"import-{what}")
 
 
 @cli.command(short_help="Export customer cards or items as a formatted sheet that imports back unchanged.")
