@@ -118,6 +118,28 @@ def test_pre_commit_hook_validates_staged_files(repo):
     assert refused.returncode != 0 and f"{ITEM}:13:9: schema" in refused.stderr
 
 
+def test_pre_commit_checks_what_is_staged_not_the_work_tree(repo):
+    """`git add` then edit again (or `git add -p`): the commit takes the staged version."""
+    path = repo / ITEM
+    good = path.read_text(encoding="utf-8")
+    git(repo, "checkout", "-q", "-b", "fix")
+    path.write_text(good.replace("status: filed", "status: lost"), encoding="utf-8")
+    git(repo, "add", ITEM)
+    path.write_text(good.replace("pages: 4", "pages: 5"), encoding="utf-8")  # fine in the work tree only
+    refused = subprocess.run(["git", "commit", "-q", "-m", "Break it\n\nReason: test"], cwd=repo, capture_output=True,
+                             text=True)
+    assert refused.returncode != 0 and f"{ITEM}:13:9: schema" in refused.stderr
+    git(repo, "reset", "-q", "--hard")
+    path.write_text(good.replace("pages: 4", "pages: 5"), encoding="utf-8")
+    git(repo, "add", ITEM)
+    path.write_text(good.replace("status: filed", "status: lost"), encoding="utf-8")  # broken in the work tree only
+    accepted = subprocess.run(["git", "commit", "-q", "-m", "Pages\n\nReason: 原件共五页"], cwd=repo, capture_output=True,
+                              text=True)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "status: lost" in path.read_text(encoding="utf-8")  # the work tree is left as it was
+    assert "pages: 5" in git(repo, "show", f"HEAD:{ITEM}") and "status: filed" in git(repo, "show", f"HEAD:{ITEM}")
+
+
 def test_merge_by_someone_else_than_the_sales_manager_is_reported(repo, run):
     change_filed_item(repo, "fix")
     as_person(repo, "zhang.min@example.cn")

@@ -123,7 +123,7 @@ def hook():
 @lang_option
 @click.pass_context
 def pre_commit(ctx, lang):
-    from .hooks import staged_archive_paths
+    from .hooks import staged_archive_paths, staged_versions
     from .reporter import problem_line
     from .validate import validate_archive
 
@@ -131,7 +131,7 @@ def pre_commit(ctx, lang):
     paths = staged_archive_paths(session.root)
     if not paths:
         return
-    report = validate_archive(session.root, session.today, paths)
+    report = validate_archive(session.root, session.today, paths, staged=staged_versions(session.root, paths))
     for problem in report.problems:
         click.echo(problem_line(problem, session.lang), err=True)
     ctx.exit(1 if report.errors else 0)

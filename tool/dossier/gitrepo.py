@@ -60,3 +60,11 @@ def names_ever_added(cwd: Path, glob: str) -> list[str]:
     result = run(["log", "--all", "--format=", "--name-only", "--diff-filter=A", "--", f":(glob){glob}"], cwd,
                  check=False)
     return [line.rsplit("/", 1)[-1] for line in result.stdout.splitlines() if line]
+
+
+def blob(root: Path, rev: str, rel: str) -> bytes | None:
+    """The bytes of archive-relative `rel` in commit `rev` (in the index for rev ""), exactly as
+    stored; None if it is not there."""
+    result = subprocess.run(["git", "cat-file", "blob", f"{rev}:./{rel}"], cwd=root, env=environment(),
+                            capture_output=True)
+    return result.stdout if result.returncode == 0 else None

@@ -100,9 +100,18 @@ def filed_paths_without_reason(archive_root: Path, message_file: Path) -> list[s
 
 
 def staged_archive_paths(archive_root: Path) -> list[str]:
-    """pre-commit: archive-relative paths of staged, still existing files."""
+    """pre-commit: archive-relative paths of the files the commit adds or changes."""
     out = gitrepo.run(["diff", "--cached", "--name-only", "--diff-filter=ACMR", "--relative"], archive_root).stdout
     return [line for line in out.splitlines() if line]
+
+
+def staged_versions(archive_root: Path, paths: list[str]) -> dict[str, bytes]:
+    """The staged bytes of those of `paths` whose work-tree file differs from them (staged, then
+    edited again or removed; `git add -p`): the commit takes the staged version, so that is the
+    one to check."""
+    out = gitrepo.run(["diff", "--name-only", "--relative"], archive_root).stdout  # work tree against the index
+    differing = set(out.splitlines()) & set(paths)
+    return {rel: gitrepo.blob(archive_root, "", rel) or b"" for rel in sorted(differing)}
 
 
 def main_branch(cwd: Path) -> str:

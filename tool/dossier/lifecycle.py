@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from . import codes, numbering, yamlio
+from . import codes, gitrepo, numbering, yamlio
 from .config import Archive, Person
 from .errors import DossierError
 from .fsutil import atomic_write_bytes, atomic_write_text
@@ -187,8 +186,6 @@ def record_path(item_path: str) -> str:
 
 
 def require_repository(root: Path) -> None:
-    from . import gitrepo
-
     if not gitrepo.is_repository(root):
         raise DossierError("not-a-repository", path=str(root))
 
@@ -309,7 +306,7 @@ def restore_from_history(archive: Archive, actor: Person, code_text: str, reason
     missing = []
     folder = where.rsplit("/", 1)[0]
     for name in _attachment_names(doc.data):
-        blob = _blob(root, source, f"{folder}/{name}")
+        blob = gitrepo.blob(root, source, f"{folder}/{name}")
         target = os.path.normpath(f"{code.path.rsplit('/', 1)[0]}/{name}")
         if blob is None:
             missing.append(target)
@@ -435,8 +432,6 @@ def _trailers(reason: str | None, action: str, item_codes) -> list[tuple[str, st
 
 
 def _git(root: Path, *args: str) -> str:
-    from . import gitrepo
-
     return gitrepo.output(list(args), root, "lifecycle-git-failed")
 
 
@@ -450,26 +445,15 @@ def require_clean(root: Path, paths: list[str]) -> None:
         raise DossierError("item-dirty", paths=", ".join(p.removeprefix(prefix) for p in dirty))
 
 
-def _blob(root: Path, rev: str, rel: str) -> bytes | None:
-    """The bytes of archive-relative `rel` in commit `rev`, exactly as committed; None if absent."""
-    from . import gitrepo
-
-    result = subprocess.run(["git", "cat-file", "blob", f"{rev}:./{rel}"], cwd=root, env=gitrepo.environment(),
-                            capture_output=True)
-    return result.stdout if result.returncode == 0 else None
-
-
 def last_version(root: Path, item_path: str) -> tuple[str, str, bytes] | None:
     """(commit, archive-relative path, bytes) of the newest commit on this branch that holds the
     item under its place or under trash/."""
-    from . import gitrepo
-
     places = (item_path, f"{TRASH}/{item_path}")
     log = gitrepo.run(["log", "--format=%H", "--no-renames", "--", *places], root, check=False)
     for sha in log.stdout.split() if log.returncode == 0 else []:
         for rev in (sha, f"{sha}^"):  # the newest commit touching it may be the one that removed it
             for place in places:
-                raw = _blob(root, rev, place)
+                raw = gitrepo.blob(root, rev, place)
                 if raw is not None:
                     return _git(root, "rev-parse", rev).strip(), place, raw
     return None
@@ -540,8 +524,6 @@ class _Transaction:
         return _git(self.root, "rev-parse", "HEAD").strip()
 
     def rollback(self) -> None:
-        from . import gitrepo
-
         if self.paths:  # the index entries of these paths back to HEAD
             gitrepo.run(["reset", "-q", "--", *self.paths], self.root, check=False)
         for rel in self.written:

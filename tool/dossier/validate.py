@@ -208,9 +208,12 @@ def validate_archive(
     only: Iterable[str] | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    staged: dict[str, bytes] | None = None,
 ) -> Report:
     """Check the archive at `root`. `only` restricts the report to these relative paths
-    (files or folders); the archive-wide rules still see every item."""
+    (files or folders); the archive-wide rules still see every item. `staged` gives files
+    whose content to check instead of the work tree's (the pre-commit hook: what the commit
+    takes, where it differs from the file); a run with them is not cached."""
     today_text = (today or dt.date.today()).isoformat()
     try:
         archive = open_archive(root)
@@ -222,34 +225,42 @@ def validate_archive(
         return Report(sorted(config_problems), len(archive.documents))  # everything else depends on them
 
     files = scan(root)
+    staged = staged or {}
+    files.update({rel: files.get(rel, (len(raw), 0, 0)) for rel, raw in staged.items()})  # staged, then removed
     context = _context_key(root, schemas)
     run_key = _run_key(context, today_text, files)
     last = _load(root / RUN_FILE, _LastRun) if use_cache else _LastRun()
-    if use_cache and last.run_key == run_key:
+    if use_cache and not staged and last.run_key == run_key:
         problems, checked, cached = last.problems, last.files, last.files
     else:
         cache = _load(root / CACHE_FILE, _Cache) if use_cache else _Cache()
         if cache.context != context:
             cache = _Cache(context)
-        results, cached = _check_files(archive, schemas, files, cache, jobs)
+        results, cached = _check_files(archive, schemas, files, cache, jobs, staged)
         checked = len(results)
         problems = config_problems + [p for r in results.values() for p in r.problems]
         problems += _archive_wide(root, results, today_text)
         problems.sort()
-        if use_cache:
+        if use_cache and not staged:
             _save(root / CACHE_FILE, _Cache(context, results))
             _save(root / RUN_FILE, _LastRun(run_key, problems, checked))
     return _restrict(problems, only, checked + len(archive.documents), cached)
 
 
-def _check_files(archive, schemas, files, cache: _Cache, jobs) -> tuple[dict[str, FileResult], int]:
+def _check_files(archive, schemas, files, cache: _Cache, jobs,
+                 staged: dict[str, bytes] | None = None) -> tuple[dict[str, FileResult], int]:
     global _worker
     checker = _Checker(archive, schemas)
     results: dict[str, FileResult] = {}
     todo = []
+    from_bytes: dict[str, FileResult] = {}
     for rel, stat in files.items():
         kind = kind_of(rel)
         if kind is None:
+            continue
+        if staged and rel in staged:  # what a commit takes: from the bytes given, never the cache
+            raw = staged[rel]
+            from_bytes[rel] = checker.check_bytes(rel, kind, stat, hashlib.sha256(raw).hexdigest(), raw, files)
             continue
         reused = _reuse(archive.root, rel, stat, cache.files.get(rel), files)
         if reused is not None:
@@ -257,6 +268,7 @@ def _check_files(archive, schemas, files, cache: _Cache, jobs) -> tuple[dict[str
         else:
             todo.append((rel, kind, stat, files))
     cached = len(results)
+    results.update(from_bytes)
     processes = jobs or os.cpu_count() or 1
     if processes > 1 and len(todo) >= PARALLEL_THRESHOLD:
         _worker = checker
