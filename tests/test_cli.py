@@ -18,6 +18,7 @@ from conftest import TODAY, git, init_repo
 from dossier.validate import validate_archive
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
+ITEM_CODE = "2-2025-S02-0001"
 TODAY_DATE = dt.date.fromisoformat(TODAY)
 
 # Each bad input of the strict loader, written over an item: (bytes, position, words of the message)
@@ -127,6 +128,15 @@ def test_the_code_fingerprint_follows_the_modules(tmp_path):
     with (package / "rules.py").open("a", encoding="utf-8") as rules:
         rules.write("\n# a rule changed\n")
     assert fingerprint() != before
+
+
+def test_a_broken_configuration_file_is_named_with_its_position_by_every_command(base_archive, run):
+    init_repo(base_archive, "li.na@example.cn")
+    people = base_archive / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("- {id: wang.wei,", "- {id: [wang.wei,"), encoding="utf-8")
+    for args in (["list"], ["show", ITEM_CODE], ["history", ITEM_CODE], ["new", "contract", "--customer", "C0001"]):
+        result = run("--archive", base_archive, *args, "--lang", "en")
+        assert result.code == 1 and re.match(r"people\.yaml:\d+:\d+: yaml: ", result.err), (args, result.err)
 
 
 def test_paths_that_do_not_exist_are_usage_errors(base_archive, run):

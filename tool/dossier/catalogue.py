@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import codes
-from .errors import DossierError, ProblemError
+from .errors import DossierError
 from .loader import Document, LoadError, load_file
 from .problems import Problem
 
@@ -86,10 +86,7 @@ def find(root: Path, text: str) -> Entry:
     path = root / code.path
     if not path.is_file():
         raise DossierError("item-not-found", code=text)
-    try:
-        return Entry(code, load_file(path, code.path))
-    except LoadError as exc:
-        raise ProblemError(exc.problem) from None
+    return Entry(code, load_file(path, code.path))
 
 
 def load_cards(root: Path) -> tuple[dict[str, Document], list[Problem]]:

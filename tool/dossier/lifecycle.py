@@ -16,7 +16,7 @@ from . import codes, gitrepo, numbering, yamlio
 from .config import Archive, Person
 from .errors import DossierError
 from .fsutil import atomic_write_bytes, atomic_write_text
-from .loader import LoadError, load_bytes, load_file
+from .loader import load_bytes, load_file
 
 if TYPE_CHECKING:  # a type only: jsonschema takes tens of ms to import, which reading an item does not need
     from .schemas import SchemaSet
@@ -75,12 +75,7 @@ def _customer_card(root: Path, customer: str) -> dict:
     path = root / "customers" / f"{customer}.yaml"
     if not path.is_file():
         raise DossierError("unknown-customer-option", customer=customer)
-    try:
-        data = load_file(path, f"customers/{customer}.yaml").data
-    except LoadError as exc:
-        from .errors import ProblemError
-
-        raise ProblemError(exc.problem) from None
+    data = load_file(path, f"customers/{customer}.yaml").data
     return data if isinstance(data, dict) else {}
 
 
@@ -296,12 +291,7 @@ def restore_from_history(archive: Archive, actor: Person, code_text: str, reason
     if found is None:
         raise DossierError("not-in-history", code=str(code))
     source, where, raw = found
-    try:
-        doc = load_bytes(raw, where)
-    except LoadError as exc:
-        from .errors import ProblemError
-
-        raise ProblemError(exc.problem) from None
+    doc = load_bytes(raw, where)
     contents = {code.path: raw}
     missing = []
     folder = where.rsplit("/", 1)[0]
@@ -329,12 +319,7 @@ def restore_from_history(archive: Archive, actor: Person, code_text: str, reason
 def read_deletion(root: Path, rel: str) -> Deletion:
     """Load and check a deletion record: its paths must be the item's own place and folder,
     so that a hand-edited record can never move files from elsewhere."""
-    try:
-        data = load_file(root / rel, rel).data
-    except LoadError as exc:
-        from .errors import ProblemError
-
-        raise ProblemError(exc.problem) from None
+    data = load_file(root / rel, rel).data
     data = data if isinstance(data, dict) else {}
 
     def broken(field: str) -> DossierError:
@@ -372,12 +357,7 @@ def _record_text(deletion: Deletion) -> str:
 
 
 def _load_item(root: Path, rel: str) -> dict:
-    try:
-        data = load_file(root / rel, rel).data
-    except LoadError as exc:
-        from .errors import ProblemError
-
-        raise ProblemError(exc.problem) from None
+    data = load_file(root / rel, rel).data
     return data if isinstance(data, dict) else {}
 
 

@@ -28,7 +28,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from .errors import DossierError
+from .errors import DossierError, ProblemError
 from .problems import Problem
 
 MAX_BYTES = 1_048_576
@@ -61,12 +61,12 @@ class Document:
         return (1, 1)
 
 
-class LoadError(DossierError):
-    """A file that cannot be loaded; `.problem` says why and where (rule "yaml")."""
+class LoadError(ProblemError):
+    """A file that cannot be loaded; `.problem` says why and where (rule "yaml"). A command it
+    stops shows it as `file:line:column: yaml: …`, as validate does."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.key, **problem.args)
-        self.problem = problem
+        super().__init__(problem)
         self.args = (problem,)  # pickling (multiprocessing) rebuilds the error from args
 
 

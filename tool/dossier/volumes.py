@@ -350,12 +350,7 @@ def manifests(root: Path) -> list[Manifest]:
 
 
 def _manifests_of(root: Path, category: str, year: int) -> list[Manifest]:
-    try:
-        return [m for m in manifests(root) if m.category == category and m.year == year]
-    except LoadError as exc:
-        from .errors import ProblemError
-
-        raise ProblemError(exc.problem) from None
+    return [m for m in manifests(root) if m.category == category and m.year == year]
 
 
 # --- planning ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import gitrepo, yamlio
-from ..errors import DossierError, ProblemError, UsageError
+from ..errors import DossierError, UsageError
 from ..fsutil import atomic_write_bytes
 from ..lifecycle import require_clean
 from ..loader import LoadError, load_bytes
@@ -95,10 +95,7 @@ def _card_order(root: Path) -> tuple[str, ...]:
 
 def edit_card(raw: bytes, rel: str, changes: dict[str, str], order: tuple[str, ...] = CARD_ORDER) -> bytes:
     """The card's bytes with `changes` (top-level key → new scalar value) applied."""
-    try:
-        before = load_bytes(raw, rel).data
-    except LoadError as exc:
-        raise ProblemError(exc.problem) from None
+    before = load_bytes(raw, rel).data
     if not isinstance(before, dict):
         raise DossierError("report-card-unreadable", file=rel)
     expected = dict(before)
