@@ -139,6 +139,31 @@ def test_a_broken_configuration_file_is_named_with_its_position_by_every_command
         assert result.code == 1 and re.match(r"people\.yaml:\d+:\d+: yaml: ", result.err), (args, result.err)
 
 
+@pytest.mark.parametrize("people", ["people: 5", "people: [5, {id: [li.na]}, {id: li.na, roles: 5}]"])
+def test_people_of_the_wrong_shape_are_reported_never_a_crash(base_archive, run, people):
+    init_repo(base_archive, "li.na@example.cn")
+    (base_archive / "people.yaml").write_text(people + "\n", encoding="utf-8")
+    validated = run("--archive", base_archive, "validate", "--lang", "en")
+    assert validated.code == 1 and "people.yaml:1:" in validated.out and ": schema: people" in validated.out
+    for args in (["list"], ["history", ITEM_CODE], ["validate"]):
+        result = run("--archive", base_archive, *args, "--lang", "en")
+        assert result.code in (1, 2) and "internal error" not in result.err, (args, result.err)
+
+
+def test_settings_of_the_wrong_shape_stop_a_command_at_their_position(base_archive, run):
+    init_repo(base_archive, "li.na@example.cn")
+    settings = base_archive / "archive.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("deletion_retention_days: 30",
+                                                                     "deletion_retention_days: a month"), encoding="utf-8")
+    git(base_archive, "commit", "-qam", "a slip")
+    for args in (["delete", ITEM_CODE, "--reason", "重复"], ["render", "catalogue", "--output", base_archive / "out"]):
+        result = run("--archive", base_archive, *args, "--lang", "en")
+        assert result.code == 1, (args, result.err)
+        assert re.match(r"archive\.yaml:\d+:\d+: schema: deletion_retention_days must be integer", result.err)
+    assert (base_archive / ITEM).is_file() and not (base_archive / "out").exists()  # nothing done
+    assert "archive.yaml" in run("--archive", base_archive, "validate", "--lang", "en").out
+
+
 def test_paths_that_do_not_exist_are_usage_errors(base_archive, run):
     for command in ("validate", "rekey"):
         result = run("--archive", base_archive, command, "records/9")

@@ -70,20 +70,28 @@ class Settings:
 
 
 def people_by_id(data: dict) -> dict[str, Person]:
+    """The people of people.yaml's data. An entry of the wrong shape is left out rather than
+    trusted (validate reports it against the schema): no one gains a role by a typing slip."""
+    listed = data.get("people") if isinstance(data, dict) else None
     people = {}
-    for entry in data.get("people", []) if isinstance(data, dict) else []:
-        if not isinstance(entry, dict) or "id" not in entry:
+    for entry in listed if isinstance(listed, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             continue
+        roles = entry.get("roles", ())
         people[entry["id"]] = Person(
             id=entry["id"],
-            name=entry.get("name", entry["id"]),
-            email=entry.get("email", ""),
-            roles=tuple(entry.get("roles", ())),
-            section=entry.get("section"),
-            supervisor=entry.get("supervisor"),
-            encryption_key=entry.get("encryption_key") if isinstance(entry.get("encryption_key"), str) else None,
+            name=_text(entry.get("name")) or entry["id"],
+            email=_text(entry.get("email")) or "",
+            roles=tuple(role for role in roles if isinstance(role, str)) if isinstance(roles, list) else (),
+            section=_text(entry.get("section")),
+            supervisor=_text(entry.get("supervisor")),
+            encryption_key=_text(entry.get("encryption_key")),
         )
     return people
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 @dataclass
@@ -91,9 +99,32 @@ class Archive:
     """An opened archive: its root, settings and people (configuration only)."""
 
     root: Path
-    settings: Settings
     people: dict[str, Person]
     documents: dict  # file name → loader.Document of archive.yaml, people.yaml, access.yaml
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        """archive.yaml's settings, checked against its schema the first time a command uses them:
+        a malformed value stops the command at its position instead of being guessed at."""
+        if self._settings is None:
+            from .schemas import SchemaSet
+
+            self.check_settings(SchemaSet(self.root / "schemas"))
+        return self._settings
+
+    def check_settings(self, schemas) -> Settings:
+        """The settings, checked with `schemas` (a schemas.SchemaSet; validate passes its own)."""
+        if self._settings is None:
+            from .errors import ProblemError
+            from .schema_errors import to_problems
+
+            doc = self.documents[ARCHIVE_FILE]
+            problems = sorted(to_problems(doc, schemas.validator("archive").iter_errors(doc.data)))
+            if problems:
+                raise ProblemError(problems[0])
+            self._settings = Settings(doc.data)
+        return self._settings
 
     def person_by_email(self, email: str) -> Person | None:
         wanted = email.strip().lower()
@@ -111,6 +142,4 @@ def open_archive(root: Path) -> Archive:
         if name == ACCESS_FILE and not path.exists():
             continue
         documents[name] = load_file(path, name, DEFAULT_MAX_FILE_BYTES)
-    settings_data = documents[ARCHIVE_FILE].data
-    settings = Settings(settings_data if isinstance(settings_data, dict) else {})
-    return Archive(root, settings, people_by_id(documents[PEOPLE_FILE].data), documents)
+    return Archive(root, people_by_id(documents[PEOPLE_FILE].data), documents)

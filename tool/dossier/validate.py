@@ -223,6 +223,7 @@ def validate_archive(
     config_problems = _config_problems(archive, schemas, today_text)
     if any(p.is_error and p.file in (ARCHIVE_FILE, PEOPLE_FILE) for p in config_problems):
         return Report(sorted(config_problems), len(archive.documents))  # everything else depends on them
+    archive.check_settings(schemas)  # checked above: with these schemas, once, before any worker starts
 
     files = scan(root)
     staged = staged or {}
