@@ -514,6 +514,19 @@ def test_exported_items_have_real_dates_and_amounts(repo, run, tmp_path):
     assert lines[1].startswith("6-2025-S02-0001,C0001,山西晋能集团有限公司,2025-01-12,餐饮,,,,23770.00,CY25011253,签单挂账,")
 
 
+def test_a_file_that_would_put_a_list_into_a_cell_is_named_and_left_out(repo, run, tmp_path):
+    assert imp(run, repo, "records", write_xlsx(tmp_path / "s.xlsx", SALES_HEADER, SALES, sheet="销售记录表")).code == 0
+    item = repo / "records/6/2025/6-2025-S02-0001.yaml"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("amount: 23770.00 CNY", "amount: {value: 23770}", 1), encoding="utf-8")
+    result = run("--archive", repo, "export", "records", "--output", tmp_path / "out", "--lang", "en")
+    line = 1 + text[:text.index("amount: 23770.00 CNY")].count("\n")
+    assert result.code == 1 and f"6-2025-S02-0001.yaml:{line}:13: export: content.lines[0].amount holds a list" in result.err
+    ws = openpyxl.load_workbook(tmp_path / "out" / "销售记录表.xlsx").active
+    assert "6-2025-S02-0001" not in [row[0].value for row in ws.iter_rows(min_row=3)]  # none of its lines
+    assert "Traceback" not in result.err and "internal error" not in result.err
+
+
 # --- cells --------------------------------------------------------------------------------------------
 
 

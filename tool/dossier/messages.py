@@ -927,8 +927,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "export-written": ("wrote {file}: {rows} row(s)", "已写出 {file}：共 {rows} 行"),
     "export-incomplete": (
-        "{count} file(s) could not be read and are missing from the sheet (above); fix them (`dossier validate` says how) and export again",
-        "有 {count} 个文件无法读取，未写入表格（见上）；请修正（`dossier validate` 会说明如何修改）后重新导出",
+        "{count} file(s) could not be exported and are missing from the sheet (above); fix them (`dossier validate` says how) and export again",
+        "有 {count} 个文件无法导出，未写入表格（见上）；请修正（`dossier validate` 会说明如何修改）后重新导出",
+    ),
+    "export-not-a-value": (
+        "{field} holds a list or a mapping where the sheet needs a single value",
+        "{field} 是列表或映射，而表格中此处只能填一个值",
     ),
     "export-output-not-folder": (
         "--output {path} is a file, not a folder; give the folder to write the sheet into",

@@ -24,6 +24,7 @@ from .fsutil import atomic_write_bytes
 from .loader import Document
 from .problems import Problem
 from .reporter import display_width
+from .schema_errors import field_path
 from .spreadsheet import BOM, Column, Mapping, People, column_letter, export_value, get_path
 from .catalogue import load_cards
 
@@ -54,8 +55,22 @@ def customers_table(archive: Archive, mapping: Mapping, reader: Reader | None = 
     table = Table(mapping, _title(archive, mapping), failures=failures, hidden=hidden)
     for card_id in shown:
         data = reveal(cards[card_id].data) if isinstance(cards[card_id].data, dict) else {}
-        table.rows.append([get_path(data, column.path) for column in mapping.columns])
+        paths = [column.path for column in mapping.columns]
+        _add_rows(table, cards[card_id], [([get_path(data, path) for path in paths], paths)])
     return table
+
+
+def _add_rows(table: Table, doc: Document, rows: list[tuple[list, list[tuple]]]) -> None:
+    """A file's rows (values with the path each came from), or, if one of them would put a mapping
+    or a list into a cell (a file validate reports too), none of them and the file among the
+    failures, named at that value."""
+    for values, paths in rows:
+        for value, path in zip(values, paths):
+            if isinstance(value, (dict, list)):
+                table.failures.append(Problem(doc.file, *doc.position(path), "export", "export-not-a-value",
+                                              {"field": field_path(path)}))
+                return
+    table.rows += [values for values, _ in rows]
 
 
 def items_table(archive: Archive, schemas, mapping: Mapping, reader: Reader | None = None,
@@ -74,22 +89,26 @@ def items_table(archive: Archive, schemas, mapping: Mapping, reader: Reader | No
         customer = data.get("customer")
         card: Document | None = cards.get(customer) if isinstance(customer, str) else None
         name = card.data.get("name") if card is not None and isinstance(card.data, dict) else None
-        for line in lines:
+        rows = []
+        for number, line in enumerate(lines):
             line = line if isinstance(line, dict) else {}
-            row = []
+            row, paths = [], []
             for column in mapping.columns:
                 head = column.path[0]
                 if column.field == "code":
                     row.append(str(entry.code))
-                elif column.field == "customer":
-                    row.append(customer)
-                elif column.field == "customer_name":
-                    row.append(name)
+                    paths.append(("code",))
+                elif column.field in ("customer", "customer_name"):
+                    row.append(customer if column.field == "customer" else name)
+                    paths.append(("customer",))
                 elif head == "line":
                     row.append(line.get(column.path[1]))
+                    paths.append(("content", mapping.lines, number, column.path[1]))
                 else:  # content.X: the item's value, on each of its lines
                     row.append(content.get(column.path[1]))
-            table.rows.append(row)
+                    paths.append(("content", column.path[1]))
+            rows.append((row, paths))
+        _add_rows(table, entry.doc, rows)
     return table
 
 
