@@ -164,6 +164,19 @@ def test_settings_of_the_wrong_shape_stop_a_command_at_their_position(base_archi
     assert "archive.yaml" in run("--archive", base_archive, "validate", "--lang", "en").out
 
 
+@pytest.mark.parametrize("manager", ["[wang.wei]", "{id: wang.wei}"])
+def test_a_card_whose_manager_is_not_a_name_is_reported_never_a_crash(base_archive, run, tmp_path, manager):
+    init_repo(base_archive, "li.na@example.cn")
+    card = base_archive / "customers/C0001.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace("manager: wang.wei", f"manager: {manager}"), encoding="utf-8")
+    git(base_archive, "commit", "-qam", "a slip")
+    for args in (["new", "contract", "--customer", "C0001"], ["report", "credit", "--output", tmp_path],
+                 ["export", "customers", "--output", tmp_path], ["validate"]):
+        result = run("--archive", base_archive, *args, "--lang", "en")
+        assert "internal error" not in result.err, (args, result.err)
+    assert "customers/C0001.yaml:4:10: schema: manager" in run("--archive", base_archive, "validate", "--lang", "en").out
+
+
 def test_paths_that_do_not_exist_are_usage_errors(base_archive, run):
     for command in ("validate", "rekey"):
         result = run("--archive", base_archive, command, "records/9")

@@ -87,7 +87,7 @@ def _section_holder(archive: Archive, actor: Person, card: dict | None, customer
     manager's catalogue does not show, and they could not read it back (access goes by the card)."""
     from .access import named, sees_all
 
-    manager = archive.people.get((card or {}).get("manager", ""))
+    manager = archive.people.get(str((card or {}).get("manager", "")))  # (validate reports a non-text one)
     if actor.is_customer_manager and actor.section:
         if manager is None or manager.id == actor.id:
             return actor

@@ -589,7 +589,7 @@ class _ItemBuilder:
 
     def _new_item(self, group: _Group, lines, total, extra, rows, plan: Plan):
         card = self.cards[group.customer].data
-        manager = self.archive.people.get(card.get("manager")) if isinstance(card, dict) else None
+        manager = self.archive.people.get(str(card.get("manager"))) if isinstance(card, dict) else None
         if manager is None or not manager.is_customer_manager or not manager.section:
             plan.problems.append(Problem(self.sheet.name, rows[0].number, 0, ROW, "row-no-section",
                                          {"customer": group.customer, "manager": card.get("manager", "—")}))

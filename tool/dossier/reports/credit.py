@@ -257,7 +257,7 @@ def _letters(data: Dataset, period: Period, by_account, positions) -> list[Lette
             card = data.cards.get(customer) or {}
             letter = letters[customer] = Letter(customer, data.name(customer), f"QZ-{period.label}-{customer}",
                                                 period.end, [], {},
-                                                data.people.get(card.get("manager"), str(card.get("manager") or "")))
+                                                data.people.get(str(card.get("manager")), str(card.get("manager") or "")))
         letter.balances.append(Money(pos.balance, currency))
         letter.open_charges[currency] = list(pos.open_charges)
     return list(letters.values())
