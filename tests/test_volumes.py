@@ -326,6 +326,19 @@ def test_bind_refuses_uncommitted_changes_and_damaged_attachments(tmp_path):
     assert git(root, "log", "--format=%s").splitlines() == ["Initial archive"]
 
 
+def test_an_item_whose_attachments_are_not_a_list_is_never_bound_without_them(tmp_path):
+    root = make_archive(tmp_path / "archive")
+    item = root / "records/3/2025/3-2025-S02-0001.yaml"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("attachments:\n", "attachments: scan-1.png\nleft_over:\n", 1), encoding="utf-8")
+    git(root, "commit", "-qam", "a slip")
+    line = 1 + text[:text.index("attachments:")].count("\n")
+    code, out, err = dossier(root, "bind", "3", "2025", "--lang", "en")
+    assert code == 1 and f"3-2025-S02-0001.yaml:{line}:14: schema: attachments must be a list" in err
+    assert not (root / "volumes").exists() and "Traceback" not in err
+    assert dossier(root, "index", "update")[0] == 0  # and the index reads it without a crash
+
+
 # --- validate: bound items are frozen ------------------------------------------------------------
 
 

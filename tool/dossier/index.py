@@ -149,7 +149,8 @@ def item_row(rel: str, data: object) -> tuple:
     parts = [title]
     for name in _TEXT_FIELDS:
         if name == "attachments":  # their titles, not their hashes
-            parts += [t for a in data.get(name) or [] if isinstance(a, dict) for t in _strings(a.get("title"))]
+            listed = data.get(name) if isinstance(data.get(name), list) else []
+            parts += [t for a in listed if isinstance(a, dict) for t in _strings(a.get("title"))]
         else:
             parts += _strings(data.get(name))
     parts += _strings(data.get("content"))

@@ -930,6 +930,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} file(s) could not be exported and are missing from the sheet (above); fix them (`dossier validate` says how) and export again",
         "有 {count} 个文件无法导出，未写入表格（见上）；请修正（`dossier validate` 会说明如何修改）后重新导出",
     ),
+    "attachments-not-list": (
+        "attachments must be a list of the item's files, so the item cannot go into a volume; correct it (`dossier validate` says how)",
+        "attachments 必须是档案附件的列表，此档案因此无法入卷；请修正（`dossier validate` 会说明如何修改）",
+    ),
     "export-not-a-value": (
         "{field} holds a list or a mapping where the sheet needs a single value",
         "{field} 是列表或映射，而表格中此处只能填一个值",

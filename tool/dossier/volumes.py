@@ -274,7 +274,10 @@ def _items(root: Path, category: str, year: int) -> tuple[list[_Item], list[Load
         except LoadError as exc:
             failures.append(exc)
             continue
-        if isinstance(doc.data, dict):
+        if isinstance(doc.data, dict) and not isinstance(doc.data.get("attachments", []), list):
+            # a volume never leaves an item's attachments out unsaid: the item cannot go in
+            failures.append(LoadError(Problem(rel, *doc.position(("attachments",)), "schema", "attachments-not-list")))
+        elif isinstance(doc.data, dict):
             found.append(_Item(code, rel, doc.data, raw, doc))
     return found, failures
 
