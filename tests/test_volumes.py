@@ -339,6 +339,16 @@ def test_an_item_whose_attachments_are_not_a_list_is_never_bound_without_them(tm
     assert dossier(root, "index", "update")[0] == 0  # and the index reads it without a crash
 
 
+def test_an_item_of_a_shape_its_type_does_not_allow_stops_the_volume_naming_it(tmp_path):
+    root = make_archive(tmp_path / "archive")
+    ledger = root / "records/3/2025/3-2025-S02-0002.yaml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("  entries:\n", "  entries: 5\n  was:\n", 1),
+                      encoding="utf-8")
+    code, out, err = dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "out", "--lang", "en")
+    assert code == 1 and "records/3/2025/3-2025-S02-0002.yaml:0:0: render: 3-2025-S02-0002 holds a value" in err
+    assert "internal error" not in err and not list((tmp_path / "out").glob("*.pdf"))
+
+
 # --- validate: bound items are frozen ------------------------------------------------------------
 
 

@@ -930,6 +930,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} file(s) could not be exported and are missing from the sheet (above); fix them (`dossier validate` says how) and export again",
         "有 {count} 个文件无法导出，未写入表格（见上）；请修正（`dossier validate` 会说明如何修改）后重新导出",
     ),
+    "render-item-not-valid": (
+        "{code} holds a value of a shape its type does not allow, so its pages cannot be laid out; correct it "
+        "(`dossier validate` says where) and render again",
+        "{code} 含有其类型不允许的值，无法排版；请修正（`dossier validate` 会指出位置）后重新生成",
+    ),
     "attachments-not-list": (
         "attachments must be a list of the item's files, so the item cannot go into a volume; correct it (`dossier validate` says how)",
         "attachments 必须是档案附件的列表，此档案因此无法入卷；请修正（`dossier validate` 会说明如何修改）",

@@ -24,10 +24,13 @@ import re
 from typing import Iterator
 from urllib.parse import quote
 
+from jinja2 import TemplateError
+
 from ..config import Archive
 from ..crypto import Revealer, load_identity
-from ..errors import DossierError
+from ..errors import DossierError, ProblemError
 from ..loader import LoadError, load_file
+from ..problems import Problem
 from ..schemas import SchemaSet
 from ..volumes import Piece
 from . import RENDER_VERSION, STYLESHEET, VOLUME_TEMPLATES
@@ -92,10 +95,18 @@ class Context:
     # --- the HTML of one item ---------------------------------------------------------------
 
     def item_html(self, piece: Piece) -> str:
-        data = self.reveal(piece.data)
         if piece.missing:
             return self.env.get_template("missing.html").render(piece=piece, heading=self._heading(piece),
                                                                 stamp=self._stamp(piece))
+        try:
+            return self._laid_out(piece)
+        except (TypeError, ValueError, AttributeError, KeyError, TemplateError):
+            # the templates lay out what the schema allows: a value of another shape (a list where a
+            # date goes) stops the volume here, naming the item, rather than deep in a template
+            raise ProblemError(Problem(piece.path, 0, 0, "render", "render-item-not-valid", {"code": str(piece.code)}))
+
+    def _laid_out(self, piece: Piece) -> str:
+        data = self.reveal(piece.data)
         item_type = data.get("type", "")
         schema = self.schemas.type_schema(str(item_type))
         fields = content_fields(data.get("content"), schema, self.names)
