@@ -401,6 +401,8 @@ def test_init_creates_a_working_archive_repository(tmp_path, run):
     assert "- run: pip install customer-dossier\n" in (target / ".github/workflows/dossier.yml").read_text()
     assert ".dossier/" in (target / ".gitignore").read_text()
     assert run("--archive", target, "validate").code == 0
+    verified = run("--archive", target, "verify", "--lang", "en")  # nothing committed yet
+    assert verified.code == 0 and "0 commit(s) checked, no violations" in verified.out
     assert run("init", target).code == 1  # never over an existing archive
 
 

@@ -82,8 +82,13 @@ def verify(ctx, rev_range, pending, lang):
     changed after binding, and every purge before the retention month ended."""
     from .approvals import ArchiveHistory, verify as verify_history, verify_pending
 
+    from . import gitrepo
+
     session = _session(ctx, lang)
     _require_repository(session.root)
+    if rev_range == "HEAD" and gitrepo.run(["rev-parse", "-q", "--verify", "HEAD"], session.root, check=False).returncode:
+        session.echo("verify-clean", commits=0)  # a new archive, nothing committed yet
+        return
     with ArchiveHistory.of_work_tree(session.root) as history:
         violations = (verify_pending if pending else verify_history)(history, rev_range)
         commits = len(history.commits("--first-parent", rev_range))
