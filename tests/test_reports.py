@@ -103,6 +103,27 @@ def test_default_period_is_the_last_complete_one():
     assert parse_period("2026-Q3").title("zh") == "2026年第三季度"
 
 
+def test_a_period_not_begun_is_refused_and_one_not_over_is_said(archive, run, tmp_path):
+    future = run("--archive", archive, "report", "monthly", "--period", "2027-01", "--output", tmp_path, "--lang", "en")
+    assert future.code == 2 and "2027-01 has not begun (today is 2026-11-23)" in future.err
+    assert not list(tmp_path.glob("monthly-*"))
+    open_ = run("--archive", archive, "report", "monthly", "--period", "2026-11", "--format", "html", "--output",
+                tmp_path, "--lang", "en")
+    assert open_.code == 0 and "note: 2026-11 is not over yet (it ends 2026-11-30)" in open_.err
+    done = run("--archive", archive, "report", "monthly", "--period", "2026-10", "--format", "html", "--output",
+               tmp_path, "--lang", "en")
+    assert done.code == 0 and "note:" not in done.err
+
+
+def test_a_quarter_without_sales_proposes_no_class_change(archive, run, tmp_path):
+    report, _ = figures("quarterly", archive, "2020-Q1")
+    assert report.totals == {} and report.proposals == [] and report.no_sales == []
+    result = run("--archive", archive, "report", "quarterly", "--period", "2020-Q1", "--format", "html",
+                 "--output", tmp_path, "--lang", "en")
+    assert result.code == 0 and "no sales record is dated in 2020-Q1" in result.out
+    assert "nothing to classify by" in (tmp_path / "quarterly-2020-Q1.en.html").read_text(encoding="utf-8")
+
+
 # --- ABC: the boundary and tie rule ------------------------------------------------------------
 
 

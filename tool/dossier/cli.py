@@ -44,6 +44,9 @@ class Session:
     def echo(self, key: str, **args: object) -> None:
         click.echo(message(key, self.lang, **args))
 
+    def echo_err(self, key: str, **args: object) -> None:
+        click.echo(message(key, self.lang, **args), err=True)
+
 
 def echo_json(data: object) -> None:
     """A command's --format json output (json is loaded only by the commands that print it)."""

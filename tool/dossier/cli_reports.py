@@ -38,6 +38,9 @@ def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
     session = _session(ctx, lang)
     root = session.root
     period = reports.resolve_period(kind, period_text, session.today)
+    if period.end >= session.today:
+        session.echo_err("report-period-open", period=period.label, end=period.end.isoformat(),
+                         today=session.today.isoformat())
     data = reports.load(kind, root, period, reader=_acting_reader(session))
     prefix = _display_prefix(root)
     for problem in data.problems:  # name every file left out, never hide it
@@ -74,7 +77,9 @@ def quarterly(ctx, apply_, reason, period, fmt, output, lang):
         raise UsageError("report-apply-reason")
     session, root, result, incomplete = _run(ctx, "quarterly", period, fmt, output, lang)
     customers = len({p.customer for p in result.proposals})
-    if not result.proposals:
+    if not result.totals:
+        session.echo("report-no-sales", period=result.period.label)
+    elif not result.proposals:
         session.echo("report-no-proposals")
     elif not apply_:
         session.echo("report-proposals", count=len(result.proposals), customers=customers)

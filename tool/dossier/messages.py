@@ -956,6 +956,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' is not a period; write 2026-10 (month), 2026-Q3 (quarter), 2026-H1 (half-year) or 2025 (year)",
         "'{value}' 不是统计期间；请写作 2026-10（月）、2026-Q3（季度）、2026-H1（半年）或 2025（年度）",
     ),
+    "report-period-future": (
+        "{value} has not begun (today is {today}); give a period that has, or none for the last complete one",
+        "{value} 尚未开始（今天是 {today}）；请给出已开始的期间，或不给期间以使用最近一个完整期间",
+    ),
+    "report-period-open": (
+        "note: {period} is not over yet (it ends {end}): the report covers it up to {today}",
+        "注意：{period} 尚未结束（至 {end}）：报表只含截至 {today} 的数据",
+    ),
     "report-period-kind": (
         "the {report} report does not cover a period like '{value}'; give --period like {examples}",
         "{report} 报表不适用 '{value}' 这样的统计期间；--period 应形如 {examples}",
@@ -984,6 +992,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report-proposals": (
         "{count} class change(s) proposed for {customers} customer(s) (in the report); write them to the cards with --apply --reason TEXT",
         "报表中建议调整 {customers} 位客户的 {count} 项分类；可用 --apply --reason 原因 写入客户资料卡",
+    ),
+    "report-no-sales": (
+        "no sales record is dated in {period}: nothing to classify by, no class change proposed",
+        "{period} 没有任何销售记录：无从分类，不提出分类调整建议",
     ),
     "report-no-proposals": (
         "no class changes proposed: every card agrees with the quarter's figures",

@@ -43,6 +43,8 @@ def resolve_period(kind: str, text: str | None, today: dt.date) -> Period:
     period = parse_period(text)
     if period.kind not in allowed:
         raise UsageError("report-period-kind", report=kind, value=text, examples=examples)
+    if period.start > today:
+        raise UsageError("report-period-future", value=text, today=today.isoformat())
     return period
 
 

@@ -174,7 +174,7 @@ def quarterly_document(report: QuarterlyReport, data: Dataset, lang: str, today:
             row["evidence"].append(text)
     rows = [{**row, "evidence": sep.join(row["evidence"])} for row in by_customer.values()]
     proposals.tables.append(Table(label("proposals-section", lang)[:31], label("proposals-section", lang), columns,
-                                  rows, empty=label("no-proposals", lang)))
+                                  rows, empty=label("no-proposals" if report.totals else "no-sales-to-classify", lang)))
     if report.proposals:
         proposals.text.append(label("proposals-apply", lang, period=period.label))
     doc.sections.append(proposals)

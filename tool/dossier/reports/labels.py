@@ -81,6 +81,8 @@ LABELS: dict[str, tuple[str, str]] = {
                    "{currency}：合计 {total}；A 类 {a} 位，B 类 {b} 位，C 类 {c} 位。"),
     "no-sales-customers": ("No sales in the quarter (class C): {customers}.", "本季度无消费（C 类）：{customers}。"),
     "no-proposals": ("Every card agrees with the quarter's figures.", "各客户资料卡与本季度分析结果一致，无需调整。"),
+    "no-sales-to-classify": ("No sales record is dated in the quarter: there is nothing to classify by, and no change is "
+                             "proposed.", "本季度没有任何销售记录：无从分类，不提出调整建议。"),
     "proposals-apply": (
         "`dossier report quarterly --period {period} --apply --reason TEXT` writes these changes to the cards as "
         "one change for the sales manager's approval.",

@@ -156,6 +156,8 @@ def build(data: Dataset, period: Period) -> QuarterlyReport:
                 evidence[customer] = row
         consumption[currency] = ranked
 
+    if not per:  # no sales record at all in the period (before the archive began): nothing to classify by
+        return QuarterlyReport(period, consumption, totals, [], classes, [])
     no_sales = []
     for customer, card in sorted(data.cards.items()):
         if customer not in classes and card.get("status") != "withdrawn":
