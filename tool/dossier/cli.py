@@ -269,6 +269,9 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
     if fmt == "json":
         echo_json([{f: row.data.get(f) for f in fields} for row in rows])
         return
+    if not rows:
+        session.echo("list-none")
+        return
     header = {"zh": ["编码", "日期", "状态", "客户", "客户经理", "类型", "题名"]}.get(session.lang, fields)
     table = [[str(row.data.get(f) or "") for f in fields] for row in rows]
     click.echo(render_table(header, table))

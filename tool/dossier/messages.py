@@ -465,6 +465,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history-action-purged": ("purged", "彻底删除"),
     "history-columns": ("date|commit|author|action|code|reason|approver", "日期|提交|修改人|操作|编码|原因|批准人"),
     "history-log-empty": ("no changes match", "没有符合条件的修改记录"),
+    "list-none": ("no item matches these filters", "没有符合条件的档案"),
     # --- command line ---------------------------------------------------------------------------
     "summary": (
         "{errors} error(s), {warnings} warning(s) in {files} file(s)",
