@@ -326,6 +326,16 @@ def test_bind_refuses_uncommitted_changes_and_damaged_attachments(tmp_path):
     assert git(root, "log", "--format=%s").splitlines() == ["Initial archive"]
 
 
+def test_only_items_that_validate_are_bound(tmp_path):
+    root = make_archive(tmp_path / "archive")
+    item = root / "records/3/2025/3-2025-S02-0002.yaml"  # filed
+    item.write_text(item.read_text(encoding="utf-8").replace("retention: D30", "retention: 5"), encoding="utf-8")
+    git(root, "commit", "-qam", "a slip")
+    code, out, err = dossier(root, "bind", "3", "2025", "--lang", "en")
+    assert code == 1 and re.match(r"records/3/2025/3-2025-S02-0002\.yaml:\d+:\d+: schema: retention", err), err
+    assert not (root / "volumes").exists() and git(root, "log", "-1", "--format=%s").strip() == "a slip"
+
+
 def test_an_item_whose_attachments_are_not_a_list_is_never_bound_without_them(tmp_path):
     root = make_archive(tmp_path / "archive")
     item = root / "records/3/2025/3-2025-S02-0001.yaml"

@@ -572,6 +572,7 @@ def bind(archive: Archive, actor: Person, category: str, year: int, today: dt.da
                     raise DossierError("bind-attachment", path=attachment.path, code=str(piece.code),
                                        problem=attachment.problem)
     paths = [p.path for v in preview.new for p in v.pieces]
+    _require_valid(root, today, paths)
     _require_clean(root, paths + [a.path for v in preview.new for p in v.pieces for a in p.attachments])
     new = plan(archive, category, year, layout, lay_out_bound=False).new
     head = gitrepo.run(["rev-parse", "HEAD"], root, check=False).stdout.strip()
@@ -591,6 +592,17 @@ def bind(archive: Archive, actor: Person, category: str, year: int, today: dt.da
     trailers += [("Dossier-Item", str(p.code)) for v in new for p in v.pieces]
     commit = _commit(root, writes, subject, trailers)
     return Bound(commit, tuple(new), tuple(k for k in writes if k.startswith(VOLUMES + "/")))
+
+
+def _require_valid(root: Path, today: dt.date, paths: list[str]) -> None:
+    """Only items that validate are bound: binding prints and freezes them, with what they hold
+    (a retention that is not one would even name the volume)."""
+    from .errors import ProblemError
+    from .validate import validate_archive
+
+    errors = [problem for problem in validate_archive(root, today, paths).problems if problem.is_error]
+    if errors:
+        raise ProblemError(errors[0])
 
 
 def _one_page(pieces: list[Piece]) -> None:
