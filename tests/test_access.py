@@ -234,6 +234,13 @@ def test_a_deleted_or_purged_item_keeps_its_readers(repo, run, monkeypatch):
     assert sorted(c["code"] for c in json.loads(log.out)) == [EXPORT_TERMS, EXPORT_TERMS]
 
 
+def test_an_item_whose_file_cannot_be_read_keeps_the_readers_of_its_last_version(repo, run, monkeypatch):
+    (repo / "records/3/2025/3-2025-S04-0001.yaml").write_text("code: [\n", encoding="utf-8")  # chen.xiaoyu's
+    assert dossier(run, monkeypatch, "chen.xiaoyu", repo, "history", EXPORT_TERMS).code == 0
+    other = dossier(run, monkeypatch, "wang.wei", repo, "history", EXPORT_TERMS)
+    assert refused(other, "wang.wei", EXPORT_TERMS) and "in the care of 陈晓雨 (chen.xiaoyu)" in other.err
+
+
 # --- paper volumes and the electronic catalogue ------------------------------------------------------------
 
 

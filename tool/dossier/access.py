@@ -370,27 +370,31 @@ def subject(root: Path, text: str) -> Subject:
 
 def item_data(root: Path, code: codes.Code) -> dict | None:
     """An item as it stands: its file, else its file in trash/ (deleted), else its last version in
-    git (purged); {} when that cannot be read, None when there is none."""
+    git (purged, or its file cannot be read now: its read rights are those of its last committed
+    version); {} when none of those can be read, None when there is none."""
     from .gitwalk import TRASH
-    from .loader import LoadError, load_bytes
 
-    raw = None
-    for rel in (code.path, TRASH + code.path):
-        if (root / rel).is_file():
-            raw = (root / rel).read_bytes()
-            break
-    else:
-        from .lifecycle import last_version  # purged: only then load what reads git's past
+    present = next(((root / rel).read_bytes() for rel in (code.path, TRASH + code.path) if (root / rel).is_file()),
+                   None)
+    data = _mapping(present, code.path) if present is not None else None
+    if data is None:
+        from .lifecycle import last_version  # only then load what reads git's past
 
         found = last_version(root, code.path)
-        raw = found[2] if found else None
-    if raw is None:
-        return None
+        data = _mapping(found[2], code.path) if found else None
+        if found is None and present is None:
+            return None
+    return data if data is not None else {}
+
+
+def _mapping(raw: bytes, file: str) -> dict | None:
+    from .loader import LoadError, load_bytes
+
     try:
-        data = load_bytes(raw, code.path).data
+        data = load_bytes(raw, file).data
     except LoadError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return None
+    return data if isinstance(data, dict) else None
 
 
 class CardManagers:
