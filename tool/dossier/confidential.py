@@ -20,7 +20,7 @@ from typing import Iterable
 
 from . import crypto
 from .access import AccessPolicy, grants_of, sees_all
-from .config import PEOPLE_FILE, Archive, open_archive
+from .config import PEOPLE_FILE, Archive, open_archive, text_or_none
 from .loader import Document, LoadError
 from .problems import WARNING, Problem
 from .schema_errors import field_path
@@ -67,12 +67,9 @@ def sealing(doc: Document, kind: str, schemas: SchemaSet, encrypting: bool) -> S
     if not values and not card:
         return None
     category = data.get("category")
-    return Sealing(doc.file, _text(data.get("id" if card else "customer")),
-                   None if card or category is None else str(category), _text(data.get("manager")), card, values)
+    return Sealing(doc.file, text_or_none(data.get("id" if card else "customer")),
+                   None if card or category is None else str(category), text_or_none(data.get("manager")), card, values)
 
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _value(doc: Document, path: tuple, value: object) -> Value:

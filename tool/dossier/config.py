@@ -80,17 +80,18 @@ def people_by_id(data: dict) -> dict[str, Person]:
         roles = entry.get("roles", ())
         people[entry["id"]] = Person(
             id=entry["id"],
-            name=_text(entry.get("name")) or entry["id"],
-            email=_text(entry.get("email")) or "",
+            name=text_or_none(entry.get("name")) or entry["id"],
+            email=text_or_none(entry.get("email")) or "",
             roles=tuple(role for role in roles if isinstance(role, str)) if isinstance(roles, list) else (),
-            section=_text(entry.get("section")),
-            supervisor=_text(entry.get("supervisor")),
-            encryption_key=_text(entry.get("encryption_key")),
+            section=text_or_none(entry.get("section")),
+            supervisor=text_or_none(entry.get("supervisor")),
+            encryption_key=text_or_none(entry.get("encryption_key")),
         )
     return people
 
 
-def _text(value: object) -> str | None:
+def text_or_none(value: object) -> str | None:
+    """A text value as it is; anything else (a list, a number, a slip) as no value."""
     return value if isinstance(value, str) else None
 
 

@@ -40,7 +40,7 @@ from typing import Iterable, Iterator
 from . import code_fingerprint, codes
 from .access import Reader
 from .catalogue import Filters
-from .config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES
+from .config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES, text_or_none
 from .crypto import ARMOR_BEGIN
 from .loader import LoadError, load_bytes
 from .problems import Problem
@@ -120,9 +120,6 @@ def kind_of(rel: str) -> str | None:
     return None
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
 
 def _strings(value: object) -> Iterator[str]:
     """Every text, number and date in `value`, depth first, without recursion."""
@@ -145,7 +142,7 @@ def item_row(rel: str, data: object) -> tuple:
     """The row of an item, its text last: its code comes from the file name (as `dossier list` reads it)."""
     code = codes.parse(rel.rsplit("/", 1)[-1][:-5])
     data = data if isinstance(data, dict) else {}
-    title = _text(data.get("title")) or ""
+    title = text_or_none(data.get("title")) or ""
     parts = [title]
     for name in _TEXT_FIELDS:
         if name == "attachments":  # their titles, not their hashes
@@ -155,17 +152,15 @@ def item_row(rel: str, data: object) -> tuple:
             parts += _strings(data.get(name))
     parts += _strings(data.get("content"))
     text = "\n".join(parts).replace("\r", " ") + "\n\n"  # the end: every character starts a trigram
-    return (rel, str(code), code.category, code.year, code.section, code.serial,
-            _text(data.get("customer")), _text(data.get("manager")), _text(data.get("handler")),
-            _text(data.get("type")), _text(data.get("date")), _text(data.get("status")), title, text)
+    values = [text_or_none(data.get(key)) for key in ("customer", "manager", "handler", "type", "date", "status")]
+    return (rel, str(code), code.category, code.year, code.section, code.serial, *values, title, text)
 
 
 def customer_row(rel: str, data: object) -> tuple:
     data = data if isinstance(data, dict) else {}
-    customer_id = _text(data.get("id")) or rel.rsplit("/", 1)[-1][:-5]
-    return (rel, customer_id, _text(data.get("name")), _text(data.get("short_name")), _text(data.get("manager")),
-            _text(data.get("grade")), _text(data.get("status")), _text(data.get("nature")),
-            int(data.get("export") is True))
+    customer_id = text_or_none(data.get("id")) or rel.rsplit("/", 1)[-1][:-5]
+    values = [text_or_none(data.get(key)) for key in ("name", "short_name", "manager", "grade", "status", "nature")]
+    return (rel, customer_id, *values, int(data.get("export") is True))
 
 
 @dataclass

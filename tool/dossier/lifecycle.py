@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import codes, gitrepo, numbering, yamlio
-from .config import Archive, Person
+from .config import Archive, Person, text_or_none
 from .errors import DossierError
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .loader import load_bytes, load_file
@@ -87,7 +87,7 @@ def _section_holder(archive: Archive, actor: Person, card: dict | None, customer
     manager's catalogue does not show, and they could not read it back (access goes by the card)."""
     from .access import named, sees_all
 
-    manager = archive.people.get(str((card or {}).get("manager", "")))  # (validate reports a non-text one)
+    manager = archive.people.get(text_or_none((card or {}).get("manager")) or "")
     if actor.is_customer_manager and actor.section:
         if manager is None or manager.id == actor.id:
             return actor

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from . import codes
-from .config import Person
+from .config import Person, text_or_none
 from .fsutil import file_sha256
 from .loader import Document
 from .problems import ERROR, WARNING, Problem
@@ -32,9 +32,6 @@ class ItemFacts:
     customer_pos: tuple[int, int]
     signature_dates: tuple[tuple[str, str, int, int], ...]  # (which, date, line, column)
 
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _dict(value: object) -> dict:
@@ -73,7 +70,7 @@ def _code_rules(doc: Document, data: dict, category_of: dict) -> list[Problem]:
         found.append(_problem(doc, ("code",), "code-path", code=str(code), expected=code.path))
     if category is not None and str(category) != code.category:
         found.append(_problem(doc, ("category",), "code-category", category=category, code=str(code)))
-    date = _text(data.get("date"))
+    date = text_or_none(data.get("date"))
     if date and date[:4].isdigit() and int(date[:4]) != code.year:
         found.append(_problem(doc, ("date",), "code-year", date=date, year=code.year, date_year=date[:4]))
     return found
@@ -82,10 +79,10 @@ def _code_rules(doc: Document, data: dict, category_of: dict) -> list[Problem]:
 def _people_rules(doc: Document, data: dict, people: dict[str, Person]) -> list[Problem]:
     found = []
     for field in ("manager", "handler"):
-        person = _text(data.get(field))
+        person = text_or_none(data.get(field))
         if person and person not in people:
             found.append(_problem(doc, (field,), "person-unknown", field=field, person=person))
-    manager = people.get(_text(data.get("manager")) or "")
+    manager = people.get(text_or_none(data.get("manager")) or "")
     code = codes.parse(data.get("code"))
     if manager is None:
         return found
@@ -108,12 +105,12 @@ def _signature_rules(doc: Document, data: dict, people: dict[str, Person]) -> li
         for which in required
         if which not in signatures
     ]
-    handler = _text(data.get("handler"))
-    signed_handler = _text(_dict(signatures.get("handler")).get("person"))
+    handler = text_or_none(data.get("handler"))
+    signed_handler = text_or_none(_dict(signatures.get("handler")).get("person"))
     if handler and signed_handler and signed_handler != handler:
         found.append(_problem(doc, ("signatures", "handler", "person"), "signature-handler",
                               signed=signed_handler, handler=handler))
-    signed_supervisor = _text(_dict(signatures.get("supervisor")).get("person"))
+    signed_supervisor = text_or_none(_dict(signatures.get("supervisor")).get("person"))
     if handler in people and signed_supervisor:
         expected = people[handler].supervisor
         where = ("signatures", "supervisor", "person")
@@ -127,13 +124,13 @@ def _signature_rules(doc: Document, data: dict, people: dict[str, Person]) -> li
 
 def _signature_dates(data: dict) -> Iterable[tuple[str, str]]:
     for which, signature in _dict(data.get("signatures")).items():
-        date = _text(_dict(signature).get("date"))
+        date = text_or_none(_dict(signature).get("date"))
         if date:
             yield which, date
 
 
 def _signature_date_rules(doc: Document, data: dict) -> list[Problem]:
-    item_date = _text(data.get("date"))
+    item_date = text_or_none(data.get("date"))
     if not item_date:
         return []
     return [
@@ -152,11 +149,11 @@ def _attachment_rules(doc: Document, data: dict, root: Path) -> list[Problem]:
     found = []
     for index, attachment in enumerate(attachments):
         entry = _dict(attachment)
-        name = _text(entry.get("file"))
+        name = text_or_none(entry.get("file"))
         if name is None:
             continue
         where = ("attachments", index, "file")
-        problem = _attachment_problem(folder, root, name, _text(entry.get("sha256")))
+        problem = _attachment_problem(folder, root, name, text_or_none(entry.get("sha256")))
         if problem:
             key, args = problem
             found.append(_problem(doc, where, key, path=name, **args))
@@ -191,8 +188,8 @@ def item_facts(doc: Document) -> ItemFacts | None:
         file=doc.file,
         code=str(code),
         code_pos=doc.position(("code",)),
-        type=_text(data.get("type")) or "",
-        customer=_text(data.get("customer")),
+        type=text_or_none(data.get("type")) or "",
+        customer=text_or_none(data.get("customer")),
         customer_pos=doc.position(("customer",)),
         signature_dates=dates,
     )
@@ -212,7 +209,7 @@ class CustomerFacts:
 
 def customer_facts(doc: Document) -> CustomerFacts | None:
     data = _dict(doc.data)
-    customer_id = _text(data.get("id"))
+    customer_id = text_or_none(data.get("id"))
     if customer_id is None:
         return None
     export_pos = doc.position(("export",)) if data.get("export") is True else None
@@ -222,10 +219,10 @@ def customer_facts(doc: Document) -> CustomerFacts | None:
 def customer_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
     data = _dict(doc.data)
     found = []
-    customer_id = _text(data.get("id"))
+    customer_id = text_or_none(data.get("id"))
     if customer_id and doc.file != f"customers/{customer_id}.yaml":
         found.append(_problem(doc, ("id",), "customer-id", id=customer_id))
-    manager = _text(data.get("manager"))
+    manager = text_or_none(data.get("manager"))
     if manager and manager not in people:
         found.append(_problem(doc, ("manager",), "person-unknown", field="manager", person=manager))
     elif manager and not people[manager].is_customer_manager:
@@ -243,15 +240,15 @@ def people_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
     first_holder: dict[tuple[str, str], str] = {}
     for index, entry in enumerate(map(_dict, entries)):
         for field in ("id", "email", "section"):
-            value = _text(entry.get(field))
+            value = text_or_none(entry.get(field))
             if value is None:
                 continue
             if (field, value) in first_holder:
                 found.append(_problem(doc, ("people", index, field), "person-duplicate", field=field, value=value,
                                       other=first_holder[(field, value)]))
             else:
-                first_holder[(field, value)] = _text(entry.get("id")) or "?"
-        supervisor = _text(entry.get("supervisor"))
+                first_holder[(field, value)] = text_or_none(entry.get("id")) or "?"
+        supervisor = text_or_none(entry.get("supervisor"))
         if supervisor and supervisor not in people:
             found.append(_problem(doc, ("people", index, "supervisor"), "person-unknown", field="supervisor",
                                   person=supervisor))
@@ -262,7 +259,7 @@ def people_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
 def _supervisor_cycles(doc: Document, entries: list, people: dict[str, Person]) -> list[Problem]:
     found = []
     for index, entry in enumerate(entries):
-        start = _text(_dict(entry).get("id"))
+        start = text_or_none(_dict(entry).get("id"))
         current, steps = people.get(start or ""), 0
         while current and current.supervisor and steps <= len(people):
             current, steps = people.get(current.supervisor), steps + 1
@@ -280,7 +277,7 @@ def access_rules(doc: Document, people: dict[str, Person], today: str) -> list[P
     found = []
     for index, grant in enumerate(grants if isinstance(grants, list) else []):
         for field in ("person", "approved_by"):
-            person = _text(_dict(grant).get(field))
+            person = text_or_none(_dict(grant).get(field))
             if person and person not in people:
                 found.append(_problem(doc, ("grants", index, field), "person-unknown", field=field, person=person))
     return found + _void_grants(doc, people, today)

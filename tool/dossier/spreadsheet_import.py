@@ -26,7 +26,7 @@ from typing import Callable
 
 from . import codes, gitrepo, numbering, rules, schema_errors
 from .catalogue import Filters, entries, load_cards
-from .config import Archive, Person
+from .config import Archive, Person, text_or_none
 from .errors import DossierError, UsageError
 from .fsutil import atomic_write_bytes
 from .loader import Document
@@ -589,7 +589,7 @@ class _ItemBuilder:
 
     def _new_item(self, group: _Group, lines, total, extra, rows, plan: Plan):
         card = self.cards[group.customer].data
-        manager = self.archive.people.get(str(card.get("manager"))) if isinstance(card, dict) else None
+        manager = self.archive.people.get(text_or_none(card.get("manager")) or "") if isinstance(card, dict) else None
         if manager is None or not manager.is_customer_manager or not manager.section:
             plan.problems.append(Problem(self.sheet.name, rows[0].number, 0, ROW, "row-no-section",
                                          {"customer": group.customer, "manager": card.get("manager", "—")}))

@@ -33,6 +33,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..config import text_or_none
 from . import ledger
 from .money import ZERO, Money, parse_amount, ratio
 from .period import Period
@@ -254,10 +255,10 @@ def _letters(data: Dataset, period: Period, by_account, positions) -> list[Lette
             continue
         letter = letters.get(customer)
         if letter is None:
-            card = data.cards.get(customer) or {}
+            manager = (data.cards.get(customer) or {}).get("manager")
             letter = letters[customer] = Letter(customer, data.name(customer), f"QZ-{period.label}-{customer}",
                                                 period.end, [], {},
-                                                data.people.get(str(card.get("manager")), str(card.get("manager") or "")))
+                                                data.people.get(text_or_none(manager) or "", str(manager or "")))
         letter.balances.append(Money(pos.balance, currency))
         letter.open_charges[currency] = list(pos.open_charges)
     return list(letters.values())
