@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from .gitwalk import environment
+from .gitwalk import said as _said
 
 
 def run(args: list[str], cwd: Path, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
@@ -32,8 +33,8 @@ def output(args: list[str], cwd: Path, failure_key: str, input: str | None = Non
 
 
 def said(result: subprocess.CompletedProcess) -> str:
-    """What a failed git command said, on one line (ssh's warnings come in framed lines) and short."""
-    return " ".join((result.stderr or result.stdout).split())[:300]
+    """What a failed git command said, on one line and short (gitwalk.said)."""
+    return _said(result.stderr or result.stdout)
 
 
 def is_repository(path: Path) -> bool:

@@ -50,6 +50,11 @@ def environment() -> dict[str, str]:
     return kept
 
 
+def said(text: str) -> str:
+    """What a failed git command said, on one line (ssh's warnings come in framed lines) and short."""
+    return " ".join(text.split())[:300]
+
+
 class GitProcess:
     """One git process, started at once and read later. Its output goes to an anonymous file
     (not a pipe), so several run side by side, and beside Python, without one waiting for
@@ -121,8 +126,7 @@ class GitProcess:
                 raise DossierError("history-not-git", root=self.cwd)
             if gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], Path(self.cwd), check=False).returncode != 0:
                 return ""
-            detail = " ".join(err.decode("utf-8", "replace").split())[:300]  # as gitrepo.said
-            raise DossierError("history-git-failed", root=self.cwd, detail=detail)
+            raise DossierError("history-git-failed", root=self.cwd, detail=said(err.decode("utf-8", "replace")))
         return out.decode("utf-8", "replace")
 
     def _wait(self) -> int:
