@@ -229,7 +229,7 @@ def tell_if_unapproved(session, root: Path, commit: str, branch: str) -> None:
     main, violations = on_main_line(root, commit)
     if violations:
         found = ", ".join(sorted({v.rule for v in violations}))
-        click.echo(message("needs-approval-on-main", session.lang, main=main, found=found, branch=branch), err=True)
+        session.echo_err("needs-approval-on-main", main=main, found=found, branch=branch)
 
 
 def _tell_left_out(session, reader, hidden: int, key: str = "access-hidden") -> None:

@@ -8,10 +8,6 @@ import click
 
 from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, lang_option, render, shown_path
 from .errors import UsageError
-from .messages import message
-
-
-
 
 
 @render.command(short_help="The electronic catalogue 电子文件归档目录, as xlsx and csv.")
@@ -52,6 +48,6 @@ def catalogue(ctx, year, category, output, fmt, include_drafts, lang):
     for path in write_catalogue(result, folder, formats):
         session.echo("catalogue-written", file=shown_path(path), items=len(result.rows), bound=bound)
     if result.failures:
-        click.echo(message("catalogue-incomplete", session.lang, count=len(result.failures)), err=True)
+        session.echo_err("catalogue-incomplete", count=len(result.failures))
         ctx.exit(1)
 

@@ -60,8 +60,8 @@ def echo_hidden(session, seen, identity) -> None:
 
     for path, error in seen.refused or []:
         key = "value-refused" if error.reason == "moved" else "value-damaged"
-        click.echo(message(key, session.lang, field=field_path(path), found=error.found), err=True)
+        session.echo_err(key, field=field_path(path), found=error.found)
     unreadable = seen.hidden - len(seen.refused or [])
     if unreadable:
         why = message(identity.problem or "identity-not-recipient", session.lang, file=identity.file)
-        click.echo(message("hidden-values", session.lang, count=unreadable, why=why), err=True)
+        session.echo_err("hidden-values", count=unreadable, why=why)

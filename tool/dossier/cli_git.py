@@ -148,12 +148,11 @@ def pre_commit(ctx, lang):
 @click.pass_context
 def commit_msg(ctx, message_file, lang):
     from .hooks import filed_paths_without_reason
-    from .messages import message
 
     session = _session(ctx, lang)
     paths = filed_paths_without_reason(session.root, message_file)
     if paths:
-        click.echo(message("hook-needs-reason", session.lang, paths=", ".join(paths)), err=True)
+        session.echo_err("hook-needs-reason", paths=", ".join(paths))
         ctx.exit(1)
 
 
@@ -163,7 +162,6 @@ def commit_msg(ctx, message_file, lang):
 @click.pass_context
 def pre_receive(ctx, prefix, lang):
     from .hooks import pre_receive as check
-    from .messages import message
 
     session = _session(ctx, lang)
     updates = [tuple(line.split()) for line in sys.stdin.read().splitlines() if len(line.split()) == 3]
@@ -171,5 +169,5 @@ def pre_receive(ctx, prefix, lang):
     for ref, violations in refused.items():
         for violation in violations:
             click.echo(violation.line(session.lang), err=True)
-        click.echo(message("push-refused", session.lang, ref=ref), err=True)
+        session.echo_err("push-refused", ref=ref)
     ctx.exit(1 if refused else 0)

@@ -10,7 +10,6 @@ import click
 from .cli import (_acting_person, _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option,
                   shown_path, tell_if_unapproved)
 from .errors import UsageError
-from .messages import message
 
 MAPPING_HELP = ("Mapping of columns to fields (default: the archive's mappings/<kind>.yaml, else the "
                 "shipped one for a typical 客户管理表 / 销售记录表).")
@@ -66,7 +65,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     for problem in sorted(plan.problems, key=lambda p: (p.file != sheet.name, p.file, p.line, p.column)):
         click.echo(problem_text(problem, session.lang, prefix))
     if plan.errors:
-        click.echo(message("import-failed", session.lang, file=path.name, count=len(plan.errors)), err=True)
+        session.echo_err("import-failed", file=path.name, count=len(plan.errors))
         ctx.exit(1)
     for change in plan.writes:
         ref = cell_ref(sheet.name, change.row, 0)
@@ -138,6 +137,6 @@ def export(ctx, what, fmt, output, mapping, lang):
     written = write_table(table, People(archive.people), folder, fmt)
     session.echo("export-written", file=shown_path(written), rows=len(table.rows))
     if table.failures:
-        click.echo(message("export-incomplete", session.lang, count=len(table.failures)), err=True)
+        session.echo_err("export-incomplete", count=len(table.failures))
         ctx.exit(1)
 

@@ -48,8 +48,8 @@ def _attachment_warnings(session, plan) -> None:
         for piece in volume.pieces:
             for attachment in piece.attachments:
                 if attachment.problem:
-                    click.echo(message(f"render-attachment-{attachment.problem}", session.lang, code=str(piece.code),
-                                       file=attachment.path), err=True)
+                    session.echo_err(f"render-attachment-{attachment.problem}", code=str(piece.code),
+                                     file=attachment.path)
 
 
 @render.command(name="volume")
@@ -94,7 +94,7 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
             _write(session, renderer, volume_, folder)
         renderer.prune()
     if plan.failures:
-        click.echo(message("render-unreadable", session.lang, count=len(plan.failures)), err=True)
+        session.echo_err("render-unreadable", count=len(plan.failures))
         ctx.exit(1)
 
 
@@ -109,9 +109,9 @@ def _write(session, renderer, volume_, folder: Path) -> None:
     moved = [p for p in volume_.pieces if p.expected_pages and p.expected_pages != (p.first_page, p.last_page)]
     if moved:
         first, last = moved[0].expected_pages
-        click.echo(message("render-pages-differ", session.lang, count=len(moved), code=str(moved[0].code),
-                           volume=volume_.archive_number, found=moved[0].page_range,
-                           expected=str(first) if first == last else f"{first}–{last}"), err=True)
+        session.echo_err("render-pages-differ", count=len(moved), code=str(moved[0].code),
+                         volume=volume_.archive_number, found=moved[0].page_range,
+                         expected=str(first) if first == last else f"{first}–{last}")
     key = "render-wrote-bound" if volume_.bound else "render-wrote-unbound"
     session.echo(key, file=_shown(written.path), volume=volume_.archive_number, items=len(volume_.pieces),
                  pages=written.body_pages)
