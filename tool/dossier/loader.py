@@ -28,7 +28,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from .errors import DossierError, ProblemError
+from .errors import ProblemError
 from .problems import Problem
 
 MAX_BYTES = 1_048_576
