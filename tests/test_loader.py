@@ -128,8 +128,25 @@ def test_undefined_alias_is_a_syntax_error(tmp_path):
     assert problem.args == {"detail": "undefined alias *nowhere"}
 
 
+@pytest.mark.parametrize("levels", [loader.MAX_DEPTH + 1, 500])
+def test_nesting_beyond_the_limit_is_refused_at_the_first_level_too_deep(tmp_path, levels):
+    """Below libyaml's own limit (1000 in libyaml >= 0.2.6), so our builder's limit decides."""
+    problem = problem_of(tmp_path, b"[" * levels + b"]" * levels, "yaml-too-deep", 1, loader.MAX_DEPTH + 1)
+    assert problem.args["limit"] == loader.MAX_DEPTH
+
+
+def test_block_nesting_beyond_the_limit_is_refused(tmp_path):
+    raw = b"".join(b"  " * depth + b"k:\n" for depth in range(loader.MAX_DEPTH + 5))
+    problem_of(tmp_path, raw, "yaml-too-deep", loader.MAX_DEPTH + 1, 2 * loader.MAX_DEPTH + 1)
+
+
 def test_excessive_nesting_is_refused_quickly(tmp_path):
-    problem = problem_of(tmp_path, b"[" * MAX_BYTES, "yaml-too-deep", 1, loader.MAX_DEPTH + 1)
+    """1 MiB of "[": refused as too deep, whichever limit (ours or libyaml's) is met first."""
+    with pytest.raises(LoadError) as caught:
+        load(tmp_path, b"[" * MAX_BYTES)
+    problem = caught.value.problem
+    assert (problem.key, problem.line) == ("yaml-too-deep", 1)
+    assert loader.MAX_DEPTH < problem.column <= 1001
     assert problem.args["limit"] == loader.MAX_DEPTH
 
 

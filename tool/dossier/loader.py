@@ -36,6 +36,7 @@ MAX_NODES = 100_000  # values produced, an alias counting its whole value again 
 # libyaml's scanner is quadratic in flow nesting depth (40,000 levels take 2-8 s, so 1 MiB of
 # "[" would take tens of minutes) and consumers walk the data recursively: cut off early.
 MAX_DEPTH = 100
+LIBYAML_DEPTH_PROBLEM = "exceeded maximum nesting depth"
 RULE = "yaml"
 
 
@@ -183,7 +184,12 @@ def _parse(raw: bytes, file: str, max_nodes: int) -> Document:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line, column = _pos(mark) if mark else (0, 0)
-        raise _error(file, "yaml-syntax", line, column, detail=getattr(err, "problem", None) or str(err)) from err
+        detail = getattr(err, "problem", None) or str(err)
+        if LIBYAML_DEPTH_PROBLEM in detail:
+            # libyaml >= 0.2.6 (PyYAML 6.0.2+ wheels) has its own nesting limit of 1000, met by its
+            # scanner before our builder sees the 101st level in flow collections: same fault.
+            raise _error(file, "yaml-too-deep", line, column, limit=MAX_DEPTH) from err
+        raise _error(file, "yaml-syntax", line, column, detail=detail) from err
     finally:
         parser.dispose()
 
