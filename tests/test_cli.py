@@ -277,7 +277,7 @@ def test_list_is_in_catalogue_order_and_filters(base_archive, run):
                           "--format", "json").out)
     assert [row["code"] for row in only] == ["3-2025-S04-0001"]
     drafts = run("--archive", base_archive, "list", "--status", "draft", "--lang", "zh")
-    assert re.search(r"D-2025-S02-0001\s+2025-07-28\s+draft", drafts.out) and "编码" in drafts.out
+    assert re.search(r"D-2025-S02-0001\s+2025-07-28\s+草稿\s+王伟\s+会议记录", drafts.out) and "编码" in drafts.out
     none = run("--archive", base_archive, "list", "--year", "1999", "--lang", "en")
     assert none.code == 0 and none.out.strip() == "no item matches these filters"
     assert json.loads(run("--archive", base_archive, "list", "--year", "1999", "--format", "json").out) == []

@@ -26,14 +26,25 @@ class Session:
     """What every command needs: where the archive is, the language, today's date."""
 
     def __init__(self, archive: str | None, lang: str | None) -> None:
-        self._archive = archive
-        self.lang = lang or default_lang()
+        self.archive_option = archive
+        self._lang = lang
+
+    @property
+    def lang(self) -> str:
+        """--lang, else the archive's language (archive.yaml), else the locale's."""
+        if self._lang is None:
+            self._lang = archive_lang(self.archive_option)
+        return self._lang
+
+    @lang.setter
+    def lang(self, value: str) -> None:
+        self._lang = value
 
     @property
     def root(self) -> Path:
         from .config import find_root
 
-        return find_root(self._archive)
+        return find_root(self.archive_option)
 
     @property
     def today(self) -> dt.date:
@@ -46,6 +57,15 @@ class Session:
 
     def echo_err(self, key: str, **args: object) -> None:
         click.echo(message(key, self.lang, **args), err=True)
+
+
+def archive_lang(archive: str | None) -> str:
+    """The language of the archive found from `archive` (its archive.yaml `language:`), else the
+    locale's: a Chinese archive speaks Chinese under a C.UTF-8 locale too."""
+    from .locate import declared_language, locate
+
+    root = locate(archive)[0]
+    return (declared_language(root) if root else None) or default_lang()
 
 
 def echo_json(data: object) -> None:
@@ -69,7 +89,8 @@ def _session(ctx: click.Context, lang: str | None) -> Session:
     return session
 
 
-lang_option = click.option("--lang", type=LANGS, help="Language of messages: zh or en (default: from the locale).")
+lang_option = click.option("--lang", type=LANGS, help="Language of messages: zh or en (default: the archive's "
+                           "language in archive.yaml, else the locale's).")
 
 
 class LazyGroup(click.Group):
@@ -98,6 +119,7 @@ def _by_command(modules: dict[str, list[str]]) -> dict[str, str]:
 AREA_COMMANDS = _by_command({
     "cli_access": ["access"],
     "cli_crypto": ["rekey"],
+    "cli_doctor": ["doctor"],
     "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "approve", "hook"],
     "cli_history": ["history", "log"],
     "cli_index": ["find", "index", "watch"],
@@ -272,8 +294,11 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
     if not rows:
         session.echo("list-none")
         return
+    from .vocabulary import words_for
+
+    words = words_for(session.root, session.lang)
     header = {"zh": ["编码", "日期", "状态", "客户", "客户经理", "类型", "题名"]}.get(session.lang, fields)
-    table = [[str(row.data.get(f) or "") for f in fields] for row in rows]
+    table = [[words.of(f, row.data.get(f) or "") for f in fields] for row in rows]
     click.echo(render_table(header, table))
 
 
@@ -306,8 +331,11 @@ def show(ctx, code, fmt, identity, lang):
     if fmt == "json":
         echo_json(seen.data)
     else:
-        categories = {k: v.get("name", "") for k, v in open_archive(root).settings.data.get("categories", {}).items()}
-        click.echo(show_text(seen.data, schemas, session.lang, categories))
+        from .vocabulary import words_for
+
+        archive = open_archive(root)
+        categories = {k: v.get("name", "") for k, v in archive.settings.data.get("categories", {}).items()}
+        click.echo(show_text(seen.data, schemas, session.lang, categories, words_for(root, session.lang, archive.people)))
     echo_hidden(session, seen, key)
 
 
@@ -318,7 +346,8 @@ def render() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: turns every failure into a message and an exit code, never a traceback."""
-    lang = default_lang()
+    args = sys.argv[1:] if argv is None else argv
+    lang = _option_of(args, "--lang") or archive_lang(_option_of(args, "--archive"))
     try:
         # without standalone mode click returns ctx.exit()'s code instead of exiting
         result = cli.main(args=argv, prog_name="dossier", standalone_mode=False)
@@ -329,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(message("interrupted", lang), err=True)
         return 130
     except DossierError as exc:
-        click.echo(exc.render(_lang_of(argv, lang)), err=True)
+        click.echo(exc.render(lang), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo(message("interrupted", lang), err=True)
@@ -342,14 +371,14 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-def _lang_of(argv: list[str] | None, fallback: str) -> str:
-    args = sys.argv[1:] if argv is None else argv
+def _option_of(args: list[str], name: str) -> str | None:
+    """An option's value as given (for messages about a command line click could not parse)."""
     for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
+        if arg == name and i + 1 < len(args):
             return args[i + 1]
-        if arg.startswith("--lang="):
+        if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
-    return fallback
+    return None
 
 
 def run() -> None:

@@ -7,6 +7,7 @@ code here.
 from __future__ import annotations
 
 from .schemas import SchemaSet
+from .vocabulary import PERSON_FIELDS, Words
 
 ENVELOPE_LABELS: dict[str, tuple[str, str]] = {
     "code": ("Electronic code", "电子编码"),
@@ -40,8 +41,11 @@ NESTED_LABELS: dict[str, str] = {
 }
 
 
-def show_text(data: dict, schemas: SchemaSet, lang: str, category_names: dict) -> str:
+def show_text(data: dict, schemas: SchemaSet, lang: str, category_names: dict, words: Words | None = None) -> str:
+    """The item's fields labelled; enumerated values and people as `words` name them (Chinese labels
+    and names in Chinese)."""
     zh = lang == "zh"
+    words = words or Words(lang)
     lines = []
     for key, value in data.items():
         label = ENVELOPE_LABELS.get(key, (key, key))[zh]
@@ -49,12 +53,12 @@ def show_text(data: dict, schemas: SchemaSet, lang: str, category_names: dict) -
             value = f"{value} {category_names.get(str(value), '')}".rstrip()
         if key == "content" and isinstance(value, dict):
             lines.append(f"{label}:")
-            lines += _nested(value, schemas.type_schema(data.get("type", "")), zh, 1)
+            lines += _nested(value, schemas.type_schema(data.get("type", "")), zh, 1, words)
         elif isinstance(value, (dict, list)):
             lines.append(f"{label}:")
-            lines += _nested(value, {}, zh, 1)
+            lines += _nested(value, {}, zh, 1, words)
         else:
-            lines.append(f"{label}: {value}")
+            lines.append(f"{label}: {words.of(key, value)}")
     return "\n".join(lines)
 
 
@@ -63,7 +67,7 @@ def _title(schema: dict, key: str, zh: bool) -> str:
     return f"{title} {key}" if title and zh else key
 
 
-def _nested(value: object, schema: dict, zh: bool, depth: int) -> list[str]:
+def _nested(value: object, schema: dict, zh: bool, depth: int, words: Words) -> list[str]:
     indent = "  " * depth
     lines = []
     items = value.items() if isinstance(value, dict) else enumerate(value)
@@ -72,7 +76,9 @@ def _nested(value: object, schema: dict, zh: bool, depth: int) -> list[str]:
         sub = schema.get("properties", {}).get(key, {}) if isinstance(key, str) else schema.get("items", {})
         if isinstance(inner, (dict, list)):
             lines.append(f"{indent}{label}" if isinstance(key, int) else f"{indent}{label}:")
-            lines += _nested(inner, sub, zh, depth + 1)
+            lines += _nested(inner, sub, zh, depth + 1, words)
+        elif isinstance(key, int):
+            lines.append(f"{indent}{label} {inner}")
         else:
-            lines.append(f"{indent}{label} {inner}" if isinstance(key, int) else f"{indent}{label}: {inner}")
+            lines.append(f"{indent}{label}: {words.of(key, inner) if key in PERSON_FIELDS else inner}")
     return lines

@@ -32,3 +32,21 @@ def locate(explicit: str | None = None, cwd: str | None = None) -> tuple[str | N
         folder = parent
     fallback = os.path.join(here, "archive")
     return (fallback if os.path.isfile(os.path.join(fallback, ARCHIVE_FILE)) else None), here
+
+
+LANGUAGES = ("zh", "en")
+
+
+def declared_language(root: str) -> str | None:
+    """archive.yaml's top-level `language:` (zh or en), read from its one line so that every command
+    knows its language before it loads anything; None when it says nothing (or nothing valid:
+    validate reports that against the schema)."""
+    try:
+        with open(os.path.join(root, ARCHIVE_FILE), encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("language:"):
+                    value = line[len("language:"):].split("#", 1)[0].strip().strip("'\"")
+                    return value if value in LANGUAGES else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None

@@ -1131,6 +1131,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "then install again; nothing was changed",
         "{hook} 不是本工具安装的钩子，且 {legacy} 也已存在：请手动将两者合并到 {legacy}，删除 {hook} 后重新安装；未做任何修改",
     ),
+    # dossier doctor: one line per check; a problem says how to fix it
+    "doctor-ok-python": ("Python {version}", "Python {version}"),
+    "doctor-bad-python": (
+        "Python {version} is too old: dossier needs {wanted} or newer; install it (Ubuntu 22.04: `sudo apt-get install python3.11 python3.11-venv`) and run `bash scripts/setup.sh` again",
+        "Python {version} 版本过旧：dossier 需要 {wanted} 或更新版本；请安装（Ubuntu 22.04：`sudo apt-get install python3.11 python3.11-venv`）后重新运行 `bash scripts/setup.sh`",
+    ),
+    "doctor-ok-git": ("git {version}", "git {version}"),
+    "doctor-bad-git-missing": ("git is not installed; install it: `{install}`", "未安装 git；请安装：`{install}`"),
+    "doctor-bad-git-old": (
+        "git {version} is too old: signed approvals need {wanted} or newer; install a newer one: `{install}` (Ubuntu 20.04: from the git-core PPA)",
+        "git {version} 版本过旧：签名审批需要 {wanted} 或更新版本；请安装新版：`{install}`（Ubuntu 20.04 可用 git-core PPA）",
+    ),
+    "doctor-ok-program": ("{program}: {path}", "{program}：{path}"),
+    "doctor-bad-program": (
+        "{program} is not found on PATH: it is needed {purpose}; install the package {package}: `{install}`",
+        "在 PATH 中找不到 {program}：{purpose}需要它；请安装软件包 {package}：`{install}`",
+    ),
+    "doctor-ok-library": ("library {library}", "程序库 {library}"),
+    "doctor-bad-library": (
+        "the library {library} is not installed: it is needed {purpose}; install the package {package}: `{install}`",
+        "未安装程序库 {library}：{purpose}需要它；请安装软件包 {package}：`{install}`",
+    ),
+    "doctor-purpose-sign": ("to sign and check approvals (git's ssh signing)", "签名审批及核验签名（git 的 ssh 签名）"),
+    "doctor-purpose-render": ("to render volumes and reports as PDF (WeasyPrint)", "生成案卷和报表 PDF（WeasyPrint）"),
+    "doctor-purpose-subset": ("to embed each font once per volume (WeasyPrint's font subsetting)", "每卷只嵌入一次字体（WeasyPrint 的字体子集）"),
+    "doctor-purpose-readback": ("to read printed volumes back (check-paper) and look at PDFs", "回读已打印的案卷（check-paper）和查看 PDF"),
+    "doctor-ok-font": ("Chinese fonts: {families}", "中文字体：{families}"),
+    "doctor-bad-font": (
+        "no Chinese font is installed (`fc-list :lang=zh` finds none): volumes and reports would print empty boxes; install one: `{install}`",
+        "未安装中文字体（`fc-list :lang=zh` 没有结果）：案卷和报表会显示为空框；请安装：`{install}`",
+    ),
+    "doctor-ok-identity": ("you are {person}, {roles} (git user.email {email})", "您是 {person}，角色 {roles}（git user.email {email}）"),
+    "doctor-bad-email-missing": (
+        "git user.email is not set, so dossier does not know who you are; set the address people.yaml lists for you: `git config --global user.email YOU@EXAMPLE.CN`",
+        "未设置 git user.email，dossier 无法确定您的身份；请设置 people.yaml 中您的邮箱：`git config --global user.email 您的邮箱`",
+    ),
+    "doctor-bad-email-unknown": (
+        "your git user.email {email} is not in people.yaml; set the address it lists for you (`git config --global user.email …`) or ask the archivist to add you",
+        "您的 git user.email {email} 不在 people.yaml 中；请改为其中登记的邮箱（`git config --global user.email …`），或请档案员将您加入",
+    ),
+    "doctor-ok-key": ("private key {file}: readable only by you", "私钥 {file}：仅本人可读"),
+    "doctor-bad-key-missing-decrypt": (
+        "no private key at {file}, so confidential values stay 已加密 for you; give yours with DOSSIER_IDENTITY=FILE, or make one (`ssh-keygen -t ed25519 -N '' -f ~/.ssh/id_ed25519`) and put its .pub line as your encryption_key in people.yaml",
+        "{file} 没有私钥，保密字段对您显示为“已加密”；请用 DOSSIER_IDENTITY=文件 指定您的私钥，或新建一个（`ssh-keygen -t ed25519 -N '' -f ~/.ssh/id_ed25519`）并将其 .pub 内容填为 people.yaml 中您的 encryption_key",
+    ),
+    "doctor-bad-key-missing-sign": (
+        "git's user.signingkey names {file}, which does not exist: approvals cannot be signed; set it to your key: `git config user.signingkey ~/.ssh/id_ed25519.pub`",
+        "git 的 user.signingkey 指向 {file}，但该文件不存在，无法签名审批；请改为您的密钥：`git config user.signingkey ~/.ssh/id_ed25519.pub`",
+    ),
+    "doctor-bad-key-mode": (
+        "private key {file} is readable by others (mode {mode}): ssh refuses such a key and anyone on this machine could use it; make it yours alone: `{install}`",
+        "私钥 {file} 他人可读（权限 {mode}）：ssh 拒绝使用这样的密钥，本机其他用户也能使用它；请改为仅本人可读：`{install}`",
+    ),
+    "doctor-bad-key-unusable": ("{error}", "{error}"),
+    "doctor-ok-hooks": ("git hooks installed in {folder}", "git 钩子已安装于 {folder}"),
+    "doctor-note-hooks-no-repo": ("{root} is not a git repository: no hooks to check", "{root} 不是 git 仓库：无需检查钩子"),
+    "doctor-bad-hooks": (
+        "the hooks {hooks} are not installed: commits are not checked before they are made; install them: `{install}`",
+        "未安装钩子 {hooks}：提交前不会检查档案；请安装：`{install}`",
+    ),
+    "doctor-note-no-archive": (
+        "no archive found here (no archive.yaml in this folder or above it): the checks of your identity, keys and hooks were skipped; run doctor inside your clone or give --archive PATH",
+        "此处没有档案（本目录及上级目录中没有 archive.yaml）：未检查您的身份、密钥和钩子；请在您的档案克隆中运行，或用 --archive PATH 指定",
+    ),
+    "doctor-bad-archive": ("{error}", "{error}"),
+    "doctor-summary-ok": ("everything dossier needs is in place", "dossier 所需的一切均已就绪"),
+    "doctor-summary-bad": ("{count} problem(s) to fix, each with its fix above", "有 {count} 个问题需要处理，修复方法见上"),
     "internal-error": (
         "internal error: {detail}; nothing was written. Please report it with the command you ran",
         "内部错误：{detail}；未写入任何文件。请连同所运行的命令一起报告",

@@ -15,6 +15,7 @@ from .money import Money, format_money, format_ratio
 from .monthly import MonthlyReport, Reason
 from .quarterly import QuarterlyReport
 from .source import Dataset
+from ..vocabulary import enum_label, person_label
 
 _EN_MONTH_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -78,7 +79,8 @@ def monthly_document(report: MonthlyReport, data: Dataset, lang: str, today: dt.
                Column("count", label("col-reason-count", lang), INT),
                Column("reasons", label("col-reasons", lang), wide=True)]
     sep = "；" if lang == "zh" else "; "
-    rows = [{"customer": r.customer, "name": r.name, "manager": r.manager, "grade": r.grade,
+    rows = [{"customer": r.customer, "name": r.name, "manager": person_label(r.manager, data.people, lang),
+             "grade": enum_label("grade", r.grade, lang),
              "volume": _volume(r.volume_class, lang), "sales": _money_text(r.sales), "count": len(r.reasons),
              "reasons": sep.join(reason_text(x, lang) for x in r.reasons)} for r in report.rows]
     section = Section(label("focus-section", lang),
@@ -112,7 +114,7 @@ def evidence_text(kind: str, args: dict, lang: str) -> str:
 def _field_value(field: str, value: str | None, lang: str) -> str:
     if value is None:
         return "—"
-    return _volume(value, lang) if field == "volume_class" else value
+    return _volume(value, lang) if field == "volume_class" else enum_label(field, value, lang)
 
 
 def quarterly_document(report: QuarterlyReport, data: Dataset, lang: str, today: dt.date) -> Document:
@@ -353,4 +355,4 @@ def _group_name(dimension: str, key: str | None, lang: str) -> str:
         return label("not-recorded", lang)
     if dimension == "nature":
         return _nature(key, lang)
-    return key
+    return enum_label(dimension, key, lang)
