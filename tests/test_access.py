@@ -213,12 +213,16 @@ def test_find_searches_only_what_the_person_may_read(archive, run, monkeypatch, 
 
 @pytest.mark.parametrize("person", PEOPLE)
 def test_history_and_log_follow_the_item_as_it_stands(repo, run, monkeypatch, person):
+    items, cards = SEES[person]
     for code in ALL:
         result = dossier(run, monkeypatch, person, repo, "history", code)
-        assert result.code == 0 if code in SEES[person][0] else refused(result, person, code)
+        assert result.code == 0 if code in items else refused(result, person, code)
+    for card in ("C0001", "C0002"):  # a customer card's record, by the manager it names now
+        result = dossier(run, monkeypatch, person, repo, "history", card)
+        assert result.code == 0 if card in cards else refused(result, person, card)
     log = dossier(run, monkeypatch, person, repo, "log", "--format", "json")
-    assert sorted(c["code"] for c in json.loads(log.out)) == sorted(SEES[person][0])
-    assert ("change(s) of items that" in log.err) == (len(SEES[person][0]) < len(ALL))
+    assert sorted(c["code"] for c in json.loads(log.out)) == sorted(items + cards)
+    assert ("change(s) of items and cards that" in log.err) == (len(items) < len(ALL) or len(cards) < 2)
 
 
 def test_a_deleted_or_purged_item_keeps_its_readers(repo, run, monkeypatch):
@@ -231,7 +235,7 @@ def test_a_deleted_or_purged_item_keeps_its_readers(repo, run, monkeypatch):
     assert refused(dossier(run, monkeypatch, "wang.wei", repo, "history", EXPORT_TERMS), "wang.wei", EXPORT_TERMS)
     assert refused(dossier(run, monkeypatch, "wang.wei", repo, "history", TREND), "wang.wei", TREND)
     log = dossier(run, monkeypatch, "chen.xiaoyu", repo, "log", "--format", "json")
-    assert sorted(c["code"] for c in json.loads(log.out)) == [EXPORT_TERMS, EXPORT_TERMS]
+    assert sorted(c["code"] for c in json.loads(log.out)) == [EXPORT_TERMS, EXPORT_TERMS, "C0002"]  # and his card
 
 
 def test_an_item_whose_file_cannot_be_read_keeps_the_readers_of_its_last_version(repo, run, monkeypatch):

@@ -283,7 +283,7 @@ def test_bad_code_unknown_item_and_no_git_are_clear_errors(story, base_archive, 
     root, _ = story
     with pytest.raises(DossierError) as bad:
         item_history(root, "3-2025-S2-1")
-    assert bad.value.key == "code-invalid"
+    assert bad.value.key == "history-subject-invalid"
     with pytest.raises(DossierError) as none:
         item_history(root, "3-2025-S02-0099")
     assert none.value.key == "history-none"
@@ -305,8 +305,10 @@ def test_log_is_newest_first_one_line_per_commit_and_item(story):
         (shas["modified"], CODE, "modified"),
     ]
     first = [(code, action) for sha, code, action in rows if sha == shas["filed"]]
-    assert len(first) == 6 and all(action == "added" for _, action in first)  # five records, one daily item
-    assert len(rows) == 12
+    # two customer cards, five records, one daily item
+    assert len(first) == 8 and all(action == "added" for _, action in first)
+    assert [code for code, _ in first[:2]] == ["C0001", "C0002"]  # cards first, then catalogue order
+    assert len(rows) == 14
 
 
 def test_log_filters_by_date_customer_and_category(story):
@@ -314,7 +316,8 @@ def test_log_filters_by_date_customer_and_category(story):
     assert [c.commit for c in archive_log(root, since="2026-11-22")] == [shas["purged"], shas["deleted-other"],
                                                                           shas["restored"]]
     c0002 = archive_log(root, customer="C0002")
-    assert [(c.code, c.action) for c in c0002] == [(OTHER, "modified"), (OTHER, "added")]  # old version's customer
+    # the old version's customer, and the customer's own card
+    assert [(c.code, c.action) for c in c0002] == [(OTHER, "modified"), ("C0002", "added"), (OTHER, "added")]
     assert shas["card"] in {c.commit for c in archive_log(root, customer="C0001")}  # new version's customer
     assert {c.code for c in archive_log(root, category="2")} == {PURGED}
     assert {c.code for c in archive_log(root, category="D")} == {"D-2025-S02-0001"}
@@ -397,7 +400,7 @@ def test_log_text_and_json(story, run):
 def test_cli_errors_exit_1_with_a_message(story, run, tmp_path):
     root, _ = story
     bad = run("--archive", root, "history", "nonsense", "--lang", "en")
-    assert bad.code == 1 and "'nonsense' is not an electronic code" in bad.err
+    assert bad.code == 1 and "'nonsense' is neither an electronic code" in bad.err
     none = run("--archive", root, "history", "3-2025-S02-0099", "--lang", "zh")
     assert none.code == 1 and "没有 3-2025-S02-0099 的任何修改" in none.err
     loose = copy_archive(FIXTURES / "base", tmp_path / "loose")

@@ -259,21 +259,31 @@ class Reader:
 
     def require_history(self, root: Path, code_text: str) -> None:
         """`history CODE` shows every version: refused when the person may not read the item as it
-        stands, deleted and purged items too (no such item, or no valid code: history says so)."""
-        code = None if self.sees_all else codes.parse(code_text)
-        data = item_data(root, code) if code is not None else None
+        stands, deleted and purged items too (no such item, or no valid code: history says so);
+        `history CUSTOMER` likewise for the customer's card, by the manager it names now."""
+        if self.sees_all:
+            return
+        code = codes.parse(code_text)
+        if code is None:
+            if not self.may_read(code_text, None):
+                raise self.refusal(code_text, code_text, None)
+            return
+        data = item_data(root, code)
         if data is not None:
             self.require_item(str(code), data, code.category)
 
     def visible_changes(self, root: Path, changes: list[T]) -> tuple[list[T], int]:
-        """The changes of `dossier log` (history.Change) of items the person may read, by the item
-        as it stands (the index knows the live ones), and how many were left out."""
+        """The changes of `dossier log` (history.Change) of items and cards the person may read, by
+        the item or card as it stands (the index knows the live items), and how many were left out."""
         if self.sees_all:
             return changes, 0
+        cards = [change for change in changes if change.card]
+        shown_cards = {id(change) for change in cards if self.may_read(change.code, None)}
+        items, hidden_cards = [change for change in changes if not change.card], len(cards) - len(shown_cards)
         from .index import open_index
 
         with open_index(root) as index:
-            owners = index.owners(change.code for change in changes)
+            owners = index.owners(change.code for change in items)
 
         def data_of(change) -> dict:
             if change.code not in owners:  # deleted or purged
@@ -281,7 +291,10 @@ class Reader:
                 owners[change.code] = {**(item_data(root, code) or {}), "category": code.category}
             return owners[change.code]
 
-        return self.visible(changes, data_of)
+        shown_items = {id(change) for change in self.visible(items, data_of)[0]}
+        kept = shown_cards | shown_items
+        shown = [change for change in changes if id(change) in kept]
+        return shown, hidden_cards + len(items) - len(shown_items)
 
     def hidden_note(self, hidden: int, key: str = "access-hidden") -> Reason | None:
         """What a listing says when it left things out (None when it left nothing out)."""

@@ -11,23 +11,31 @@ FORMATS = click.Choice(["text", "json"])
 
 
 @cli.command()
-@click.argument("code")
+@click.argument("code", metavar="CODE|CUSTOMER")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--identity", metavar="FILE", help="Your SSH ed25519 private key, to decrypt confidential values "
+              "(default: $DOSSIER_IDENTITY, else ~/.ssh/id_ed25519).")
 @lang_option
 @click.pass_context
-def history(ctx, code, fmt, lang):
-    """Show every change of one item, oldest first: when, who, what (added, modified,
-    deleted, restored, purged), why, who approved, and each changed field as old → new."""
+def history(ctx, code, fmt, identity, lang):
+    """Show every change of one item (by code) or customer card (by customer id), oldest
+    first: when, who, what (added, modified, deleted, restored, purged), why, who approved,
+    and each changed field as old → new, confidential values decrypted if your key can."""
+    from .crypto import load_identity
     from .history import item_history
 
     session = _session(ctx, lang)
     root = session.root
-    # who may read it is checked while git walks the history; a refusal shows none of it
-    changes = item_history(root, code, meanwhile=lambda: _acting_reader(session).require_history(root, code))
+    key = load_identity(identity)
+    # who may read it is checked while git walks the history; a refusal shows none of it, and
+    # the key decrypts nothing before it passed
+    changes = item_history(root, code, meanwhile=lambda: _acting_reader(session).require_history(root, code),
+                           identity=key)
     if fmt == "json":
         echo_json([c.to_json() for c in changes])
-        return
-    click.echo(history_text(changes, session.lang))
+    else:
+        click.echo(history_text(changes, session.lang))
+    tell_hidden(session, sum(change.hidden_values for change in changes), key)
 
 
 @cli.command()
@@ -70,10 +78,18 @@ def history_text(changes, lang: str) -> str:
         if change.approver:
             parts.append(message("history-approver", lang, person=change.approver))
         lines.append("  ".join(parts))
-        lines += [f"    {field.text()}" for field in change.fields]
+        reencrypted = message("history-reencrypted", lang)
+        lines += [f"    {field.text(reencrypted)}" for field in change.fields]
         if change.unreadable:
             lines.append("    " + message("history-unreadable", lang))
     return "\n".join(lines)
+
+
+def tell_hidden(session, count: int, identity) -> None:
+    """On stderr, why `count` confidential values are shown as 已加密 / encrypted."""
+    if count:
+        why = message(identity.problem or "identity-not-recipient", session.lang, file=identity.file)
+        session.echo_err("hidden-values", count=count, why=why)
 
 
 def log_text(changes, lang: str) -> str:

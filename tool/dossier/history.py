@@ -1,10 +1,12 @@
-"""The modification record 修改记录: every change of an item, read from git.
+"""The modification record 修改记录: every change of an item or a customer card 客户资料卡, read from git.
 
 One `git log` over the item's two places (records/… and trash/records/…, or daily/… and
-trash/daily/…) gives each commit with its author, date, trailers and the blob ids before
+trash/daily/…), or the card's customers/<id>.yaml, gives each commit with its author, date, trailers and the blob ids before
 and after; one `git cat-file --batch` reads every blob; the two versions are loaded with
 the strict loader and compared value by value, so a change reads
-`content.limit: 150000.00 CNY → 200000.00 CNY`, not as changed lines.
+`content.limit: 150000.00 CNY → 200000.00 CNY`, not as changed lines. A confidential value
+is compared as sealed.py shows it: decrypted for a reader whose key opens it, else as the
+placeholder and a fingerprint of its ciphertext.
 
 The approver of a change is the sales manager's merge that brought it into the current
 branch: the oldest commit on HEAD's first-parent line that descends from the change, its
@@ -25,6 +27,7 @@ an archive that is a subfolder of its repository works the same as one at the to
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -32,6 +35,7 @@ from typing import Any, Callable, Iterable
 from . import codes
 from .errors import DossierError
 from .gitwalk import GS, RS, TRASH, US, GitProcess, Walk, item_walk
+from .sealed import Sealed, fingerprint, reveal
 
 ADDED, MODIFIED, DELETED, RESTORED, PURGED = "added", "modified", "deleted", "restored", "purged"
 ACTIONS = (ADDED, MODIFIED, DELETED, RESTORED, PURGED)
@@ -51,6 +55,9 @@ class _Absent:
 ABSENT: Any = _Absent()
 
 _TRAILER_ACTIONS = {"delete": DELETED, "restore": RESTORED, "purge": PURGED}
+CARDS = "customers/"
+_CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")  # a file name of customers/, never a way out of it
+_CUSTOMER_ID = r"^C[0-9]{4}$"  # the shipped schemas' customer id, where the archive's own do not say
 
 
 # --- what a change is --------------------------------------------------------------------------
@@ -64,17 +71,40 @@ class FieldChange:
     old: Any = ABSENT
     new: Any = ABSENT
 
-    def text(self) -> str:
+    @property
+    def reencrypted(self) -> bool:
+        """The same value encrypted anew (to other readers): the value itself did not change."""
+        old, new = self.old, self.new
+        return (isinstance(old, Sealed) and isinstance(new, Sealed) and old.opened and new.opened
+                and _same(old.value, new.value))
+
+    def text(self, reencrypted_note: str = "") -> str:
+        if self.reencrypted:
+            return f"{self.field}: {show_value(self.new)} ({reencrypted_note})"
         return f"{self.field}: {show_value(self.old)} → {show_value(self.new)}"
 
     def to_json(self) -> dict:
-        """Absent values are left out: {"field": "remarks", "new": "…"} is a field added."""
+        """Absent values are left out: {"field": "remarks", "new": "…"} is a field added; a
+        confidential value is {"encrypted": fingerprint} with its "value" where it was decrypted."""
         row: dict = {"field": self.field}
         if self.old is not ABSENT:
-            row["old"] = self.old
+            row["old"] = plain(self.old)
         if self.new is not ABSENT:
-            row["new"] = self.new
+            row["new"] = plain(self.new)
         return row
+
+
+def plain(value: Any) -> Any:
+    """A value for JSON: Sealed values as their to_json(), raw ciphertexts by their fingerprint."""
+    if isinstance(value, Sealed):
+        return value.to_json()
+    if isinstance(value, str) and value.startswith(SEALED_PREFIX):
+        return Sealed(fingerprint(value)).to_json()
+    if isinstance(value, dict):
+        return {key: plain(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [plain(inner) for inner in value]
+    return value
 
 
 @dataclass
@@ -86,7 +116,7 @@ class Change:
     author: str  # person id from people.yaml, else the e-mail
     author_email: str
     action: str  # added / modified / deleted / restored / purged
-    code: str
+    code: str  # the item's code, or the customer id of a card
     path: str  # where the item is after the change (before it, for a purge)
     reason: str = ""  # the `Reason:` trailer
     approver: str | None = None  # person id (else e-mail) of whoever made the approving merge
@@ -96,10 +126,17 @@ class Change:
     old_blob: str | None = field(default=None, repr=False)
     new_blob: str | None = field(default=None, repr=False)
     customers: frozenset = field(default_factory=frozenset, repr=False)  # of both versions, once loaded
+    card: bool = False  # a customer card's change, not an item's
 
     @property
     def day(self) -> str:
         return self.date[:10]
+
+    @property
+    def hidden_values(self) -> int:
+        """Confidential values among the changed fields that were not decrypted."""
+        return sum(isinstance(value, Sealed) and not value.opened
+                   for f in self.fields for value in (f.old, f.new))
 
     def to_json(self, with_fields: bool = True) -> dict:
         row = {
@@ -109,6 +146,7 @@ class Change:
             "author_email": self.author_email,
             "action": self.action,
             "code": self.code,
+            "card": self.card,
             "path": self.path,
             "reason": self.reason or None,
             "approver": self.approver,
@@ -128,28 +166,20 @@ def show_value(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Sealed):
+        return value.shown(show_value)
     if isinstance(value, str):
-        if value.startswith(SEALED_PREFIX):
-            return _sealed(value)
+        if value.startswith(SEALED_PREFIX):  # not revealed: the placeholder and the ciphertext's fingerprint
+            return Sealed(fingerprint(value)).shown(show_value)
         return value if value else '""'
     if isinstance(value, (dict, list)):
         import json
 
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        return json.dumps(plain(value), ensure_ascii=False, separators=(", ", ": "))
     return str(value)
 
 
-SEALED_PREFIX = "-----BEGIN AGE ENCRYPTED FILE-----"  # crypto.ARMOR_BEGIN, without importing crypto
-
-
-def _sealed(armor: str) -> str:
-    """An encrypted value as the record shows it: the placeholder and a short fingerprint of the
-    ciphertext, so that a change of the value is seen without its armor or its plaintext."""
-    import hashlib
-
-    from .crypto import PLACEHOLDER
-
-    return f"{PLACEHOLDER} #{hashlib.sha256(armor.encode('utf-8')).hexdigest()[:8]}"
+SEALED_PREFIX = "-----BEGIN AGE ENCRYPTED FILE-----"  # crypto.ARMOR_BEGIN
 
 
 def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
@@ -205,19 +235,45 @@ def _children(where: str, a: Any, b: Any) -> list[tuple[str, Any, Any]] | None:
 # --- the library -----------------------------------------------------------------------------
 
 
-def item_history(root: Path, code: str, meanwhile: Callable[[], object] | None = None) -> list[Change]:
-    """Every change of item `code` on the current branch, oldest first, with field diffs.
-    `meanwhile` runs while git walks the history (the command line's access check): what it
-    raises stops git and reaches the caller, before anything of the history is read."""
-    parsed = codes.parse(code)
-    if parsed is None:
-        raise DossierError("code-invalid", code=code)
-    with _Reader(Path(root), item_walk(str(root), parsed.path)) as reader:
+def record_path(root: Path, subject: str) -> str:
+    """Where the record of `subject` lives: an item's file by its electronic code, or a customer
+    card 客户资料卡 by its customer id as the archive's schemas define one (and a plain file name
+    of customers/, never a way out of it)."""
+    parsed = codes.parse(subject)
+    if parsed is not None:
+        return parsed.path
+    if isinstance(subject, str) and _CARD_ID.fullmatch(subject) and re.search(_customer_id(root), subject):
+        return f"{CARDS}{subject}.yaml"
+    raise DossierError("history-subject-invalid", code=subject)
+
+
+def _customer_id(root: Path) -> str:
+    """The pattern of a customer id in the archive's schemas/common.schema.json."""
+    import json
+
+    try:
+        pattern = json.loads((Path(root) / "schemas" / "common.schema.json").read_bytes())["$defs"]["customer"]["pattern"]
+        re.compile(pattern)
+    except (OSError, ValueError, KeyError, TypeError, re.error):
+        return _CUSTOMER_ID
+    return pattern if isinstance(pattern, str) else _CUSTOMER_ID
+
+
+def item_history(root: Path, subject: str, meanwhile: Callable[[], object] | None = None,
+                 identity: Any = None) -> list[Change]:
+    """Every change of an item (by its code) or a customer card (by its customer id) on the
+    current branch, oldest first, with field diffs. `meanwhile` runs while git walks the
+    history (the command line's access check): what it raises stops git and reaches the
+    caller, before anything of the history is read. Confidential values are decrypted with
+    `identity` (crypto.Identity) where it is a recipient: give it only to a reader entitled
+    to the item or card."""
+    path = record_path(root, subject)
+    with _Reader(Path(root), item_walk(str(root), path), identity) as reader:
         if meanwhile is not None:
             meanwhile()
         changes = reader.changes()
         if not changes:
-            raise DossierError("history-none", code=str(parsed))
+            raise DossierError("history-none", code=subject)
         changes.reverse()
         reader.complete(changes, versions=True, compare=True)
     return changes
@@ -230,7 +286,7 @@ def archive_log(root: Path, since: dt.date | str | None = None, customer: str | 
     that customer before or after the change; `category` those of that category."""
     since_day = _as_date(since)
     extra = [f"--since={since_day - dt.timedelta(days=1)}"] if since_day else []  # a coarse cut, refined below
-    pathspecs = _folders(None if category is None else str(category))
+    pathspecs = _folders(None if category is None else str(category)) + ([CARDS] if category is None else [])
     with _Reader(Path(root), Walk(str(root), pathspecs, extra)) as reader:
         changes = reader.changes()
         if since_day:
@@ -269,9 +325,10 @@ class _Reader:
     and, in Python, the loader and people.yaml (to name people); the one `git cat-file
     --batch` that then reads every blob and approving merge waits ready."""
 
-    def __init__(self, root: Path, walk: Walk) -> None:
+    def __init__(self, root: Path, walk: Walk, identity: Any = None) -> None:
         self.root = root
         self._walk = walk
+        self._identity = identity
         self._names: dict[str, str] | None = None
         self._owners: dict[str, str] = {}
 
@@ -320,7 +377,7 @@ class _Reader:
             if len(parts) < 5 or not path.endswith(".yaml"):
                 continue
             name = path.rsplit("/", 1)[-1].removesuffix(".yaml")
-            if codes.parse(name) is None:
+            if codes.parse(name) is None and not (path.startswith(CARDS) and _CARD_ID.fullmatch(name)):
                 continue  # deletion records, attachments
             place = "trash" if path.startswith(TRASH) else "live"
             per_item.setdefault(name, {})[place] = [parts[4][0], parts[2], parts[3], path]
@@ -328,14 +385,16 @@ class _Reader:
         reasons = "; ".join(r.strip() for r in reason.split(GS) if r.strip())
         author = self.person(email)
         changes = []
-        for code in sorted(per_item, key=lambda c: codes.parse(c).sort_key):
+        for code in sorted(per_item, key=_catalogue_order):
             places = per_item[code]
             kind = _action(places.get("live", [None])[0], places.get("trash", [None])[0], trailer_action)
             lines = list(places.values())
             old = next((line[1] for line in lines if line[1].strip("0")), None)  # all zeros: no such version
             new = next((line[2] for line in lines if line[2].strip("0")), None)
             where = next((line[3] for line in lines if line[2].strip("0")), lines[0][3])
-            changes.append(Change(sha, date, author, email, kind, code, where, reasons, old_blob=old, new_blob=new))
+            card = codes.parse(code) is None
+            changes.append(Change(sha, date, author, email, kind, code, where, reasons, old_blob=old, new_blob=new,
+                                  card=card, customers=frozenset({code}) if card else frozenset()))
         return changes
 
     # approvals and versions
@@ -383,11 +442,20 @@ class _Reader:
 
         for change in changes:
             old, new = data_of(change.old_blob), data_of(change.new_blob)
-            change.customers = frozenset(d.get("customer") for d in (old, new) if isinstance(d, dict)) - {None}
+            if not change.card:
+                change.customers = frozenset(d.get("customer") for d in (old, new) if isinstance(d, dict)) - {None}
             if old is _UNREADABLE or new is _UNREADABLE:
                 change.unreadable = True
             elif compare and old is not ABSENT and new is not ABSENT:
-                change.fields = diff_values(old, new)
+                # bound to the code or customer id of the path, the place the values were sealed for
+                change.fields = diff_values(reveal(old, change.code, self._identity),
+                                            reveal(new, change.code, self._identity))
+
+
+def _catalogue_order(subject: str) -> tuple:
+    """Cards (by customer id) before items (in catalogue order)."""
+    parsed = codes.parse(subject)
+    return (1, parsed.sort_key) if parsed else (0, subject)
 
 
 def _committer(commit_object: bytes) -> str:

@@ -13,6 +13,7 @@ starts ahead.
 from __future__ import annotations
 
 import gc
+import re
 import sys
 
 from . import codes, gitwalk
@@ -20,10 +21,12 @@ from .locate import locate
 
 # The group's options that take a value (tests/test_launch.py checks them against cli.py).
 GLOBAL_VALUE_OPTIONS = ("--archive", "--lang")
+CARD_GLANCE = re.compile(r"C[0-9]{4}")  # the shipped schemas' customer id: a card's history starts ahead too
 
 
 def history_request(args: list[str]) -> tuple[str | None, str] | None:
-    """(the --archive given or None, the code) when `args` ask for one item's history, else None."""
+    """(the --archive given or None, the code or customer id) when `args` ask for one item's or
+    card's history, else None."""
     archive, at = None, 0
     while at < len(args) and args[at].startswith("-"):
         name, equals, value = args[at].partition("=")
@@ -39,8 +42,8 @@ def history_request(args: list[str]) -> tuple[str | None, str] | None:
         at += 1
     if args[at:at + 1] != ["history"]:
         return None
-    # the first argument that is a code (an option's value, such as `json`, never is one)
-    code = next((arg for arg in args[at + 1:] if codes.parse(arg) is not None), None)
+    # the first argument that is a code or customer id (an option's value, such as `json`, never is one)
+    code = next((arg for arg in args[at + 1:] if codes.parse(arg) is not None or CARD_GLANCE.fullmatch(arg)), None)
     return None if code is None else (archive, code)
 
 
@@ -67,5 +70,5 @@ def run() -> None:
 def _start_history(archive: str | None, code: str) -> None:
     root = locate(archive)[0]
     parsed = codes.parse(code)
-    if root is not None and parsed is not None:  # else the command line says what is wrong
-        gitwalk.start_item_walk(root, parsed.path)
+    if root is not None:  # else the command line says what is wrong
+        gitwalk.start_item_walk(root, parsed.path if parsed else f"customers/{code}.yaml")

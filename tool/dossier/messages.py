@@ -310,8 +310,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "另有 {count} 件 {person} 无权查阅的档案未列出；如需查阅，请向 {grantors} 申请查阅授权（access.yaml）",
     ),
     "access-hidden-changes": (
-        "{count} change(s) of items that {person} may not read are left out; ask {grantors} for a grant in access.yaml to see them",
-        "另有 {count} 条 {person} 无权查阅的档案的修改记录未列出；如需查阅，请向 {grantors} 申请查阅授权（access.yaml）",
+        "{count} change(s) of items and cards that {person} may not read are left out; ask {grantors} for a grant in access.yaml to see them",
+        "另有 {count} 条 {person} 无权查阅的档案或客户资料卡的修改记录未列出；如需查阅，请向 {grantors} 申请查阅授权（access.yaml）",
     ),
     "access-hidden-cards": (
         "{count} customer card(s) that {person} may not read are left out; ask {grantors} for a grant in access.yaml to see them",
@@ -448,8 +448,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "git 无法读取 {root} 的历史：{detail}；请用 `git status` 检查仓库",
     ),
     "history-none": (
-        "{code} has no change in the git history of the current branch; check the code (`dossier list` shows the codes) and that the item was committed",
-        "当前分支的 git 历史中没有 {code} 的任何修改；请核对编码（`dossier list` 可列出编码），并确认该档案已提交",
+        "{code} has no change in the git history of the current branch; check the code or customer id (`dossier list` shows the codes, customers/ the cards) and that it was committed",
+        "当前分支的 git 历史中没有 {code} 的任何修改；请核对编码或客户编号（`dossier list` 可列出编码，customers/ 中是客户资料卡），并确认已提交",
+    ),
+    "history-subject-invalid": (
+        "'{code}' is neither an electronic code (like 3-2025-S02-0017) nor a customer id (like C0007); check it with `dossier list` or in customers/",
+        "'{code}' 既不是电子编码（形如 3-2025-S02-0017），也不是客户编号（形如 C0007）；请用 `dossier list` 或在 customers/ 中核对",
+    ),
+    "history-reencrypted": (
+        "value unchanged, encrypted again for its readers",
+        "值未变，已按查阅人重新加密",
     ),
     "history-title": ("{code}: {count} change(s)", "{code}：共 {count} 条修改记录"),
     "history-reason": ("reason: {reason}", "原因：{reason}"),
