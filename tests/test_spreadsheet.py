@@ -574,3 +574,54 @@ def test_periods():
     assert period_label("2025-10-01", "2025-12-31") == "2025年第四季度"
     assert period_label("2025-02-01", "2025-02-28") == "2025年2月"
     assert period_label("2025-01-01", "2025-12-31") == "2025年度"
+
+
+# --- text that lies --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["山西晋能集团有\u200b限公司", "山西晋能集团有限公司\u2060", "ｈａｎｓｅ Trading GmbH",
+                                  "Hanse  Trading\u00a0GmbH"])
+def test_a_look_alike_of_an_existing_customer_name_is_refused_not_made_a_second_card(repo, run, tmp_path, name):
+    """A zero-width space, a word joiner, full-width letters or other spaces: the name reads
+    like an existing customer's, so import would silently make a look-alike duplicate card."""
+    rows = [[None, name, "刘红", "0351-4040404", "太原", "中国", "B", "一般公司", "一般", "王伟", 80000, "现金", "否"]]
+    sheet = write_xlsx(tmp_path / "c.xlsx", HEADER, rows)
+    before, commit = snapshot(repo), head(repo)
+    result = imp(run, repo, "customers", sheet)
+    assert result.code == 1, result.out + result.err
+    other = "C0001" if "晋能" in name else "C0002"
+    assert f"客户管理表!B2: row: customer name '{name}' reads the same as {other}'s" in result.out, result.out
+    assert snapshot(repo) == before and head(repo) == commit
+    zh = imp(run, repo, "customers", sheet, lang="zh")
+    assert "看起来相同" in zh.out and f"客户编号 {other}" in zh.out
+
+
+def test_two_new_rows_that_read_the_same_are_refused_and_distinct_names_pass(repo, run, tmp_path):
+    rows = [[None, "太原迎泽宾馆", *GOOD[0][2:]], [None, "太原迎泽宾\u200d馆", *GOOD[0][2:]]]
+    result = imp(run, repo, "customers", write_xlsx(tmp_path / "c.xlsx", HEADER, rows))
+    assert result.code == 1 and "客户管理表!B3: row: customer name '太原迎泽宾\u200d馆' reads the same as C0003's" \
+        in result.out, result.out
+    assert "客户管理表!B3: text-hidden: 客户名称 holds the hidden character U+200D ZERO WIDTH JOINER" in result.out
+    rows[1][1] = "太原迎泽宾馆二部"
+    result = imp(run, repo, "customers", write_xlsx(tmp_path / "c.xlsx", HEADER, rows))
+    assert result.code == 0, result.out + result.err
+
+
+def test_a_title_with_a_right_to_left_override_is_refused_by_import(repo, run, tmp_path):
+    rows = [list(r) for r in GOOD[:1]]
+    rows[0][11] = "签单挂账\u202e天03结月"
+    result = imp(run, repo, "customers", write_xlsx(tmp_path / "c.xlsx", HEADER, rows))
+    assert result.code == 1
+    assert "客户管理表!L2: text-hidden: 付款方式 holds the hidden character U+202E RIGHT-TO-LEFT OVERRIDE " \
+        "(character 5)" in result.out, result.out
+
+
+def test_a_negative_credit_limit_is_refused_although_it_would_be_stored_encrypted(repo, run, tmp_path):
+    """The card's credit limit is confidential: once sealed, no schema can see its sign, so
+    import checks the values in clear before encrypting them."""
+    rows = [list(GOOD[0])]
+    rows[0][10] = -80000
+    result = imp(run, repo, "customers", write_xlsx(tmp_path / "c.xlsx", HEADER, rows))
+    assert result.code == 1
+    assert "客户管理表!K2: schema: 信用额度: '-80000.00 CNY' is not in the expected form: an amount that cannot be " \
+        "negative" in result.out, result.out

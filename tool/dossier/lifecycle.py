@@ -17,6 +17,7 @@ from .config import Archive, Person, text_or_none
 from .errors import DossierError
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .loader import load_bytes, load_file
+from .schemas import value_kind
 
 if TYPE_CHECKING:  # a type only: jsonschema takes tens of ms to import, which reading an item does not need
     from .schemas import SchemaSet
@@ -108,7 +109,7 @@ def draft_value(schema: dict, known: dict[str, str]) -> object:
     """A value that satisfies `schema` with placeholders: required fields only.
     `known` fills the common definitions ($defs date, person, customer, amount, percent)."""
     if "$ref" in schema:
-        return known.get(schema["$ref"].rsplit("/", 1)[-1], PLACEHOLDER)
+        return known.get(value_kind(schema), PLACEHOLDER)
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:

@@ -36,6 +36,9 @@ MAX_NODES = 100_000  # values produced, an alias counting its whole value again 
 # libyaml's scanner is quadratic in flow nesting depth (40,000 levels take 2-8 s, so 1 MiB of
 # "[" would take tens of minutes) and consumers walk the data recursively: cut off early.
 MAX_DEPTH = 100
+# Integers beyond ±(2**53 - 1) are not exact in JSON tools, spreadsheets or float arithmetic
+# (and Python refuses more than 4,300 digits outright); no count or quantity comes near.
+MAX_INTEGER = 2**53 - 1
 LIBYAML_DEPTH_PROBLEM = "exceeded maximum nesting depth"
 RULE = "yaml"
 
@@ -252,11 +255,13 @@ def _resolve_plain(text: str) -> Any:
     return int(text[2:], 8 if text[1] == "o" else 16)
 
 
-def _int(text: str, base: int) -> int:
+def _int(text: str, base: int) -> int | float:
+    """An integer; one too long for Python to convert (over 4,300 digits) stands as infinity,
+    which the builder refuses like any number out of range."""
     try:
         return int(text, base)
-    except ValueError:  # Python refuses to convert more than 4300 decimal digits
-        raise ValueError(f"the number {text[:20]}… is too long") from None
+    except ValueError:
+        return math.inf
 
 
 def _tagged_scalar(tag: str, text: str) -> Any:
@@ -353,6 +358,8 @@ class _Builder:
                 value = _tagged_scalar(tag, text)
             except ValueError as err:
                 raise self._syntax(mark, str(err)) from None
+        if type(value) is float or type(value) is int:
+            self._check_number(value, text, mark)
         self._add_nodes(1, mark)
         self._place(value, mark, tag is None and text == "<<" and event.implicit[0])
         if event.anchor:
@@ -445,6 +452,13 @@ class _Builder:
             key = "yaml-alias-limit" if self.expanded_aliases else "yaml-too-many-values"
             self._record(key, _pos(mark), limit=self.max_nodes)
             raise self._worst()
+
+    def _check_number(self, value: int | float, text: str, mark: Any) -> None:
+        """NaN, infinities and integers no JSON tool holds exactly are refused where they stand:
+        a `.nan` quantity passes every minimum, and a 5,000-digit integer breaks arithmetic."""
+        if type(value) is float and not math.isfinite(value) or type(value) is int and abs(value) > MAX_INTEGER:
+            raise _error(self.file, "yaml-number", *_pos(mark), value=text if len(text) <= 24 else text[:20] + "…",
+                         limit=MAX_INTEGER)
 
     def _record(self, key: str, pos: tuple[int, int], **args: Any) -> None:
         self.problems.setdefault(key, Problem(self.file, pos[0], pos[1], RULE, key, args))

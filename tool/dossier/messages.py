@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "YAML syntax error: {detail}; fix the syntax at this position",
         "YAML 语法错误：{detail}；请修改此处语法",
     ),
+    "yaml-number": (
+        "the number {value} is not finite or lies beyond ±{limit}; write a real number, or quote it if it is text",
+        "数值 {value} 不是有限数或超出 ±{limit}；请填写实际数值，若为文字请加引号",
+    ),
     "yaml-duplicate-key": (
         "duplicate key '{name}' (first at line {first_line}); keep only one",
         "重复的键 '{name}'（首次出现在第 {first_line} 行）；请只保留一个",
@@ -287,6 +291,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "customer-id": (
         "customer id {id} does not match the file name; the file must be customers/{id}.yaml: rename it or correct the id",
         "客户编号 {id} 与文件名不符；文件应为 customers/{id}.yaml：请重命名或更正编号",
+    ),
+    "text-hidden": (
+        "{field} holds the hidden character {character} (character {index}): it changes how the text reads without showing; delete it",
+        "{field} 含有隐藏字符 {character}（第 {index} 个字符）：它会改变文字的显示而不可见；请删除",
+    ),
+    "customer-name-duplicate": (
+        "customer name '{name}' reads the same as {other}'s '{other_name}' (once Unicode-normalised, hidden characters removed); one customer needs one card: merge them or tell the names apart",
+        "客户名称 '{name}' 与 {other} 的 '{other_name}' 看起来相同（Unicode 规范化并去除隐藏字符后）；一个客户只应有一张资料卡：请合并或区分名称",
     ),
     "person-duplicate": (
         "{field} {value} is used by {other} too; each person needs their own",
@@ -867,6 +879,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "row-name-ambiguous": (
         "more than one customer card is named '{name}' ({ids}); write the customer id in the column {column}",
         "有多张客户资料卡名为 '{name}'（{ids}）；请在 {column} 列填写客户编号",
+    ),
+    "row-name-lookalike": (
+        "customer name '{name}' reads the same as {other}'s '{other_name}' (once Unicode-normalised, hidden characters removed); write {other} as its customer id to update that card, or correct the name",
+        "客户名称 '{name}' 与 {other} 的 '{other_name}' 看起来相同（Unicode 规范化并去除隐藏字符后）；如是同一客户请填写客户编号 {other}，否则请更正名称",
     ),
     "row-duplicate": (
         "this row is the same customer ({customer}) as row {other}; keep one row per customer",

@@ -16,6 +16,7 @@ from typing import Iterable
 from . import codes
 from .config import Person, text_or_none
 from .fsutil import file_sha256
+from .hidden_text import describe, hidden_characters, name_key, text_fields
 from .loader import Document
 from .problems import ERROR, WARNING, Problem
 
@@ -50,11 +51,24 @@ def item_rules(doc: Document, people: dict[str, Person], root: Path, category_of
         found += _signature_rules(doc, data, people)
     found += _signature_date_rules(doc, data)
     found += _attachment_rules(doc, data, root)
+    found += hidden_text_rules(doc)
     return found
 
 
 def _problem(doc: Document, where: tuple, rule: str, key: str | None = None, **args) -> Problem:
     return Problem(doc.file, *doc.position(where), rule, key or rule, args)
+
+
+def hidden_text_rules(doc: Document) -> list[Problem]:
+    """Bidirectional controls and invisible characters in any text of the file (CVE-2021-42574
+    class): each named with its code point and where it stands in the text."""
+    found = []
+    for path, text in text_fields(doc.data):
+        for index, character in hidden_characters(text):
+            found.append(_problem(doc, path, "text-hidden", field=".".join(map(str, path)) or "(document)",
+                                  character=describe(character), index=index + 1))
+            break  # one per text is enough to find it; the message says which character
+    return found
 
 
 def _code_rules(doc: Document, data: dict, category_of: dict) -> list[Problem]:
@@ -205,6 +219,8 @@ class CustomerFacts:
     id: str
     file: str
     export_pos: tuple[int, int] | None  # where `export: true` stands, for export customers
+    name: str | None = None
+    name_pos: tuple[int, int] = (0, 0)
 
 
 def customer_facts(doc: Document) -> CustomerFacts | None:
@@ -213,7 +229,7 @@ def customer_facts(doc: Document) -> CustomerFacts | None:
     if customer_id is None:
         return None
     export_pos = doc.position(("export",)) if data.get("export") is True else None
-    return CustomerFacts(customer_id, doc.file, export_pos)
+    return CustomerFacts(customer_id, doc.file, export_pos, text_or_none(data.get("name")), doc.position(("name",)))
 
 
 def customer_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
@@ -227,7 +243,7 @@ def customer_rules(doc: Document, people: dict[str, Person]) -> list[Problem]:
         found.append(_problem(doc, ("manager",), "person-unknown", field="manager", person=manager))
     elif manager and not people[manager].is_customer_manager:
         found.append(_problem(doc, ("manager",), "manager-role", person=manager))
-    return found
+    return found + hidden_text_rules(doc)
 
 
 # --- people.yaml -----------------------------------------------------------------------------
@@ -325,6 +341,24 @@ def archive_rules(
     found += _future_signatures(facts, today)
     found += _serial_gaps(facts, trash_codes)
     found += _export_terms(facts, customers)
+    found += lookalike_names(customers.values())
+    return found
+
+
+def lookalike_names(customers: Iterable[CustomerFacts]) -> list[Problem]:
+    """Customer names that read the same (hidden_text.name_key): each card after the first of
+    its id order is reported, naming the first. Two cards, one customer, is a duplicate whether
+    the names are equal in bytes or only to the eye."""
+    first: dict[str, CustomerFacts] = {}
+    found = []
+    for card in sorted(customers, key=lambda c: c.id):
+        if not card.name:
+            continue
+        key = name_key(card.name)
+        other = first.setdefault(key, card)
+        if other is not card:
+            found.append(Problem(card.file, *card.name_pos, "customer-name-duplicate", "customer-name-duplicate",
+                                 {"name": card.name, "other": other.id, "other_name": other.name}))
     return found
 
 

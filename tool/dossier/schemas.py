@@ -34,6 +34,18 @@ SCHEMA_SUFFIX = ".schema.json"
 CONFIDENTIAL = "x-confidential"
 ARMOR_PATTERN = "^-----BEGIN AGE ENCRYPTED FILE-----"  # crypto.ARMOR_BEGIN; its form is checked by the rule
 Pattern = tuple  # a path into a document, "*" standing for every item of a list
+# Common definitions that narrow another (common.schema.json): for display, sheets and drafts a
+# non-negative amount is an amount.
+NARROWED = {"non_negative_amount": "amount"}
+
+
+def value_kind(schema: dict) -> str | None:
+    """The common definition a field's schema refers to ('amount', 'date', 'person' …), or None."""
+    ref = schema.get("$ref")
+    if not isinstance(ref, str):
+        return None
+    name = ref.rsplit("/", 1)[-1]
+    return NARROWED.get(name, name)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from .errors import DossierError, UsageError
 from .loader import LoadError, load_file
 from .messages import message
 from .problems import Problem
+from .schemas import value_kind
 
 MAPPINGS = Path(__file__).resolve().parent / "defaults" / "mappings"
 MAPPING_SCHEMA = MAPPINGS / "mapping.schema.json"
@@ -307,10 +308,8 @@ def _field_schema(target: dict, text: str, path: tuple, kind: str) -> dict | Non
 
 def _type_of(schema: dict, values: dict | None) -> str:
     """The cell type a field's schema implies: amounts, dates and people by their $ref."""
-    ref = schema.get("$ref", "")
-    for name in ("amount", "date", "person"):
-        if ref.endswith(f"/{name}"):
-            return name
+    if value_kind(schema) in ("amount", "date", "person"):
+        return value_kind(schema)
     kind = schema.get("type")
     if kind == "boolean" or (values and all(isinstance(v, bool) for v in values.values())):
         return "boolean"

@@ -29,6 +29,7 @@ from .catalogue import Filters, entries, load_cards
 from .config import Archive, Person, text_or_none
 from .errors import DossierError, UsageError
 from .fsutil import atomic_write_bytes
+from .hidden_text import name_key
 from .loader import Document
 from .crypto import PLACEHOLDER
 from .problems import Problem
@@ -237,7 +238,32 @@ def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet
             plan.problems += problems
     finally:
         _card_work = None
+    plan.problems += _lookalike_rows(plan, cards, sheet.name, name_column or 0)
     return plan
+
+
+def _lookalike_rows(plan: Plan, cards: dict[str, Document], sheet: str, name_column: int) -> list[Problem]:
+    """A new card, or a card whose name the sheet changes, whose name reads the same as another
+    card's (hidden_text.name_key: full-width letters, zero-width spaces …) would be a look-alike
+    duplicate customer: refused at the row's name cell, naming the card it imitates."""
+    names = {card_id: doc.data.get("name") for card_id, doc in cards.items() if isinstance(doc.data, dict)}
+    moved = {c.label: c for c in plan.changes if c.kind != UNCHANGED and isinstance(c.data, dict)}
+    names.update((card_id, change.data.get("name")) for card_id, change in moved.items())
+    facts = [rules.CustomerFacts(card_id, card_id, None, name) for card_id, name in names.items()
+             if isinstance(name, str)]
+    by_key: dict[str, list[rules.CustomerFacts]] = defaultdict(list)
+    for fact in facts:
+        by_key[name_key(fact.name)].append(fact)
+    found = []
+    for card_id, change in sorted(moved.items()):
+        if change.old is not None and change.old.get("name") == change.data.get("name"):
+            continue  # the name did not change: validate reports an old duplicate, not the import
+        others = [f for f in by_key.get(name_key(str(change.data.get("name"))), []) if f.id != card_id]
+        if others:
+            found.append(Problem(sheet, change.row, name_column, ROW, "row-name-lookalike",
+                                 {"name": change.data.get("name"), "other": others[0].id,
+                                  "other_name": others[0].name}))
+    return found
 
 
 @dataclass
@@ -270,6 +296,7 @@ def _build_card(job: tuple) -> tuple[Change, list[Problem]]:
     for column in mapping.columns:
         if column.field in values and values[column.field] != PLACEHOLDER:  # exported without a key: keep it
             set_path(data, column.path, values[column.field])
+    plain = _ordered(copy.deepcopy(data), work.order)  # checked in clear: a negative limit, once sealed, is not
     if work.sealer is not None:
         work.sealer.seal(data, old, card=True)
     data = _ordered(data, work.order)
@@ -279,8 +306,8 @@ def _build_card(job: tuple) -> tuple[Change, list[Problem]]:
     cells = _Cells(number)
     cells.positions.update((path, (number, column)) for path, column in work.cells)
     cells.headers = work.headers
-    doc = Document(rel, data, cells.positions, {})
-    found = schema_errors.to_problems(doc, work.validator.iter_errors(data))
+    doc = Document(rel, plain, cells.positions, {})
+    found = schema_errors.to_problems(doc, work.validator.iter_errors(plain))
     found += rules.customer_rules(doc, work.archive.people)
     kind = CHANGED if old is not None else NEW
     change = Change(kind, rel, number, card_id, data, old, dump(data), needs_reason=kind == CHANGED)
@@ -535,6 +562,7 @@ class _ItemBuilder:
             data, code = built
             path = codes.parse(code).path
         cells = self._cells(first, rows, code)
+        plain = copy.deepcopy(data)  # checked in clear (see _build_card)
         if self.sealer is not None:
             self.sealer.seal(data, old, card=False)
         if old is not None and data == old:
@@ -545,7 +573,7 @@ class _ItemBuilder:
         kind = CHANGED if old is not None else NEW
         change = Change(kind, path, first, code, data, old, dump(data), status,
                         needs_reason=kind == CHANGED and status == "filed")
-        return change, Document(path, data, cells.positions, {}), cells
+        return change, Document(path, plain, cells.positions, {}), cells
 
     def _total(self, rows: list[Row], plan: Plan) -> str | None:
         sums: dict[str, Decimal] = {}

@@ -180,6 +180,7 @@ def _config_problems(archive: Archive, schemas: SchemaSet, today: str) -> list[P
         doc = archive.documents.get(name)
         if doc is not None:
             found += schema_errors.to_problems(doc, schemas.validator(schema).iter_errors(doc.data))
+            found += rules.hidden_text_rules(doc)
     found += rules.people_rules(archive.documents[PEOPLE_FILE], archive.people)
     if ACCESS_FILE in archive.documents:
         found += rules.access_rules(archive.documents[ACCESS_FILE], archive.people, today)

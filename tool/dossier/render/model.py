@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..schemas import value_kind
 from .environment import amount, date_zh, yes_no
 
 SIGNATURE_LABELS = (("customer", "客户签字"), ("handler", "经办人"), ("supervisor", "直接领导审批"))
@@ -67,14 +68,9 @@ def enum_labels(schema: dict) -> dict:
     return dict(zip(values, labels)) if len(labels) == len(values) else {}
 
 
-def _ref_kind(schema: dict) -> str | None:
-    ref = schema.get("$ref")
-    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
-
-
 def format_value(value: object, schema: dict, names: Names) -> str:
     """One scalar, as a person reads it."""
-    kind = _ref_kind(schema)
+    kind = value_kind(schema)
     if value is None:
         return ""
     if isinstance(value, bool):
