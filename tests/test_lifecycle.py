@@ -347,7 +347,7 @@ def test_a_refused_delete_puts_everything_back(repo, run, refusing_hook):
     refusing_hook()
     before, start = snapshot(repo), head(repo)
     result = run("--archive", repo, "delete", CODE, "--reason", "x", "--lang", "en")
-    assert result.code == 1 and "git commit failed" in result.err and "refused by hook" in result.err
+    assert result.code == 1 and "pre-commit hook refused the commit" in result.err and "refused by hook" in result.err
     assert_unchanged(repo, before, start)
     assert not (repo / "trash").exists()
 

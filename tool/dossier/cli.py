@@ -52,6 +52,29 @@ class Session:
         text = os.environ.get("DOSSIER_TODAY")
         return _parse_date(text) if text else dt.date.today()
 
+    def recover(self) -> None:
+        """Finish or undo an operation a killed process left (transaction.recover), and say which."""
+        from .transaction import recover
+
+        try:
+            root = self.root
+        except DossierError:  # no archive here (yet): nothing to recover
+            return
+        found = recover(root)
+        if found is None:
+            return
+        key = "operation-finished" if found.outcome == "finished" else "operation-undone"
+        self.echo_err(key, action=found.action, pid=found.pid, started=found.started, sha=found.commit[:10],
+                      subject=found.subject)
+        if found.kept:
+            self.echo_err("operation-kept", action=found.action, paths=", ".join(found.kept))
+
+    def changing(self, command: str):
+        """The clone's lock, for a command that changes the archive (transaction.locked)."""
+        from .transaction import locked
+
+        return locked(self.root, command)
+
     def echo(self, key: str, **args: object) -> None:
         click.echo(message(key, self.lang, **args))
 
@@ -86,6 +109,8 @@ def _session(ctx: click.Context, lang: str | None) -> Session:
     session: Session = ctx.obj
     if lang:
         session.lang = lang
+    if not (ctx.parent and ctx.parent.info_name == "hook"):  # a hook runs inside the tool's own commit
+        session.recover()
     return session
 
 

@@ -75,6 +75,8 @@ def quarterly(ctx, apply_, reason, period, fmt, output, lang):
 
     if apply_ and not " ".join((reason or "").split()):
         raise UsageError("report-apply-reason")
+    if apply_:  # the proposals hold only while no one else changes the cards
+        ctx.with_resource(ctx.obj.changing("report --apply"))
     session, root, result, incomplete = _run(ctx, "quarterly", period, fmt, output, lang)
     customers = len({p.customer for p in result.proposals})
     if not result.totals:

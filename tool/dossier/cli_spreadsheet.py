@@ -48,6 +48,8 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records
 
     session = _session(ctx, lang)
+    if not dry_run:  # the plan (new numbers, what changes) holds only while no one else changes the archive
+        ctx.with_resource(session.changing("import"))
     what = _sheet_kind(what)
     root = session.root
     archive = open_archive(root)

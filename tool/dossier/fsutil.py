@@ -20,8 +20,8 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename over it."""
+def _written_aside(path: Path, data: bytes) -> str:
+    """A temporary file beside `path` holding `data`, flushed to disk, with the mode `path` gets."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,10 +33,30 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename over it."""
+    tmp = _written_aside(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, whole or not at all: written aside, then linked to
+    its name, which fails if a file of that name has appeared meanwhile (FileExistsError)."""
+    tmp = _written_aside(path, data)
+    try:
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -14,18 +14,20 @@ from .gitwalk import environment
 from .gitwalk import said as _said
 
 
-def run(args: list[str], cwd: Path, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=environment(), capture_output=True, text=True, check=check, input=input
-    )
+def run(args: list[str], cwd: Path, check: bool = True, input: str | None = None,
+        extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """git `args` in `cwd`; `extra_env` sets variables on top (a temporary index: GIT_INDEX_FILE)."""
+    env = {**environment(), **extra_env} if extra_env else environment()
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=check, input=input)
 
 
-def output(args: list[str], cwd: Path, failure_key: str, input: str | None = None) -> str:
+def output(args: list[str], cwd: Path, failure_key: str, input: str | None = None,
+           extra_env: dict[str, str] | None = None) -> str:
     """git's standard output; a failure becomes DossierError(failure_key) naming the git command
     (past any `-c key=value`) and what git said."""
     from .errors import DossierError
 
-    result = run(args, cwd, check=False, input=input)
+    result = run(args, cwd, check=False, input=input, extra_env=extra_env)
     if result.returncode != 0:
         step = next(arg for arg, before in zip(args, ["", *args]) if arg != "-c" and before != "-c")
         raise DossierError(failure_key, step=step, detail=said(result))

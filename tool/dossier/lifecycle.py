@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from . import codes, gitrepo, numbering, yamlio
 from .config import Archive, Person, text_or_none
 from .errors import DossierError
-from .fsutil import atomic_write_bytes, atomic_write_text
+from .fsutil import atomic_write_text, create_new
 from .loader import load_bytes, load_file
 from .schemas import value_kind
+from .transaction import Operation, under_lock
 
 if TYPE_CHECKING:  # a type only: jsonschema takes tens of ms to import, which reading an item does not need
     from .schemas import SchemaSet
@@ -31,6 +32,7 @@ class NewItem:
     code: str
 
 
+@under_lock("new")
 def new_item(
     archive: Archive,
     schemas: SchemaSet,
@@ -68,7 +70,7 @@ def new_item(
                                              "amount": f"0.00 {archive.settings.data.get('currency', 'CNY')}"}),
     }
     path = archive.root / code.path
-    atomic_write_text(path, yamlio.dump(item))
+    create_new(path, yamlio.dump(item).encode("utf-8"))
     return NewItem(path, str(code))
 
 
@@ -129,9 +131,9 @@ def draft_value(schema: dict, known: dict[str, str]) -> object:
 
 # --- deletion, trash, restore and purge (docs/records-in-git.md) -------------------------------
 #
-# Every change is made in the work tree and the index, then committed with only its own paths
-# (`git commit --only`), so whatever else the user has staged stays as it was. If anything fails
-# before the commit exists, _Transaction puts the files and the index back.
+# Every change is one Operation (transaction.py): committed aside from HEAD with only its own
+# paths, so whatever else the user has staged stays as it was, then brought to the work tree;
+# all or nothing, even when the process is killed.
 
 TRASH = "trash"
 RECORD_SUFFIX = ".deletion.yaml"
@@ -186,6 +188,7 @@ def require_repository(root: Path) -> None:
         raise DossierError("not-a-repository", path=str(root))
 
 
+@under_lock("delete")
 def delete_item(archive: Archive, actor: Person, code_text: str, reason: str | None, now: dt.datetime) -> Change:
     """Move an item and its attachments to trash/, write its deletion record and commit."""
     root = archive.root
@@ -209,15 +212,16 @@ def delete_item(archive: Archive, actor: Person, code_text: str, reason: str | N
         now = now.astimezone()  # the local time zone: deleted_at always says which
     deletion = Deletion(str(code), code.path, tuple(attachments), actor.id, now.isoformat(timespec="seconds"),
                         reason, now.date() + dt.timedelta(days=archive.settings.deletion_retention_days))
-    with _Transaction(root) as tx:
-        for path in files:
-            tx.move(path, f"{TRASH}/{path}")
-        tx.write(deletion.record, _record_text(deletion).encode("utf-8"))
-        commit = tx.commit(f"Delete {code}: {reason}", [("Reason", reason), ("Dossier-Action", "delete"),
+    tx = Operation(root, "delete", prune=TRASH)
+    for path in files:
+        tx.move(path, f"{TRASH}/{path}")
+    tx.write(deletion.record, _record_text(deletion).encode("utf-8"))
+    commit = tx.commit(f"Delete {code}: {reason}", [("Reason", reason), ("Dossier-Action", "delete"),
                                                          ("Dossier-Item", str(code))])
     return Change(commit, (str(code),), deletion.trash_files, (deletion,))
 
 
+@under_lock("restore")
 def restore_item(archive: Archive, actor: Person, code_text: str, reason: str | None = None) -> Change:
     """Move a deleted item and its attachments back from trash/, byte-identical, and remove
     its deletion record."""
@@ -236,13 +240,11 @@ def restore_item(archive: Archive, actor: Person, code_text: str, reason: str | 
         if not _exists(root / in_trash):
             raise DossierError("trash-incomplete", code=str(code), path=in_trash)
     require_clean(root, [*deletion.trash_files, deletion.record])
-    with _Transaction(root) as tx:
-        for original, in_trash in zip(deletion.files, deletion.trash_files):
-            tx.move(in_trash, original)
-        tx.remove(deletion.record)
-        commit = tx.commit(f"Restore {code}" + (f": {reason}" if reason else ""),
-                           _trailers(reason, "restore", [str(code)]))
-    _prune_empty_folders(root, [deletion.record, *deletion.trash_files])
+    tx = Operation(root, "restore", prune=TRASH)
+    for original, in_trash in zip(deletion.files, deletion.trash_files):
+        tx.move(in_trash, original)
+    tx.remove(deletion.record)
+    commit = tx.commit(f"Restore {code}" + (f": {reason}" if reason else ""), _trailers(reason, "restore", [str(code)]))
     return Change(commit, (str(code),), deletion.files, (deletion,))
 
 
@@ -256,6 +258,7 @@ def trash_entries(root: Path) -> list[Deletion]:
     return sorted(found, key=lambda d: codes.parse(d.code).sort_key)
 
 
+@under_lock("purge")
 def purge(archive: Archive, actor: Person, today: dt.date, dry_run: bool = False) -> Change:
     """Remove from trash/ the items whose purge_after date is before `today`, in one commit.
     A dry run only says what would go."""
@@ -268,15 +271,15 @@ def purge(archive: Archive, actor: Person, today: dt.date, dry_run: bool = False
         return Change(None, item_codes, paths, due)
     removed = [p for d in due for p in (*d.trash_files, d.record) if _exists(root / p)]
     require_clean(root, [p for d in due for p in (*d.trash_files, d.record)])
-    with _Transaction(root) as tx:
-        for path in removed:
-            tx.remove(path)
-        subject = f"Purge {item_codes[0]}" if len(due) == 1 else f"Purge {len(due)} items"
-        commit = tx.commit(f"{subject}: {PURGE_REASON}", _trailers(PURGE_REASON, "purge", item_codes))
-    _prune_empty_folders(root, removed)
+    tx = Operation(root, "purge", prune=TRASH)
+    for path in removed:
+        tx.remove(path)
+    subject = f"Purge {item_codes[0]}" if len(due) == 1 else f"Purge {len(due)} items"
+    commit = tx.commit(f"{subject}: {PURGE_REASON}", _trailers(PURGE_REASON, "purge", item_codes))
     return Change(commit, item_codes, paths, due)
 
 
+@under_lock("restore")
 def restore_from_history(archive: Archive, actor: Person, code_text: str, reason: str | None = None) -> Change:
     """Bring back a purged item: the item file and its attachments as they were in the last
     commit that held it under records/ (or daily/) or trash/, written to their place."""
@@ -306,11 +309,11 @@ def restore_from_history(archive: Archive, actor: Person, code_text: str, reason
     for path in contents:
         if _exists(root / path):
             raise DossierError("restore-target-exists", path=path)
-    with _Transaction(root) as tx:
-        for path, data in contents.items():
-            tx.write(path, data)
-        commit = tx.commit(f"Restore {code} from {source[:10]}" + (f": {reason}" if reason else ""),
-                           _trailers(reason, "restore", [str(code)]))
+    tx = Operation(root, "restore", prune=TRASH)
+    for path, data in contents.items():
+        tx.write(path, data)
+    commit = tx.commit(f"Restore {code} from {source[:10]}" + (f": {reason}" if reason else ""),
+                       _trailers(reason, "restore", [str(code)]))
     return Change(commit, (str(code),), tuple(contents), source=source, missing=tuple(missing))
 
 
@@ -438,84 +441,3 @@ def last_version(root: Path, item_path: str) -> tuple[str, str, bytes] | None:
                 if raw is not None:
                     return _git(root, "rev-parse", rev).strip(), place, raw
     return None
-
-
-def _prune_empty_folders(root: Path, paths) -> None:
-    """Remove folders under trash/ that a move or removal left empty (git does not keep them)."""
-    for rel in paths:
-        folder = (root / rel).parent
-        while folder != root and folder.is_relative_to(root / TRASH):
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
-
-
-class _Transaction:
-    """Moves, writes and removals in the work tree and the index, committed together; if the
-    commit is not made (a hook refuses it, git fails, the user interrupts), everything done
-    is undone and the files are as they were."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.moved: list[tuple[str, str]] = []
-        self.removed: list[str] = []
-        self.written: list[str] = []
-        self.folders: list[Path] = []  # folders made, undone innermost first
-        self.committed = False
-
-    @property
-    def paths(self) -> list[str]:
-        return [p for pair in self.moved for p in pair] + self.removed + self.written
-
-    def __enter__(self) -> "_Transaction":
-        return self
-
-    def __exit__(self, kind, error, traceback) -> None:
-        if kind is not None and not self.committed:
-            self.rollback()
-
-    def _make_folder(self, folder: Path) -> None:
-        missing = [f for f in (folder, *folder.parents) if not f.exists()]
-        for made in reversed(missing):
-            made.mkdir()
-            self.folders.append(made)
-
-    def move(self, src: str, dst: str) -> None:
-        self._make_folder((self.root / dst).parent)
-        _git(self.root, "mv", "--", src, dst)  # a rename in the index: history shows the move
-        self.moved.append((src, dst))
-
-    def remove(self, rel: str) -> None:
-        _git(self.root, "rm", "-q", "--", rel)
-        self.removed.append(rel)
-
-    def write(self, rel: str, data: bytes) -> None:
-        self._make_folder((self.root / rel).parent)
-        self.written.append(rel)
-        atomic_write_bytes(self.root / rel, data)
-        _git(self.root, "add", "--", rel)
-
-    def commit(self, subject: str, trailers: list[tuple[str, str]]) -> str:
-        body = "\n".join(f"{key}: {value}" for key, value in trailers)
-        _git(self.root, "commit", "-q", "--only", "--cleanup=whitespace", "-m", subject, "-m", body,
-             "--", *self.paths)
-        self.committed = True
-        return _git(self.root, "rev-parse", "HEAD").strip()
-
-    def rollback(self) -> None:
-        if self.paths:  # the index entries of these paths back to HEAD
-            gitrepo.run(["reset", "-q", "--", *self.paths], self.root, check=False)
-        for rel in self.written:
-            (self.root / rel).unlink(missing_ok=True)
-        for src, dst in reversed(self.moved):
-            (self.root / src).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.root / dst, self.root / src)
-        if self.removed:  # they were clean, so HEAD holds exactly what they were
-            gitrepo.run(["checkout", "-q", "HEAD", "--", *self.removed], self.root, check=False)
-        for folder in reversed(self.folders):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass

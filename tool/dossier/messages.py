@@ -115,6 +115,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "git {step} failed: {detail}; nothing was changed: fix the cause (a hook's complaint, your git identity) and try again",
         "git {step} 失败：{detail}；未做任何改动：请排除原因（钩子报告的问题、git 身份设置）后重试",
     ),
+    "operation-hook-refused": (
+        "the {hook} hook refused the commit: {detail}; nothing was changed: fix what it names and try again",
+        "{hook} 钩子拒绝了提交：{detail}；未做任何改动：请改正其指出的问题后重试",
+    ),
+    "operation-head-moved": (
+        "{action}: the branch moved while the commit was being made ({detail}); nothing was changed: run the command again",
+        "{action}：提交过程中当前分支被他人移动（{detail}）；未做任何改动：请重新运行该命令",
+    ),
+    "operation-not-committed": (
+        "{path} is not committed in git, so it cannot be moved as part of the commit; commit it first (`git status` shows it), then try again",
+        "{path} 尚未提交到 git，无法随本次提交一并移动；请先提交（`git status` 可查看），再重试",
+    ),
+    "operation-journal-broken": (
+        "{path} (the record of an interrupted dossier operation) cannot be read; compare `git status` with `git log -1`, "
+        "put the files right by hand, then delete {path}",
+        "{path}（被中断的 dossier 操作的记录）无法读取；请对照 `git status` 与 `git log -1` 手工整理文件，然后删除 {path}",
+    ),
+    "operation-finished": (
+        "an interrupted `{action}` (process {pid}, started {started}) had made its commit {sha} ({subject}); "
+        "its files in the work tree were brought up to it: the operation is complete",
+        "被中断的 `{action}` 操作（进程 {pid}，开始于 {started}）已完成提交 {sha}（{subject}）；"
+        "已将工作区中的相关文件更新到该提交：操作已完整完成",
+    ),
+    "operation-undone": (
+        "an interrupted `{action}` (process {pid}, started {started}) had not made its commit: nothing of it was kept "
+        "and the archive is as it was before; run the command again",
+        "被中断的 `{action}` 操作（进程 {pid}，开始于 {started}）尚未提交：其改动均未保留，档案保持操作前的状态；请重新运行该命令",
+    ),
+    "operation-kept": (
+        "these files were changed by hand since the interrupted `{action}` and were left as they are: {paths}; "
+        "compare them with `git diff HEAD -- PATH`",
+        "以下文件在被中断的 `{action}` 操作之后被手工修改，已原样保留：{paths}；请用 `git diff HEAD -- 路径` 核对",
+    ),
+    "archive-busy": (
+        "another dossier command is changing this archive: `{command}` (process {pid}, since {since}); waited {seconds} s "
+        "for it. Run yours again when it has finished (DOSSIER_LOCK_WAIT sets how many seconds to wait)",
+        "另一个 dossier 命令正在修改此档案：`{command}`（进程 {pid}，开始于 {since}）；已等待 {seconds} 秒。"
+        "请待其完成后重新运行（DOSSIER_LOCK_WAIT 可设置等待秒数）",
+    ),
     "deleted": (
         "moved {code} and {count} attachment(s) to trash/ (commit {sha}); `dossier restore {code}` brings it back until it is purged after {purge_after}",
         "已将 {code} 及 {count} 个附件移入回收站 trash/（提交 {sha}）；在 {purge_after} 彻底删除之前，可用 `dossier restore {code}` 恢复",
@@ -597,10 +636,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "git {step} could not read the history: {detail}; check the range or branch you named (e.g. main, "
         "origin/main..HEAD, a branch `git branch` lists)",
         "git {step} 无法读取历史：{detail}；请检查所给的范围或分支名（例如 main、origin/main..HEAD，或 `git branch` 列出的分支）",
-    ),
-    "bind-git-failed": (
-        "git {step} failed: {detail}; nothing was bound, the files are as they were: fix the git problem and run `dossier bind` again",
-        "git {step} 失败：{detail}；未装订，文件保持原样：请解决 git 问题后重新运行 `dossier bind`",
     ),
     "bind-checker-unknown": (
         "--checked-by {person} is not in people.yaml; give the id of the person who checked the volume",

@@ -28,7 +28,6 @@ from . import codes, gitrepo, numbering, rules, schema_errors
 from .catalogue import Filters, entries, load_cards
 from .config import Archive, Person, text_or_none
 from .errors import DossierError, UsageError
-from .fsutil import atomic_write_bytes
 from .hidden_text import name_key
 from .loader import Document
 from .crypto import PLACEHOLDER
@@ -48,6 +47,7 @@ from .spreadsheet import (
     set_path,
     split_amount,
 )
+from .transaction import Operation
 from .yamlio import dump
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -681,9 +681,9 @@ class _ItemBuilder:
 
 
 def apply(root: Path, plan: Plan, reason: str | None, source: str) -> str | None:
-    """Write the new and changed files, atomically each; in a git archive commit exactly
-    them, with `Reason:` when given. If anything fails, the files and the index are put back
-    as they were. Returns the commit, or None (nothing to write, or not in git)."""
+    """Write the new and changed files in one Operation (transaction.py): in a git archive one
+    commit of exactly them, with `Reason:` when given, all or nothing. Returns the commit, or
+    None (nothing to write, or not in git)."""
     if plan.errors:
         raise DossierError("import-failed", file=source, count=len(plan.errors))
     reason = " ".join((reason or "").split())
@@ -694,30 +694,12 @@ def apply(root: Path, plan: Plan, reason: str | None, source: str) -> str | None
     writes = plan.writes
     if not writes:
         return None
-    in_git = gitrepo.is_repository(root)
-    paths = [c.path for c in writes]
-    if in_git:
-        _require_clean(root, paths)
-    done: list[tuple[str, bytes | None]] = []
-    committed = False
-    try:
-        for change in writes:
-            target = root / change.path
-            before = target.read_bytes() if target.exists() else None
-            atomic_write_bytes(target, change.text.encode("utf-8"))
-            done.append((change.path, before))
-        if not in_git:
-            return None
-        listing = "\0".join(paths) + "\0"
-        _git(root, ["add", "--pathspec-from-file=-", "--pathspec-file-nul"], listing)
-        _git(root, ["commit", "-q", "--only", "--cleanup=whitespace", "-m", _subject(plan, source),
-                    "-m", _trailers(plan, reason), "--pathspec-from-file=-", "--pathspec-file-nul"], listing)
-        committed = True
-        return _git(root, ["rev-parse", "HEAD"]).strip()
-    except BaseException:
-        if not committed:
-            _undo(root, done, in_git)
-        raise
+    if gitrepo.is_repository(root):
+        _require_clean(root, [c.path for c in writes])
+    operation = Operation(root, "import")
+    for change in writes:
+        operation.write(change.path, change.text.encode("utf-8"))
+    return operation.commit(_subject(plan, source), _trailers(plan, reason))
 
 
 def _subject(plan: Plan, source: str) -> str:
@@ -725,12 +707,12 @@ def _subject(plan: Plan, source: str) -> str:
     return f"Import {source}: {plan.count(NEW)} new, {plan.count(CHANGED)} changed {noun}"
 
 
-def _trailers(plan: Plan, reason: str) -> str:
-    lines = [f"Reason: {reason}"] if reason else []
-    lines.append("Dossier-Action: import")
+def _trailers(plan: Plan, reason: str) -> list[tuple[str, str]]:
+    found = [("Reason", reason)] if reason else []
+    found.append(("Dossier-Action", "import"))
     if plan.what == "records":
-        lines += [f"Dossier-Item: {c.label}" for c in plan.writes]
-    return "\n".join(lines)
+        found += [("Dossier-Item", c.label) for c in plan.writes]
+    return found
 
 
 def _git(root: Path, args: list[str], listing: str | None = None) -> str:
@@ -758,15 +740,3 @@ def _require_clean(root: Path, paths: list[str]) -> None:
             dirty.append(path)
     if dirty:
         raise DossierError("item-dirty", paths=", ".join(sorted(dirty)[:5]))
-
-
-def _undo(root: Path, done: list[tuple[str, bytes | None]], in_git: bool) -> None:
-    if in_git and done:
-        gitrepo.run(["reset", "-q", "--pathspec-from-file=-", "--pathspec-file-nul"], root, check=False,
-                    input="\0".join(path for path, _ in done) + "\0")
-    for path, before in reversed(done):
-        target = root / path
-        if before is None:
-            target.unlink(missing_ok=True)
-        else:
-            atomic_write_bytes(target, before)

@@ -31,6 +31,7 @@ from .errors import DossierError
 from .fsutil import atomic_write_bytes, file_sha256
 from .loader import Document, LoadError, load_bytes, load_file
 from .problems import Problem
+from .transaction import Operation, under_lock
 
 VOLUMES = "volumes"  # archive/volumes/: manifests of bound volumes
 MANIFEST_SUFFIX = ".yaml"
@@ -549,6 +550,7 @@ class Bound:
     manifests: tuple[str, ...]
 
 
+@under_lock("bind")
 def bind(archive: Archive, actor: Person, category: str, year: int, today: dt.date, layout: Layout,
          checked_by: Person | None = None) -> Bound:
     """Give each filed item not bound yet its piece number and archive number, set it bound
@@ -712,29 +714,11 @@ def _require_clean(root: Path, paths: list[str]) -> None:
 
 
 def _commit(root: Path, writes: dict[str, bytes], subject: str, trailers: list[tuple[str, str]]) -> str:
-    """Write the files, stage and commit only them; put everything back if the commit is not made."""
-    before = {rel: ((root / rel).read_bytes() if (root / rel).exists() else None) for rel in writes}
-    committed = False
-    try:
-        for rel, data in writes.items():
-            atomic_write_bytes(root / rel, data)
-        _git(root, "add", "--", *writes)
-        body = "\n".join(f"{key}: {value}" for key, value in trailers)
-        _git(root, "commit", "-q", "--only", "--cleanup=whitespace", "-m", subject, "-m", body, "--", *writes)
-        committed = True
-        return _git(root, "rev-parse", "HEAD").strip()
-    finally:
-        if not committed:
-            gitrepo.run(["reset", "-q", "--", *writes], root, check=False)
-            for rel, data in before.items():
-                if data is None:
-                    (root / rel).unlink(missing_ok=True)
-                else:
-                    atomic_write_bytes(root / rel, data)
-
-
-def _git(root: Path, *args: str) -> str:
-    return gitrepo.output(list(args), root, "bind-git-failed")
+    """The bound items and the manifests in one Operation (transaction.py): all or nothing."""
+    operation = Operation(root, "bind")
+    for rel, data in writes.items():
+        operation.write(rel, data)
+    return operation.commit(subject, trailers) or ""  # never empty: every item bound changes status
 
 
 # --- the electronic counterpart ----------------------------------------------------------------

@@ -6,8 +6,8 @@ Each card is edited in place, line by line: the value of a top-level `abc_class:
 inserted after the keys that come before it in the card schema. The edited text is loaded
 again and must hold exactly the old data with the new values; if it does not (an unusual
 layout), the card is written out whole instead. In a git archive the cards are committed
-together, and only they (`git commit --only`), with the reason as a `Reason:` trailer; a
-failure before the commit puts the cards back as they were.
+together, and only they, in one Operation (transaction.py: all or nothing), with the reason as
+a `Reason:` trailer.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 
 from .. import gitrepo, yamlio
 from ..errors import DossierError, UsageError
-from ..fsutil import atomic_write_bytes
 from ..lifecycle import require_clean
 from ..loader import LoadError, load_bytes
+from ..transaction import Operation
 from .quarterly import Proposal
 
 CARD_ORDER = ("id", "name", "short_name", "address", "phone", "owner", "legal_representative", "founded",
@@ -52,35 +52,23 @@ def apply_proposals(root: Path, proposals: list[Proposal], reason: str | None, p
     if not by_customer:
         return Applied(None, (), 0)
     order = _card_order(root)
-    edits: dict[str, tuple[bytes, bytes]] = {}  # path → (old bytes, new bytes)
+    edits: dict[str, bytes] = {}  # path → new bytes
     for customer, changes in sorted(by_customer.items()):
         rel = f"customers/{customer}.yaml"
         old = (root / rel).read_bytes()
-        edits[rel] = (old, edit_card(old, rel, changes, order))
-    in_git = gitrepo.is_repository(root)
-    if in_git:
+        edits[rel] = edit_card(old, rel, changes, order)
+    if gitrepo.is_repository(root):
         require_clean(root, list(edits))
-    for rel, (_, new) in edits.items():
-        atomic_write_bytes(root / rel, new)
-    if not in_git:
-        return Applied(None, tuple(edits), len(proposals))
-    try:
-        _git(root, "add", "--", *edits)
-        subject = f"Quarterly analysis {period_label}: class changes for {len(edits)} customer(s)"
-        lines = []
-        for customer, changes in sorted(by_customer.items()):
-            described = "; ".join(
-                f"{p.field}: {p.current or '-'} -> {p.proposed}" for p in proposals if p.customer == customer)
-            lines.append(f"{customer} {described}")
-        trailers = f"Reason: {reason}\nDossier-Action: reclassify\nDossier-Report: quarterly {period_label}"
-        _git(root, "commit", "-q", "--only", "--cleanup=whitespace", "-m", subject, "-m", "\n".join(lines),
-             "-m", trailers, "--", *edits)
-    except BaseException:
-        gitrepo.run(["reset", "-q", "--", *edits], root, check=False)
-        for rel, (old, _) in edits.items():
-            atomic_write_bytes(root / rel, old)
-        raise
-    return Applied(_git(root, "rev-parse", "HEAD").strip(), tuple(edits), len(proposals))
+    operation = Operation(root, "report --apply")
+    for rel, new in edits.items():
+        operation.write(rel, new)
+    subject = f"Quarterly analysis {period_label}: class changes for {len(edits)} customer(s)"
+    lines = []
+    for customer, changes in sorted(by_customer.items()):
+        described = "; ".join(f"{p.field}: {p.current or '-'} -> {p.proposed}" for p in proposals if p.customer == customer)
+        lines.append(f"{customer} {described}")
+    trailers = [("Reason", reason), ("Dossier-Action", "reclassify"), ("Dossier-Report", f"quarterly {period_label}")]
+    return Applied(operation.commit(subject, trailers, "\n".join(lines)), tuple(edits), len(proposals))
 
 
 def _card_order(root: Path) -> tuple[str, ...]:
@@ -140,6 +128,3 @@ def _set_line(lines: list[str], key: str, value: str, order: tuple[str, ...], ne
     lines.insert(insert_at, f"{key}: {value}{newline}")
     return lines
 
-
-def _git(root: Path, *args: str) -> str:
-    return gitrepo.output(list(args), root, "lifecycle-git-failed")

@@ -1,0 +1,184 @@
+"""Whole operations and the clone's lock (transaction.py), attacked with real processes: a
+`dossier` killed with SIGKILL at each moment of import, bind and delete leaves the archive
+before or after the operation, never between, and the next command says which; parallel
+`new` and `import` processes queue behind one lock and lose nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SEES_ALL, TODAY, copy_archive, git, init_repo
+from dossier import transaction
+from test_spreadsheet import GOOD, HEADER, write_xlsx
+
+MOMENTS = ["built", "journal", "ref", "work-tree"]  # transaction.pause_point, in the order they come
+BEFORE_REF = {"built", "journal"}
+
+
+def dossier(root: Path, *args: str, kill_at: str | None = None, email: str = SEES_ALL,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """A real `dossier` process (not in-process: SIGKILL must hit a process of its own)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DOSSIER_"))}
+    environ.update({"DOSSIER_TODAY": TODAY, "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "user.email",
+                    "GIT_CONFIG_VALUE_0": email, **(env or {})})
+    if kill_at:
+        environ["DOSSIER_KILL_AT"] = kill_at
+    return subprocess.run([sys.executable, "-m", "dossier", "--archive", str(root), *map(str, args), "--lang", "en"],
+                          capture_output=True, text=True, env=environ, timeout=300)
+
+
+def state(root: Path) -> tuple[str, dict[str, bytes]]:
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+             if p.is_file() and ".git" not in p.parts and ".dossier" not in p.parts}
+    return git(root, "rev-parse", "HEAD").strip(), files
+
+
+def porcelain(root: Path) -> str:
+    return git(root, "status", "--porcelain", "--untracked-files=all")
+
+
+def assert_before_or_after(root: Path, before, moment: str, action: str) -> None:
+    """The command after the kill finds the archive whole: before the operation (it says the
+    operation was undone) or after it (it says it finished it); git sees nothing half-done."""
+    follow = dossier(root, "list")
+    assert "internal error" not in follow.stderr
+    if moment in BEFORE_REF:
+        assert state(root) == before
+        if moment == "journal":
+            assert f"an interrupted `{action}`" in follow.stderr and "had not made its commit" in follow.stderr
+    else:
+        assert f"an interrupted `{action}`" in follow.stderr and "the operation is complete" in follow.stderr, follow.stderr
+        head, files = state(root)
+        assert head != before[0] and f"Dossier-Action: {action}" in git(root, "log", "-1", "--format=%B")
+        assert files == {rel: git_bytes(root, rel) for rel in files}  # the work tree is the new commit
+    assert porcelain(root) == "" and not (root / ".git" / transaction.JOURNAL).exists()
+    assert dossier(root, "list").stderr.count("interrupted") == 0  # said once, then done
+
+
+def git_bytes(root: Path, rel: str) -> bytes:
+    return subprocess.run(["git", "cat-file", "blob", f"HEAD:{rel}"], cwd=root, capture_output=True, check=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    root = copy_archive(FIXTURES / "base", tmp_path / "archive")
+    init_repo(root, SEES_ALL)
+    return root
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_import_killed_at_any_moment_is_before_or_after(repo, tmp_path, moment):
+    sheet = write_xlsx(tmp_path / "customers.xlsx", HEADER, GOOD)
+    before = state(repo)
+    killed = dossier(repo, "import", "customers", sheet, kill_at=moment)
+    assert killed.returncode == -9, killed.stderr
+    assert_before_or_after(repo, before, moment, "import")
+    cards = sorted(p.name for p in (repo / "customers").iterdir())
+    assert cards == (["C0001.yaml", "C0002.yaml"] if moment in BEFORE_REF else
+                     ["C0001.yaml", "C0002.yaml", "C0003.yaml", "C0004.yaml", "C0005.yaml"])
+    again = dossier(repo, "import", "customers", sheet)  # the sheet once more: done, or done now
+    assert again.returncode == 0 and ("0 new" in again.stdout) == (moment not in BEFORE_REF), again.stdout
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_delete_killed_at_any_moment_is_before_or_after(repo, moment):
+    code = "1-2025-S02-0001"
+    before = state(repo)
+    killed = dossier(repo, "delete", code, "--reason", "重复录入", kill_at=moment)
+    assert killed.returncode == -9, killed.stderr
+    assert_before_or_after(repo, before, moment, "delete")
+    in_trash = (repo / "trash/records/1/2025" / f"{code}.deletion.yaml").exists()
+    assert in_trash == (moment not in BEFORE_REF)
+    assert (repo / f"records/1/2025/{code}.yaml").exists() != in_trash
+    assert (repo / f"records/1/2025/{code}.scan-1.png").exists() != in_trash
+    follow = dossier(repo, "restore" if in_trash else "delete", code, "--reason", "重复录入")
+    assert follow.returncode == 0, follow.stderr  # the next delete or restore works on a whole archive
+
+
+@pytest.mark.parametrize("moment", ["journal", "work-tree"])
+def test_bind_killed_is_before_or_after_and_never_takes_half_for_done(tmp_path, moment):
+    from test_volumes import ARCHIVIST, make_archive
+
+    root = make_archive(tmp_path / "archive")
+    before = state(root)
+    killed = dossier(root, "bind", "3", "2025", "--checked-by", "li.na", kill_at=moment, email=ARCHIVIST)
+    assert killed.returncode == -9, killed.stderr
+    assert_before_or_after(root, before, moment, "bind")
+    bound = sorted(p.name for p in (root / "volumes").glob("*.yaml")) if (root / "volumes").exists() else []
+    assert len(bound) == (0 if moment in BEFORE_REF else 1)
+    again = dossier(root, "bind", "3", "2025", "--checked-by", "li.na", email=ARCHIVIST)
+    if moment in BEFORE_REF:
+        assert again.returncode == 0 and "bound" in again.stdout, again.stderr
+    else:
+        assert again.returncode == 1 and "nothing to bind" in again.stderr.lower() or "no filed item" in again.stderr
+
+
+def test_a_refused_or_failed_operation_leaves_no_journal_and_no_temporary_index(repo):
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'refused by hook' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = state(repo)
+    refused = dossier(repo, "delete", "1-2025-S02-0001", "--reason", "x")
+    assert refused.returncode == 1 and "pre-commit hook refused the commit: refused by hook" in refused.stderr
+    assert state(repo) == before and porcelain(repo) == ""
+    assert not list((repo / ".git").glob("dossier-*")) or [p.name for p in (repo / ".git").glob("dossier-*")] == [
+        "dossier.lock"]
+
+
+# --- the lock ---------------------------------------------------------------------------------------
+
+
+def test_parallel_new_processes_get_distinct_codes_and_lose_no_draft(repo):
+    def one(_):
+        return dossier(repo, "new", "visit-report", "--customer", "C0001", "--title", "走访记录")
+
+    with ThreadPoolExecutor(5) as pool:
+        results = list(pool.map(one, range(5)))
+    written = [line for r in results for line in r.stdout.splitlines() if "records/1/" in line]
+    assert all(r.returncode in (0, 1) and "internal error" not in r.stderr for r in results)
+    assert len(written) == 5, [r.stdout + r.stderr for r in results]
+    drafts = sorted(p.name for p in (repo / "records/1/2026").glob("*.yaml"))
+    assert drafts == [f"1-2026-S02-{n:04d}.yaml" for n in range(1, 6)]  # five codes, five drafts: none lost
+
+
+def test_parallel_imports_each_reach_head_with_their_own_numbers(repo, tmp_path):
+    sheets = []
+    for n, row in enumerate(GOOD):
+        sheets.append(write_xlsx(tmp_path / f"sheet{n}.xlsx", HEADER, [row]))
+
+    with ThreadPoolExecutor(len(sheets)) as pool:
+        results = list(pool.map(lambda s: dossier(repo, "import", "customers", s), sheets))
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    commits = [line.split("committed ")[1].split(";")[0] for r in results for line in r.stdout.splitlines()
+               if line.startswith("committed ")]
+    assert len(commits) == len(sheets)
+    for sha in commits:  # every reported success is in HEAD
+        assert subprocess.run(["git", "merge-base", "--is-ancestor", sha, "HEAD"], cwd=repo).returncode == 0
+    names = {git(repo, "show", f"HEAD:customers/C000{n}.yaml").split("name: ")[1].split("\n")[0] for n in (3, 4, 5)}
+    assert names == {row[1] for row in GOOD} and porcelain(repo) == ""
+
+
+def test_a_command_that_cannot_get_the_lock_says_who_holds_it_and_changes_nothing(repo):
+    before = state(repo)
+    with transaction.locked(repo, "import customers big.xlsx"):
+        refused = dossier(repo, "new", "visit-report", "--customer", "C0001", env={"DOSSIER_LOCK_WAIT": "0.3"})
+    assert refused.returncode == 1
+    assert "another dossier command is changing this archive: `import customers big.xlsx` (process " in refused.stderr
+    assert state(repo) == before
+
+
+def test_a_draft_never_overwrites_a_file_that_appeared_meanwhile(repo):
+    from dossier.fsutil import create_new
+
+    target = repo / "records/1/2025/1-2025-S02-0009.yaml"
+    target.write_text("someone's draft\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        create_new(target, b"another\n")
+    assert target.read_text(encoding="utf-8") == "someone's draft\n"
+    assert [p.name for p in target.parent.iterdir() if p.name.startswith(".")] == []
