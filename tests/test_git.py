@@ -146,7 +146,7 @@ def test_merge_by_someone_else_than_the_sales_manager_is_reported(repo, run):
     git(repo, "merge", "-q", "--no-ff", "fix", "-m", "Merge fix")
     result = run("--archive", repo, "verify", "--lang", "en")
     assert result.code == 1
-    assert "unsigned: merge by zhang.min@example.cn approves changes to filed items but is not signed" in result.out
+    assert "unsigned: merge by zhang.min@example.cn approves changes that need an approval but is not signed" in result.out
 
 
 def test_merge_signed_by_the_sales_manager_passes(repo, run, keys):
@@ -200,7 +200,7 @@ def test_merge_in_the_sales_managers_name_without_their_key_is_reported(repo, ru
     as_person(repo, MANAGER, keys["intruder"])  # signed, with a key people.yaml does not list
     git(repo, "-c", "gpg.format=ssh", "merge", "-q", "--no-ff", "-S", "fix", "-m", "Approved by sales manager")
     result = run("--archive", repo, "verify", "--lang", "en")
-    assert result.code == 1 and "bad-signature" in result.out
+    assert result.code == 1 and "unknown-key: merge by li.na@example.cn is signed with key SHA256:" in result.out
 
 
 def test_missing_reason_and_direct_commits_on_main_are_reported(repo, run, keys):
@@ -240,7 +240,7 @@ def test_a_branch_cannot_approve_itself_by_adding_its_own_key(repo, run, keys):
     git(repo, "checkout", "-q", "main")
     as_person(repo, "zhang.min@example.cn", keys["intruder"])
     git(repo, "-c", "gpg.format=ssh", "merge", "-q", "--no-ff", "-S", "fix", "-m", "Approve")
-    assert "bad-signature" in run("--archive", repo, "verify").out
+    assert "unknown-key" in run("--archive", repo, "verify").out
 
 
 def test_bound_items_changed_after_binding_are_reported(repo, run, keys):
@@ -257,17 +257,19 @@ def test_bound_items_changed_after_binding_are_reported(repo, run, keys):
     assert result.code == 1 and f"bound-changed: {ITEM} was bound into a volume" in result.out
 
 
-def test_purge_before_retention_is_reported(repo, run):
+def test_a_hand_made_deletion_record_and_its_removal_are_reported(repo, run):
     trash = repo / "trash/records/2/2025"
     trash.mkdir(parents=True)
     (trash / "2-2025-S02-0009.deletion.yaml").write_text(
-        "code: 2-2025-S02-0009\nreason: 重复\npurge_after: 2999-01-01\n", encoding="utf-8")
+        "code: 2-2025-S02-0009\nreason: 重复\npurge_after: 2000-01-01\n", encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Deletion record")
     (trash / "2-2025-S02-0009.deletion.yaml").unlink()
     git(repo, "commit", "-q", "-am", "Purge too early")
     result = run("--archive", repo, "verify", "--lang", "en")
-    assert result.code == 1 and "purge-early: 2-2025-S02-0009 was purged on" in result.out
+    assert result.code == 1 and "deletion-invalid: trash/records/2/2025/2-2025-S02-0009.deletion.yaml" in result.out
+    assert "unapproved: changes trash/records/2/2025/2-2025-S02-0009.deletion.yaml directly on the main line" \
+        in result.out
 
 
 # --- a plain git server with the pre-receive hook ---------------------------------------------------

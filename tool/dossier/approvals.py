@@ -1,30 +1,29 @@
-"""Approvals in git: which commits changed filed items, whether each carries its reason,
-and whether the sales manager approved it with a signed merge (`dossier verify`).
+"""Approvals in git 审批: `dossier verify` judges the main line's history with the one
+change-control policy (policy.py).
 
-Walks main's first-parent line. A commit on that line that changes a filed or bound item
-must be a merge, signed (SSH) by a person whose role is sales_manager according to the
-people.yaml of the merge's first parent — the approved state, so that a branch cannot
-approve itself by adding a key — and signed by someone who wrote none of the commits it
-brings in. Each commit that changes a filed item carries a `Reason:` trailer. Bound items
-never change; trash is purged only after its retention date.
+Walks the first-parent line of the record branch. A commit on that line whose changes need
+an approval (policy.needs) must be a merge signed (SSH) by a person entitled to approve them
+according to the policy of the merge's first parent — the approved state, so a branch cannot
+approve itself by adding a key, a role or a setting — and signed by someone who wrote none of
+the commits it brings in. Every commit that needs a reason carries a visible `Reason:`. Files
+the tool writes once (deletion records, volume manifests, bound items) never change, and a
+purge comes an approval and a retention month after the server received the deletion
+(receipts.py: the server's own clock, never a client's).
 """
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gitrepo
-from .config import PEOPLE_FILE, Person, people_by_id
-from .loader import LoadError, load_bytes
+from . import gitrepo, policy, signatures
+from .errors import DossierError
 from .messages import message
+from .policy import Need, Policy
 
-ITEM_FOLDERS = ("records/", "daily/")
-_STATUS_LINE = re.compile(rb"^status:[ \t]*(draft|filed|bound)[ \t]*(?:#.*)?\r?$", re.M)
-FILED = ("filed", "bound")
 _RS, _US = "\x1e", "\x1f"
 _FORMAT = f"--format={_RS}%H{_US}%P{_US}%ae{_US}%ce{_US}%cs{_US}%(trailers:key=Reason,valueonly,separator=%x1d){_US}"
 
@@ -36,7 +35,8 @@ class Violation:
     args: dict = field(default_factory=dict, compare=False)
 
     def line(self, lang: str) -> str:
-        return f"{self.commit[:10]}: {self.rule}: {message('verify-' + self.rule, lang, **self.args)}"
+        args = {k: (message(f"role-{v}", lang) if k == "role" else v) for k, v in self.args.items()}
+        return f"{self.commit[:10]}: {self.rule}: {message('verify-' + self.rule, lang, **args)}"
 
 
 @dataclass
@@ -50,13 +50,6 @@ class Commit:
     changes: list[tuple[str, str]]  # (status letter, path relative to the archive root)
 
 
-@dataclass(frozen=True)
-class FiledChange:
-    path: str
-    status: str  # M or D
-    old_status: str  # filed or bound
-
-
 class ArchiveHistory:
     """Git objects of one archive: a work tree (prefix = where the archive sits in the
     repository) or a bare repository on a server (prefix usually '')."""
@@ -64,7 +57,7 @@ class ArchiveHistory:
     def __init__(self, cwd: Path, prefix: str = "") -> None:
         self.cwd, self.prefix = cwd, prefix
         self._batch: subprocess.Popen | None = None
-        self._people: dict[str, tuple[dict[str, Person], Path]] = {}
+        self._policies: dict[str, Policy] = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="dossier-signers-")
 
     @classmethod
@@ -95,16 +88,16 @@ class ArchiveHistory:
         self._batch.stdin.write(f"{rev}:{self.prefix}{path}\n".encode())
         self._batch.stdin.flush()
         header = self._batch.stdout.readline().split()
-        if len(header) < 3 or header[-1] == b"missing":
+        if len(header) < 3 or header[-1] == b"missing" or header[1] != b"blob":
             return None
         data = self._batch.stdout.read(int(header[2]))
         self._batch.stdout.read(1)  # the newline after the contents
         return data
 
     def commits(self, *rev_args: str) -> list[Commit]:
-        """Commits with their changes under records/, daily/ and trash/, oldest first."""
-        specs = [f":(top){self.prefix}{folder}" for folder in ("records", "daily", "trash")]
-        out = gitrepo.output(["log", "--reverse", "--no-renames", "--name-status", _FORMAT, *rev_args, "--", *specs],
+        """Commits with their changes to the archive's files, oldest first."""
+        spec = f":(top){self.prefix}"
+        out = gitrepo.output(["-c", "core.quotePath=false", "log", "--reverse", "--no-renames", "--name-status", _FORMAT, *rev_args, "--", spec],
                              self.cwd, "history-read-failed")  # a range or branch that is not there
         return [self._parse(chunk) for chunk in out.split(_RS) if chunk.strip()]
 
@@ -117,97 +110,105 @@ class ArchiveHistory:
                 changes.append((status[0], path[len(self.prefix):]))
         return Commit(sha, parents.split(), author.lower(), committer.lower(), date, reason.strip(), changes)
 
-    def item_status(self, rev: str, path: str) -> str | None:
-        raw = self.blob(rev, path)
-        if raw is None:
-            return None
-        found = _STATUS_LINE.findall(raw)
-        if len(found) == 1:  # the top-level key, unambiguous: no need to parse the whole file
-            return found[0].decode()
-        try:
-            data = load_bytes(raw, path).data
-        except LoadError:
-            return None
-        return data.get("status") if isinstance(data, dict) else None
+    def policy_at(self, rev: str) -> Policy:
+        """The change-control policy as it stood in `rev` (its people.yaml and archive.yaml)."""
+        if rev not in self._policies:
+            self._policies[rev] = policy.policy_from(self.blob(rev, policy.PEOPLE_FILE),
+                                                     self.blob(rev, policy.ARCHIVE_FILE))
+        return self._policies[rev]
 
-    def filed_changes(self, parent: str, changes: list[tuple[str, str]]) -> list[FiledChange]:
-        """The modifications and deletions of items that were filed or bound in `parent`."""
-        found = []
-        for status, path in changes:
-            if status in "MD" and path.startswith(ITEM_FOLDERS) and path.endswith(".yaml"):
-                old = self.item_status(parent, path)
-                if old in FILED:
-                    found.append(FiledChange(path, status, old))
-        return found
+    def signers_file(self, judged: Policy) -> Path:
+        """An allowed-signers file of the policy's signing keys."""
+        path = Path(self._tmp.name) / f"allowed-{abs(hash(judged.signers_file()))}"
+        if not path.exists():
+            path.write_text(judged.signers_file(), encoding="utf-8")
+        return path
 
-    def people_at(self, rev: str) -> tuple[dict[str, Person], Path]:
-        """people.yaml at `rev`, and an allowed-signers file made from its signing keys."""
-        raw = self.blob(rev, PEOPLE_FILE) or b""
-        key = str(hash(raw))
-        if key not in self._people:
-            try:
-                people = people_by_id(load_bytes(raw, PEOPLE_FILE).data) if raw else {}
-            except LoadError:
-                people = {}
-            signers = Path(self._tmp.name) / f"allowed-{len(self._people)}"
-            signers.write_text(allowed_signers(raw), encoding="utf-8")
-            self._people[key] = (people, signers)
-        return self._people[key]
-
-
-def allowed_signers(people_yaml: bytes) -> str:
-    """`<email> namespaces="git" <key>` for everyone people.yaml lists with a signing key."""
-    try:
-        entries = load_bytes(people_yaml, PEOPLE_FILE).data.get("people", []) if people_yaml else []
-    except (LoadError, AttributeError):
-        return ""
-    lines = []
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and entry.get("signing_key") and entry.get("email"):
-            key = " ".join(str(entry["signing_key"]).split()[:2])
-            lines.append(f'{entry["email"].lower()} namespaces="git" {key}')
-    return "\n".join(lines) + ("\n" if lines else "")
+    def needs(self, commit: Commit, judged_at: str | None = None) -> list[Need]:
+        """What the commit's changes against its first parent need."""
+        return policy.needs(self.blob, judged_at or commit.parents[0], commit.changes, commit.sha)
 
 
 # --- verify ----------------------------------------------------------------------------------
 
 
-def verify(history: ArchiveHistory, rev_range: str) -> list[Violation]:
-    """Check the first-parent line of `rev_range` (see the module's docstring)."""
+def verify(history: ArchiveHistory, rev_range: str, clock: "Clock | None" = None) -> list[Violation]:
+    """Check the first-parent line of `rev_range` (see the module's docstring). `clock` gives
+    the server's receipts of commits (receipts.py); without it they are read from the repository."""
+    from .receipts import Clock
+
+    clock = clock or Clock.of_repository(history.cwd)
     violations: list[Violation] = []
-    merges: list[tuple[Commit, list[FiledChange]]] = []
+    merges: list[tuple[Commit, list[Need]]] = []
+    purges: list[tuple[Commit, Need]] = []
     for commit in history.commits("--first-parent", "-m", rev_range):
         if not commit.parents:
             continue  # the first commit of an archive only adds
-        parent = commit.parents[0]
-        violations += _purges(history, commit, parent)
-        changed = history.filed_changes(parent, commit.changes)
-        if not changed:
+        found = history.needs(commit)
+        violations += _refusals(commit, found)
+        purges += [(commit, need) for need in found if need.purge]
+        approvals = [need for need in found if need.approver]
+        if not approvals:
             continue
-        violations += [Violation(commit.sha, "bound-changed", {"path": c.path}) for c in changed
-                       if c.old_status == "bound"]
         if len(commit.parents) == 1:
-            violations.append(Violation(commit.sha, "unapproved", {"paths": _paths(changed)}))
+            judged = history.policy_at(commit.parents[0])
+            violations.append(Violation(commit.sha, "unapproved", {
+                "paths": _paths(approvals), "role": judged.approver_for(approvals[0].kind, [commit.author])}))
             violations += _reasons(history, [commit])
         else:
-            merges.append((commit, changed))
+            merges.append((commit, approvals))
     if merges:
-        violations += _merges(history, rev_range, [merge for merge, _ in merges])
+        violations += _merges(history, rev_range, merges)
+    for commit, need in purges:
+        violations += _purge_timing(history, clock, commit, need)
     return _unique(violations)
 
 
-def _merges(history: ArchiveHistory, rev_range: str, merges: list[Commit]) -> list[Violation]:
+def _refusals(commit: Commit, found: list[Need]) -> list[Violation]:
+    return [Violation(commit.sha, need.refused, {"path": need.path}) for need in found if need.refused]
+
+
+def _merges(history: ArchiveHistory, rev_range: str, merges: list[tuple[Commit, list[Need]]]) -> list[Violation]:
     """Approvals and the reasons of what each approving merge brings in, in one pass over
     the commit graph and one signature query per people.yaml version."""
     brought = brought_by_merges(history, rev_range)
     touching = {c.sha: c for c in history.commits(rev_range)}  # every commit that changes archive files
-    signatures = _signatures(history, merges)
+    found = signatures.of_commits(history.cwd, [(m.sha, history.signers_file(history.policy_at(m.parents[0])))
+                                                for m, _ in merges])
     violations = []
-    for merge in merges:
+    for merge, approvals in merges:
         commits = [touching[sha] for sha in brought.get(merge.sha, ()) if sha in touching]
-        violations += _approval(history, merge, merge.parents[0], commits, signatures[merge.sha])
+        violations += approval_problems(history.policy_at(merge.parents[0]), merge.sha, merge.committer,
+                                        found[merge.sha], approvals, {c.author for c in commits})
         violations += _reasons(history, commits)
+        for commit in commits:
+            if len(commit.parents) == 1:
+                violations += _refusals(commit, history.needs(commit))
     return violations
+
+
+def approval_problems(judged: Policy, sha: str, committer: str, signature: "signatures.Signature",
+                      approvals: list[Need], authors: set[str]) -> list[Violation]:
+    """Why a merge's signature does not approve `approvals` under the policy `judged` (its first
+    parent's), or nothing. approve asks the same before it signs."""
+    if signature.letter == "N":
+        return [Violation(sha, "unsigned", {"committer": committer})]
+    if signature.letter == "B":
+        return [Violation(sha, "tampered", {"committer": committer})]
+    if signature.letter != "G" or not signature.principal:
+        return [Violation(sha, "unknown-key", {"committer": committer, "fingerprint": signature.key or "?"})]
+    signer = judged.by_email(signature.principal)
+    if signature.principal != committer.lower():
+        return [Violation(sha, "wrong-person", {"committer": committer, "signer": signature.principal})]
+    if signature.principal in authors:
+        role = judged.approver_for(approvals[0].kind, authors)
+        return [Violation(sha, "self-approval", {"signer": signature.principal, "role": role})]
+    for need in approvals:
+        role = judged.approver_for(need.kind, authors)
+        if not judged.may_approve(signer, role):
+            return [Violation(sha, "not-approver", {"signer": signature.principal, "role": role,
+                                                    "paths": _paths([n for n in approvals if n.kind == need.kind])})]
+    return []
 
 
 def brought_by_merges(history: ArchiveHistory, rev_range: str) -> dict[str, set[str]]:
@@ -236,29 +237,26 @@ def brought_by_merges(history: ArchiveHistory, rev_range: str) -> dict[str, set[
     return brought
 
 
-def _signatures(history: ArchiveHistory, merges: list[Commit]) -> dict[str, tuple[str, str]]:
-    """(git's %G? letter, signer e-mail) of each merge, judged by its first parent's people.yaml."""
-    by_signers: dict[Path, list[str]] = {}
-    for merge in merges:
-        by_signers.setdefault(history.people_at(merge.parents[0])[1], []).append(merge.sha)
-    found = {}
-    for signers, shas in by_signers.items():
-        out = gitrepo.run(["-c", f"gpg.ssh.allowedSignersFile={signers}", "log", "--no-walk=unsorted", "--stdin",
-                           f"--format={_RS}%H{_US}%G?{_US}%GS"], history.cwd, input="\n".join(shas) + "\n").stdout
-        for chunk in out.split(_RS):
-            if chunk.strip():
-                sha, letter, principal = chunk.strip("\n").split(_US)
-                found[sha] = (letter or "N", principal.strip().lower())
-    return found
+def record_branch(archive_root: Path) -> str:
+    """The record branch: archive.yaml's change_control.record_branch, else the remote's default
+    branch, else `main`."""
+    from .config import open_archive
+
+    try:
+        named = open_archive(archive_root).settings.data.get("change_control", {}).get("record_branch")
+    except DossierError:
+        named = None
+    if named:
+        return named
+    remote_head = gitrepo.run(["rev-parse", "-q", "--abbrev-ref", "origin/HEAD"], archive_root, check=False)
+    return remote_head.stdout.strip().removeprefix("origin/") if remote_head.returncode == 0 else "main"
 
 
 def on_main_line(archive_root: Path, commit: str) -> tuple[str, list[Violation]]:
-    """(the main branch, what verify will report of `commit`) when the branch checked out is the
-    main one (the remote's default branch, else `main`); ("", []) on any other branch, where a
-    change waits for its approval."""
+    """(the record branch, what verify will report of `commit`) when the branch checked out is
+    the record branch; ("", []) on any other branch, where a change waits for its approval."""
     branch = gitrepo.run(["symbolic-ref", "-q", "--short", "HEAD"], archive_root, check=False).stdout.strip()
-    remote_head = gitrepo.run(["rev-parse", "-q", "--abbrev-ref", "origin/HEAD"], archive_root, check=False)
-    main = remote_head.stdout.strip().removeprefix("origin/") if remote_head.returncode == 0 else "main"
+    main = record_branch(archive_root)
     if not branch or branch != main:
         return "", []
     with ArchiveHistory.of_work_tree(archive_root) as history:
@@ -267,67 +265,51 @@ def on_main_line(archive_root: Path, commit: str) -> tuple[str, list[Violation]]
 
 def verify_pending(history: ArchiveHistory, rev_range: str) -> list[Violation]:
     """A branch awaiting approval (a pull request): its commits need their reasons and may
-    not touch bound items; the approval itself comes with the sales manager's merge."""
+    not change what is frozen; the approval itself comes with the approver's merge."""
     commits = history.commits(rev_range)
     violations = _reasons(history, commits)
     for commit in commits:
         if len(commit.parents) == 1:
-            violations += [Violation(commit.sha, "bound-changed", {"path": c.path})
-                           for c in history.filed_changes(commit.parents[0], commit.changes)
-                           if c.old_status == "bound"]
+            violations += _refusals(commit, history.needs(commit))
     return _unique(violations)
 
 
-def _paths(changed: list[FiledChange]) -> str:
-    return ", ".join(c.path for c in changed)
+def _paths(found: list[Need]) -> str:
+    return ", ".join(need.path for need in found)
 
 
 def _reasons(history: ArchiveHistory, commits: list[Commit]) -> list[Violation]:
     found = []
     for commit in commits:
-        if len(commit.parents) != 1 or commit.reason:
+        if len(commit.parents) != 1 or policy.visible(commit.reason):
             continue
-        changed = history.filed_changes(commit.parents[0], commit.changes)
-        if changed:
-            found.append(Violation(commit.sha, "missing-reason", {"paths": _paths(changed)}))
+        wanting = [need for need in history.needs(commit) if need.reason]
+        if wanting:
+            found.append(Violation(commit.sha, "missing-reason", {"paths": _paths(wanting)}))
     return found
 
 
-def _approval(history: ArchiveHistory, merge: Commit, parent: str, brought: list[Commit],
-              signature: tuple[str, str]) -> list[Violation]:
-    people, _ = history.people_at(parent)
-    letter, principal = signature
-    if letter == "N":
-        return [Violation(merge.sha, "unsigned", {"committer": merge.committer})]
-    if letter != "G":
-        return [Violation(merge.sha, "bad-signature", {"committer": merge.committer, "status": letter})]
-    signer = next((p for p in people.values() if p.email.lower() == principal), None)
-    if signer is None or "sales_manager" not in signer.roles:
-        return [Violation(merge.sha, "not-sales-manager", {"signer": principal})]
-    authors = {c.author for c in brought}
-    if principal in authors:
-        return [Violation(merge.sha, "self-approval", {"signer": principal})]
+def _purge_timing(history: ArchiveHistory, clock, commit: Commit, need: Need) -> list[Violation]:
+    """A purge comes a retention month after the server received the deletion on the record
+    branch, both measured by the server's clock (receipts.py); the deletion record's own dates
+    and the commits' dates are the client's and count for nothing."""
+    days = _retention_days(history.blob(commit.parents[0], policy.ARCHIVE_FILE))
+    deleted_in = gitrepo.run(["log", "--first-parent", "--diff-merges=first-parent", "--diff-filter=A",
+                              "--format=%H", "-1", commit.parents[0], "--", f":(top){history.prefix}{need.path}"],
+                             history.cwd, check=False).stdout.strip()
+    deleted, purged = clock.received(deleted_in), clock.received_purge(history, commit, need.path)
+    if deleted is None or purged is None:
+        return [Violation(commit.sha, "purge-unreceived", {"code": need.purge})]
+    if purged < deleted + dt.timedelta(days=days):
+        return [Violation(commit.sha, "purge-early", {
+            "code": need.purge, "deleted": deleted.isoformat(timespec="seconds"),
+            "purged": purged.isoformat(timespec="seconds"), "days": days})]
     return []
 
 
-def _purges(history: ArchiveHistory, commit: Commit, parent: str) -> list[Violation]:
-    """A deletion record removed from trash/ before its purge_after date (unless the same
-    commit brings the item back: that is a restore)."""
-    found = []
-    added = {path for status, path in commit.changes if status == "A"}
-    for status, path in commit.changes:
-        restored = path.removeprefix("trash/").removesuffix(".deletion.yaml") + ".yaml" in added
-        if status == "D" and path.startswith("trash/") and path.endswith(".deletion.yaml") and not restored:
-            raw = history.blob(parent, path)
-            try:
-                record = load_bytes(raw, path).data if raw else {}
-            except LoadError:
-                continue
-            purge_after = str(record.get("purge_after", "")) if isinstance(record, dict) else ""
-            if purge_after and commit.date < purge_after:
-                found.append(Violation(commit.sha, "purge-early", {"code": record.get("code", path),
-                                                                     "purge_after": purge_after, "date": commit.date}))
-    return found
+def _retention_days(archive_yaml: bytes | None) -> int:
+    value = policy.data_of(archive_yaml, policy.ARCHIVE_FILE).get("deletion_retention_days", 30)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 30
 
 
 def _unique(violations: list[Violation]) -> list[Violation]:

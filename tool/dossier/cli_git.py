@@ -55,11 +55,14 @@ def install_hooks(ctx, lang):
 @lang_option
 @click.pass_context
 def install_server_hook(ctx, bare_repo, prefix, lang):
-    """Install a pre-receive hook so a plain git server refuses pushes that verify rejects."""
+    """Install the pre-receive hook, so a plain git server refuses pushes that verify rejects and
+    refs the record does not need, and the post-receive hook, which notes with the server's
+    clock when each commit arrived (the retention month before a purge counts from it)."""
     from .hooks import install_server_hook as install
 
     session = _session(ctx, lang)
-    _tell_installed(session, install(bare_repo, prefix.strip("/") + "/" if prefix else ""))
+    for hook in install(bare_repo, prefix.strip("/") + "/" if prefix else ""):
+        _tell_installed(session, hook)
 
 
 def _tell_installed(session, hook: Path) -> None:
@@ -156,6 +159,18 @@ def commit_msg(ctx, message_file, lang):
         ctx.exit(1)
 
 
+def _pushed() -> list[tuple[str, str, str]]:
+    return [tuple(line.split()) for line in sys.stdin.read().splitlines() if len(line.split()) == 3]
+
+
+@hook.command(name="post-receive")
+@click.option("--prefix", default="")
+def post_receive(prefix):
+    from .hooks import post_receive as note
+
+    note(Path.cwd(), _pushed())
+
+
 @hook.command(name="pre-receive")
 @click.option("--prefix", default="")
 @lang_option
@@ -164,8 +179,7 @@ def pre_receive(ctx, prefix, lang):
     from .hooks import pre_receive as check
 
     session = _session(ctx, lang)
-    updates = [tuple(line.split()) for line in sys.stdin.read().splitlines() if len(line.split()) == 3]
-    refused = check(Path.cwd(), updates, prefix)
+    refused = check(Path.cwd(), _pushed(), prefix)
     for ref, violations in refused.items():
         for violation in violations:
             click.echo(violation.line(session.lang), err=True)

@@ -4,7 +4,10 @@ Client side (installed by `dossier init` / `dossier install-hooks`):
   pre-commit  validates the staged archive files (only those: the cache makes it fast);
   commit-msg  refuses a commit that modifies or deletes a filed item without `Reason:`.
 Server side (`dossier install-server-hook BARE_REPO`):
-  pre-receive refuses a push to the main branch that `dossier verify` would reject.
+  pre-receive  refuses a push to the record branch that `dossier verify` would reject, and any
+               ref the record does not need (policy.ref_refusal);
+  post-receive notes with the server's clock when each commit arrived (receipts.py).
+All of them judge with the one change-control policy (policy.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import gitrepo
+from . import gitrepo, policy, receipts
 from .approvals import ArchiveHistory, Violation, verify
 from .errors import DossierError
 from .fsutil import atomic_write_text
@@ -63,14 +66,21 @@ def install_client_hooks(archive_root: Path) -> list[Path]:
     return [install(hooks_dir, name, f"--archive {archive} hook {name}") for name in ("pre-commit", "commit-msg")]
 
 
-def install_server_hook(bare_repo: Path, prefix: str = "") -> Path:
-    arguments = "hook pre-receive" + (f" --prefix {shlex.quote(prefix)}" if prefix else "")
-    return install(bare_repo.resolve() / "hooks", "pre-receive", arguments, reads_input=True)
+def install_server_hook(bare_repo: Path, prefix: str = "") -> list[Path]:
+    """The pre-receive and post-receive hooks; the commits the server holds already are noted
+    as received now (receipts.py), so the retention month of what was deleted before counts
+    from today."""
+    arguments = " --prefix " + shlex.quote(prefix) if prefix else ""
+    hooks_dir = bare_repo.resolve() / "hooks"
+    installed = [install(hooks_dir, name, f"hook {name}{arguments}", reads_input=True)
+                 for name in ("pre-receive", "post-receive")]
+    receipts.record_all(bare_repo)
+    return installed
 
 
 def staged_changes(history: ArchiveHistory) -> list[tuple[str, str]]:
-    specs = [f":(top){history.prefix}{folder}" for folder in ("records", "daily", "trash")]
-    out = gitrepo.run(["diff", "--cached", "--no-renames", "--name-status", "HEAD", "--", *specs], history.cwd,
+    spec = f":(top){history.prefix}"
+    out = gitrepo.run(["-c", "core.quotePath=false", "diff", "--cached", "--no-renames", "--name-status", "HEAD", "--", spec], history.cwd,
                       check=False).stdout
     changes = []
     for line in out.splitlines():
@@ -81,22 +91,25 @@ def staged_changes(history: ArchiveHistory) -> list[tuple[str, str]]:
 
 
 def has_reason(message_file: Path, cwd: Path) -> bool:
+    """The message has a `Reason:` trailer holding visible text (not only spaces or zero-width
+    characters)."""
     trailers = gitrepo.run(["interpret-trailers", "--parse", str(message_file)], cwd).stdout
-    return any(line.split(":", 1)[0].strip().lower() == "reason" and line.split(":", 1)[1].strip()
+    return any(line.split(":", 1)[0].strip().lower() == "reason" and policy.visible(line.split(":", 1)[1])
                for line in trailers.splitlines() if ":" in line)
 
 
 def filed_paths_without_reason(archive_root: Path, message_file: Path) -> list[str]:
-    """commit-msg: the filed items this commit changes, if its message gives no reason."""
+    """commit-msg: the paths whose change needs a reason (policy.needs), if the message gives none."""
     if not gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], archive_root, check=False).stdout:
         return []  # the first commit only adds
     if gitrepo.run(["rev-parse", "--verify", "-q", "MERGE_HEAD"], archive_root, check=False).stdout:
         return []  # a merge is the approval; the reasons are in the commits it brings (verify checks them)
     with ArchiveHistory.of_work_tree(archive_root) as history:
-        changed = history.filed_changes("HEAD", staged_changes(history))
-        if not changed or has_reason(message_file, history.cwd):
+        wanting = [need.path for need in policy.needs(history.blob, "HEAD", staged_changes(history))
+                   if need.reason]
+        if not wanting or has_reason(message_file, history.cwd):
             return []
-        return [c.path for c in changed]
+        return wanting
 
 
 def staged_archive_paths(archive_root: Path) -> list[str]:
@@ -114,22 +127,39 @@ def staged_versions(archive_root: Path, paths: list[str]) -> dict[str, bytes]:
     return {rel: gitrepo.blob(archive_root, "", rel) or b"" for rel in sorted(differing)}
 
 
-def main_branch(cwd: Path) -> str:
-    return gitrepo.run(["symbolic-ref", "-q", "HEAD"], cwd, check=False).stdout.strip() or "refs/heads/main"
+def record_branch(bare_repo: Path, history: ArchiveHistory) -> str:
+    """The record branch: change_control.record_branch of the archive.yaml on the server's
+    current branch, else that branch (HEAD), else main."""
+    head = gitrepo.run(["symbolic-ref", "-q", "--short", "HEAD"], bare_repo, check=False).stdout.strip() or "main"
+    tip = gitrepo.run(["rev-parse", "-q", "--verify", f"refs/heads/{head}"], bare_repo, check=False).stdout.strip()
+    return history.policy_at(tip).record_branch if tip and history.blob(tip, policy.ARCHIVE_FILE) else head
 
 
 def pre_receive(bare_repo: Path, updates: list[tuple[str, str, str]], prefix: str = "") -> dict[str, list[Violation]]:
-    """Violations per ref update to the main branch; an empty result accepts the push."""
+    """Violations per ref update; an empty result accepts the push. Only the record branch and
+    work branches that do not shadow it are taken; the record branch only as verify accepts it,
+    judged with the server's clock (receipts.py)."""
     refused = {}
-    protected = main_branch(bare_repo)
+    clock = receipts.Clock.at_server(bare_repo)
     with ArchiveHistory(bare_repo, prefix) as history:
+        main = record_branch(bare_repo, history)
         for old, new, ref in updates:
-            if ref != protected:
+            refusal = policy.ref_refusal(ref, main)
+            if refusal:
+                refused[ref] = [Violation(new if new != ZERO else old, refusal, {"ref": ref, "main": main})]
                 continue
-            violations = _kept(bare_repo, old, new, ref) or verify(history, new if old == ZERO else f"{old}..{new}")
+            if ref != f"refs/heads/{main}":
+                continue
+            violations = _kept(bare_repo, old, new, ref) or verify(history, new if old == ZERO else f"{old}..{new}",
+                                                                   clock)
             if violations:
                 refused[ref] = violations
     return refused
+
+
+def post_receive(bare_repo: Path, updates: list[tuple[str, str, str]]) -> int:
+    """Note when the server received the commits the push brought."""
+    return receipts.record(bare_repo, updates)
 
 
 def _kept(bare_repo: Path, old: str, new: str, ref: str) -> list[Violation]:

@@ -726,29 +726,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} problem(s) in {volumes} volume(s); fix them as each line says",
         "{volumes} 卷中有 {count} 处问题；请按各行提示处理",
     ),
+    "role-sales_manager": ("the sales manager", "销售部经理"),
+    "role-general_manager": ("the general manager", "总经理"),
     "verify-unapproved": (
-        "changes filed items ({paths}) directly on the main line; such changes reach main only through a merge approved and signed by the sales manager: revert it and open a pull request",
-        "直接在主线上修改了已归档档案（{paths}）；修改须经销售部经理审批签名的合并才能进入主线：请撤销并提交合并请求",
+        "changes {paths} directly on the main line; such changes reach main only through a merge approved and signed by {role}: revert it and open a pull request",
+        "直接在主线上修改了 {paths}；此类修改须经{role}审批签名的合并才能进入主线：请撤销并提交合并请求",
     ),
     "verify-missing-reason": (
-        "changes filed items ({paths}) without a `Reason:` trailer; amend the commit message with `Reason: <why>`",
-        "修改已归档档案（{paths}）却没有 `Reason:` 修改原因；请在提交信息末尾加上 `Reason: 原因`",
+        "changes {paths} without a `Reason:` trailer holding visible text; amend the commit message with `Reason: <why>`",
+        "修改 {paths} 却没有写明修改原因（`Reason:` 为空或只有不可见字符）；请在提交信息末尾加上 `Reason: 原因`",
     ),
     "verify-unsigned": (
-        "merge by {committer} approves changes to filed items but is not signed; the sales manager merges with `dossier approve`, which signs",
-        "{committer} 的合并批准了对已归档档案的修改，但没有签名；应由销售部经理用 `dossier approve` 签名合并",
+        "merge by {committer} approves changes that need an approval but is not signed; the approver merges with `dossier approve`, which signs",
+        "{committer} 的合并批准了须经审批的修改，但没有签名；应由审批人用 `dossier approve` 签名合并",
     ),
-    "verify-bad-signature": (
-        "merge by {committer} is signed with a key people.yaml does not list for anyone (git status {status}); the sales manager signs with the key in people.yaml",
-        "{committer} 的合并所用签名密钥不在 people.yaml 中（git 状态 {status}）；销售部经理须用 people.yaml 登记的密钥签名",
+    "verify-tampered": (
+        "merge by {committer} carries a signature that does not match the commit: it was altered after signing; revert it and have the approver approve the branch again",
+        "{committer} 的合并所带签名与提交内容不符：签名后被改动过；请撤销该合并，由审批人重新批准",
     ),
-    "verify-not-sales-manager": (
-        "merge approving filed items is signed by {signer}, who is not the sales manager; only the sales manager approves modifications and deletions",
-        "批准修改已归档档案的合并由 {signer} 签名，其不是销售部经理；修改和删除只能由销售部经理批准",
+    "verify-unknown-key": (
+        "merge by {committer} is signed with key {fingerprint}, which people.yaml (as it stood before the merge) lists for no one; the approver signs with the signing_key people.yaml lists for them",
+        "{committer} 的合并所用签名密钥 {fingerprint} 不在合并前的 people.yaml 中；审批人须用 people.yaml 为其登记的 signing_key 签名",
+    ),
+    "verify-wrong-person": (
+        "merge committed as {committer} is signed with the key people.yaml lists for {signer}; an approver signs with their own key, as themselves",
+        "以 {committer} 名义提交的合并，签名用的却是 people.yaml 中 {signer} 的密钥；审批人须以本人身份、用本人的密钥签名",
+    ),
+    "verify-not-approver": (
+        "merge approving {paths} is signed by {signer}, who is not {role}; only {role} approves these changes",
+        "批准 {paths} 的合并由 {signer} 签名，其不是{role}；这些修改只能由{role}批准",
     ),
     "verify-self-approval": (
-        "{signer} approved their own changes; another sales manager (or the general manager's delegate) must approve them",
-        "{signer} 批准了自己的修改；须由他人审批",
+        "{signer} approved their own changes; {role} must approve them",
+        "{signer} 批准了自己的修改；须由{role}审批",
+    ),
+    "verify-frozen-changed": (
+        "{path} is written once by the tool (a deletion record, what trash/ keeps, a volume manifest) and never changed or removed by hand; revert the change",
+        "{path} 由本工具一次写成（删除记录、回收站中保留的文件、装订清单），之后不得手工修改或删除；请撤销该修改",
+    ),
+    "verify-trash-unrecorded": (
+        "{path} was put into or taken out of trash/ without its deletion record; only `dossier delete`, `restore` and `purge` write trash/: revert the change",
+        "{path} 未随其删除记录进出回收站 trash/；只有 `dossier delete`、`restore` 和 `purge` 可写 trash/：请撤销该修改",
+    ),
+    "verify-deletion-invalid": (
+        "{path} is not a valid deletion record of an item this commit moves to trash/ (code, path, attachments and a visible reason); delete items with `dossier delete`",
+        "{path} 不是本提交移入回收站之档案的有效删除记录（编号、路径、附件及可见的删除原因）；请用 `dossier delete` 删除档案",
+    ),
+    "verify-purge-early": (
+        "{code} was purged at {purged}, less than {days} day(s) after the server received its deletion at {deleted}; restore it with `dossier restore {code} --from-history`",
+        "{code} 于 {purged} 被彻底删除，距服务器收到其删除（{deleted}）不足 {days} 天；请用 `dossier restore {code} --from-history` 恢复",
+    ),
+    "verify-purge-unreceived": (
+        "cannot tell whether the retention month of {code} had ended before its purge: the server's receipts of the deletion or the purge are not here; push the purge on a branch first and fetch the receipts (`git fetch origin +refs/dossier/received:refs/dossier/received`)",
+        "无法判断 {code} 彻底删除前保留期是否已满：本地没有服务器收到删除或彻底删除的记录；请先把彻底删除推送到分支，并取回接收记录（`git fetch origin +refs/dossier/received:refs/dossier/received`）",
+    ),
+    "verify-ref-outside-branches": (
+        "the push writes {ref}, which the record does not need; push the record branch {main} and work branches under refs/heads/ only (no tags, notes or other refs)",
+        "此推送写入 {ref}，档案记录不需要该引用；只可推送记录分支 {main} 和 refs/heads/ 下的工作分支（不可推送标签、注释等其他引用）",
+    ),
+    "verify-ref-shadows-record": (
+        "the push writes {ref}, whose name could be taken for the record branch {main}; name work branches so that no part is `{main}` or `HEAD` and they do not start with origin/, refs/, heads/, tags/ or remotes/",
+        "此推送写入 {ref}，其名称可能与记录分支 {main} 混淆；工作分支名的任何一段都不可为 `{main}` 或 `HEAD`，也不可以 origin/、refs/、heads/、tags/、remotes/ 开头",
+    ),
+    "signatures-unavailable": (
+        "cannot check signatures: install openssh-client (Debian/Ubuntu: `sudo apt-get install openssh-client`); {program} failed: {detail}",
+        "无法核验签名：请安装 openssh-client（Debian/Ubuntu：`sudo apt-get install openssh-client`）；{program} 无法运行：{detail}",
     ),
     "verify-bound-changed": (
         "{path} was bound into a volume and then changed; bound items are frozen: revert the change and file a supplement instead",
@@ -769,10 +811,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify-branch-deleted": (
         "the push deletes {branch}, the archive's record of changes, which is kept; delete other branches only",
         "此推送删除 {branch}，即档案的修改记录；该分支必须保留，只可删除其他分支",
-    ),
-    "verify-purge-early": (
-        "{code} was purged on {date}, before its retention month ended ({purge_after}); restore it with `dossier restore {code} --from-history`",
-        "{code} 在 {date} 被彻底删除，早于保留期满日 {purge_after}；请用 `dossier restore {code} --from-history` 恢复",
     ),
     # --- render catalogue: the electronic catalogue 电子文件归档目录 ---------------------------
     "catalogue-written": (
