@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything Customer Dossier needs on a fresh Debian/Ubuntu machine, idempotently:
 # system packages (Python venv, git, ssh-keygen for signed approvals, Pango for PDF volumes, a
-# CJK font, poppler-utils for reading PDFs back), then a virtual environment in .venv with the
+# CJK font, poppler-utils for reading PDFs back, Ghostscript for making attached PDFs PDF/A), then a virtual environment in .venv with the
 # dependencies exactly as pinned (with hashes) in requirements.lock, and the package itself.
 # It checks the versions it relies on (Python >= 3.11, git >= 2.34) and says what it did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3 python3-venv python3-pip git openssh-client libpango-1.0-0 libpangoft2-1.0-0
-              libharfbuzz-subset0 fonts-noto-cjk poppler-utils)
+              libharfbuzz-subset0 fonts-noto-cjk poppler-utils ghostscript)
 
 say() { echo "bootstrap: $*" >&2; }
 die() { say "$*"; exit 1; }

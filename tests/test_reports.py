@@ -497,6 +497,28 @@ def test_written_files(outputs):
         "quarterly-2026-Q3.en.xlsx", "quarterly-2026-Q3.zh.html", "quarterly-2026-Q3.zh.pdf"]
 
 
+def test_every_report_pdf_and_letter_is_pdfa_2b(outputs):
+    """Reports and 询证函: PDF/A-2b (header 1.7, XMP = document information, output intent,
+    identifier, every font embedded: pikepdf and pdffonts); identified by their file or letter number."""
+    import pdfa_check
+
+    pdfs = sorted(outputs.glob("*.pdf"))
+    assert len(pdfs) == 8
+    for pdf in pdfs:
+        customer = pdf.stem.split("-")[-1].split(".")[0]
+        identifier = f"QZ-2026-H1-{customer}" if pdf.name.startswith("letter-") else pdf.stem
+        assert pdfa_check.problems(pdf, identifier=identifier) == [], pdf.name
+
+
+@pytest.mark.skipif(__import__("shutil").which("verapdf") is None, reason="veraPDF is not installed: the PDF/A "
+                    "properties are checked with pikepdf and pdffonts only (test_every_report_pdf_and_letter_is_pdfa_2b)")
+def test_verapdf_accepts_the_reports(outputs):
+    import pdfa_check
+
+    assert {pdf.name: pdfa_check.verapdf(pdf) for pdf in outputs.glob("*.pdf")} == {
+        pdf.name: None for pdf in outputs.glob("*.pdf")}
+
+
 def test_monthly_pdf(outputs):
     path = outputs / "monthly-2026-09.zh.pdf"
     assert pages(path) == 1

@@ -20,6 +20,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
+import pdfa_check
 import pytest
 from pypdf import PdfReader, PdfWriter
 
@@ -574,6 +576,91 @@ def test_each_font_is_embedded_once_for_the_whole_volume(built):
     assert "山西晋能集团2025年上半年欠款还款台账" in "".join(page.extract_text() for page in reader.pages)
 
 
+# --- archival PDF (PDF/A-2b, dossier/pdfa.py) -------------------------------------------------------
+
+
+def test_every_volume_is_pdfa_2b_with_the_volumes_metadata(built):
+    """Draft and bound volume: header 1.7, XMP and document information agreeing (title =
+    案卷题名, creator = 立卷单位, identifier = 档号, dates), sRGB output intent, identifier, every
+    font embedded (pikepdf and pdffonts), the page numbers' font included."""
+    for pdf in (built["draft"], built["pdf"]):
+        assert pdfa_check.problems(pdf, creator="太原龙城会馆销售部", identifier=VOLUME) == []
+        with pikepdf.open(pdf) as document:
+            meta = document.open_metadata()
+            assert meta["{http://purl.org/dc/elements/1.1/}title"].startswith("太原龙城会馆销售部2025年度客户档案·")
+            assert meta["{http://purl.org/dc/elements/1.1/}date"] == ["2025-04-10", "2025-07-05"]  # the cover's 起止日期
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "Helvetica" not in fonts and "DossierPageNumber" in fonts
+
+
+@pytest.mark.skipif(shutil.which("verapdf") is None, reason="veraPDF is not installed: the PDF/A properties are "
+                    "checked with pikepdf and pdffonts only (test_every_volume_is_pdfa_2b_with_the_volumes_metadata)")
+def test_verapdf_accepts_the_volumes(built):
+    for pdf in (built["draft"], built["pdf"]):
+        assert pdfa_check.verapdf(pdf) is None
+
+
+def test_an_attached_pdf_with_a_font_it_does_not_embed_is_normalised(tmp_path):
+    """A scan PDF whose text is set in Helvetica without embedding it (as many office printers
+    write them) is converted by Ghostscript: its pages in the volume embed their font."""
+    root = make_archive(tmp_path / "archive")
+    attachment = root / "records/3/2025/3-2025-S04-0001.scan.pdf"
+    attachment.write_bytes(helvetica_pdf("Page 1 of the statement"))
+    assert "Helvetica" in subprocess.run(["pdffonts", str(attachment)], capture_output=True, text=True).stdout
+    item = root / "records/3/2025/3-2025-S04-0001.yaml"
+    item.write_text(re.sub(r"sha256: [0-9a-f]{64}, pages: 2", f"sha256: {sha256(attachment)}, pages: 1",
+                           item.read_text(encoding="utf-8")), encoding="utf-8")
+    git(root, "commit", "-qam", "单页附件")
+    code, _, err = dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf", "--jobs", "1")
+    assert code == 0, err
+    pdf = tmp_path / "pdf" / f"{VOLUME}.pdf"
+    assert pdfa_check.problems(pdf) == []
+    assert "Page 1 of the statement" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                                       text=True).stdout
+
+
+def test_without_ghostscript_an_attached_pdf_stops_the_volume_naming_the_package(built, tmp_path, monkeypatch):
+    root = Path(shutil.copytree(built["root"], tmp_path / "archive", symlinks=True))
+    shutil.rmtree(root / ".dossier")
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kw: None if name == "gs" else "/usr/bin/" + name)
+    code, _, err = dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf", "--jobs", "1",
+                           "--lang", "en")
+    assert code == 1 and "Ghostscript" in err and "apt-get install ghostscript" in err and "Traceback" not in err
+
+
+def test_fonts_that_cannot_be_shared_are_said_and_the_volume_stays_whole(built, tmp_path, monkeypatch):
+    """If fontconfig finds no file a font subset was cut from, each document keeps its own
+    subset: the volume is complete and still PDF/A, and render says so (never silently)."""
+    from dossier.render import fonts
+
+    root = Path(shutil.copytree(built["root"], tmp_path / "archive", symlinks=True))
+    shutil.rmtree(root / ".dossier")
+    listed = fonts.faces
+    monkeypatch.setattr(fonts, "faces", lambda pattern, match=False: listed(pattern, True) if match else [])
+    code, _, err = dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf", "--jobs", "1",
+                           "--lang", "en")
+    assert code == 0
+    assert "embedded once per document instead of once per volume" in err and "Noto-Sans-CJK-SC" in err
+    assert pdfa_check.problems(tmp_path / "pdf" / f"{VOLUME}.pdf") == []
+
+
+def helvetica_pdf(text: str) -> bytes:
+    """A one-page US-Letter PDF showing `text` in Helvetica, not embedded (a standard font)."""
+    content = f"BT /F1 18 Tf 72 700 Td ({text}) Tj ET".encode()
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
+               b"<</Length %d>>stream\n%s\nendstream" % (len(content), content),
+               b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(out + b"trailer<</Root 1 0 R/Size 6>>\nstartxref\n%d\n%%%%EOF\n" % start)
+
+
 def contents_row(index: int, title: str = "签单信用额度审批") -> dict:
     return {"index": index, "archive_number": f"Z001-KH·2025-D30-C3-{index:04d}", "doc_number": "", "title": title,
             "responsible": "太原龙城会馆销售部", "date": "2025-04-10", "secrecy": "内部", "pages": str(index),
@@ -608,9 +695,11 @@ def test_long_sequence_numbers_and_page_ranges_stay_in_their_cells(tmp_path):
     apart by the room between them): the number keeps to one line, the range wraps after its dash."""
     from types import SimpleNamespace
 
+    from dossier.pdfa import Metadata
     from dossier.render.assemble import VolumeWriter
     from dossier.render.items import Context, ItemRenderer
     from dossier.render.readback import contents_rows, read_pages
+    from dossier.render.worker import font_sources
 
     context = Context(open_archive(copy_archive(FIXTURES / "base", tmp_path / "archive")))
     rows = [{**contents_row(index), "pages": pages} for index, pages in ((999, "322–323"), (1000, "1057–1058"))]
@@ -619,9 +708,9 @@ def test_long_sequence_numbers_and_page_ranges_stay_in_their_cells(tmp_path):
     renderer = ItemRenderer(context, jobs=1)
     [page] = renderer.run([renderer.matter_job(VOLUME, html, first_page_only=True)])
     assert page.fitted == 2
-    writer = VolumeWriter(renderer.cache)
+    writer = VolumeWriter(renderer.cache, font_sources(str(renderer.root)).number_font())
     writer.add(page)
-    (tmp_path / "contents.pdf").write_bytes(writer.finish([("卷内目录", 0, [])], {"/Title": VOLUME}))
+    (tmp_path / "contents.pdf").write_bytes(writer.finish([("卷内目录", 0, [])], Metadata(VOLUME, "销售部", VOLUME)))
     found = contents_rows(read_pages(tmp_path / "contents.pdf")[0], 1)
     assert [(row.index, row.page_range(), row.code) for row in found] == [
         (999, (322, 323), "3-2025-S02-0999"), (1000, (1057, 1058), "3-2025-S02-1000")]

@@ -112,6 +112,10 @@ def _write(session, renderer, volume_, folder: Path) -> None:
         session.echo_err("render-pages-differ", count=len(moved), code=str(moved[0].code),
                          volume=volume_.archive_number, found=moved[0].page_range,
                          expected=str(first) if first == last else f"{first}–{last}")
+    if written.unshared:
+        fonts = sorted({font for names in written.unshared.values() for font in names})
+        session.echo_err("render-fonts-not-shared", volume=volume_.archive_number, count=len(written.unshared),
+                         code=next(iter(written.unshared)), fonts=", ".join(fonts))
     key = "render-wrote-bound" if volume_.bound else "render-wrote-unbound"
     session.echo(key, file=_shown(written.path), volume=volume_.archive_number, items=len(volume_.pieces),
                  pages=written.body_pages)

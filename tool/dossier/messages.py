@@ -616,6 +616,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} item file(s) cannot be read (above) and are left out of the volumes; fix them (`dossier validate` says how) and render again",
         "有 {count} 个档案文件无法读取（见上），未能入卷；请修正（`dossier validate` 会说明）后重新生成",
     ),
+    "render-no-harfbuzz-subset": (
+        "HarfBuzz's font subsetter is not installed, and a volume embeds its fonts (page numbers included) with it; install it (Debian/Ubuntu: `sudo apt-get install {package}`, or `bash scripts/setup.sh`) and render again",
+        "未安装 HarfBuzz 字体子集库，案卷需用它嵌入字体（包括页码字体）；请安装（Debian/Ubuntu：`sudo apt-get install {package}`，或运行 `bash scripts/setup.sh`）后重新生成",
+    ),
+    "render-fonts-not-shared": (
+        "{volume}: the font(s) {fonts} of {count} document(s) (first: {code}) are embedded once per document instead of once per volume: fontconfig finds no font file WeasyPrint's subset was cut from; the PDF is complete but larger: check `fc-list` and the fonts installed (render/fonts.py)",
+        "{volume}：{count} 份文件（首份 {code}）的字体 {fonts} 未能在全卷共用，改为每份文件各自嵌入：fontconfig 找不到 WeasyPrint 所用子集的原字体文件；PDF 完整但体积更大：请用 `fc-list` 检查已安装的字体（render/fonts.py）",
+    ),
+    "pdfa-no-ghostscript": (
+        "attached PDFs are converted to PDF/A (every font embedded) by Ghostscript, which is not installed; install it (Debian/Ubuntu: `sudo apt-get install {package}`, or `bash scripts/setup.sh`) and render again",
+        "附件 PDF 需经 Ghostscript 转换为 PDF/A（嵌入全部字体），但未安装 Ghostscript；请安装（Debian/Ubuntu：`sudo apt-get install {package}`，或运行 `bash scripts/setup.sh`）后重新生成",
+    ),
+    "pdfa-attachment-failed": (
+        "the attached PDF {path} cannot be converted to PDF/A by Ghostscript ({detail}); replace it with a readable copy (print it to PDF again, or scan the paper) and render again",
+        "附件 PDF {path} 无法由 Ghostscript 转换为 PDF/A（{detail}）；请换成可读的副本（重新打印为 PDF，或扫描纸质件）后重新生成",
+    ),
     "render-output-not-folder": (
         "--output {path} is a file, not a folder; give the folder to write the volumes into",
         "--output {path} 是文件而不是文件夹；请指定存放案卷 PDF 的文件夹",

@@ -19,4 +19,4 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 VOLUME_TEMPLATES = TEMPLATES / "volume"
 STYLESHEET = VOLUME_TEMPLATES / "volume.css"
 # Part of every cache key: bump it when the way items are laid out changes outside the templates.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"

@@ -1,7 +1,7 @@
 """The render cache .dossier/render/ (ignored by git): every document a volume is made of —
 each item with its attachments, the cover, each page of the contents, the 备考表 — in one
 file <sha256>.doc named by the sha256 of what made it (render/items.py Job.key): its page
-count, the fonts its text uses (render/fonts.py) and its PDF objects, ready to be put into
+count, the font programs its text uses (render/fonts.py) and its PDF objects, ready to be put into
 a volume (render/assemble.py Fragment), pickled. One file, written atomically, so a document
 is either cached whole or not at all.
 
@@ -28,29 +28,24 @@ from ..fsutil import atomic_write_bytes
 CACHE_DIR = ".dossier/render"
 FONTS = "fonts"
 VOLUMES = "volumes"
-FORMAT = 1  # of the .doc files: another number, and they are rendered again
+FORMAT = 2  # of the .doc files: another number, and they are rendered again
 
 
 @dataclass
 class FontUse:
-    """A font as one document's text uses it: the font file (its sha256 in fonts/, and the face
-    in it), the PDF resource name and font name WeasyPrint gave it, the metrics of its font
-    descriptor, and the glyphs used: width (1/1000 em) and the text each stands for."""
+    """A font program a document's text uses, shared by the volume: the font file it was cut
+    from (its sha256 in fonts/, and the face in it) and the glyphs the document uses."""
 
-    resource: str  # the font's key in the pages' /Resources /Font, without "/"
     font: str  # sha256 of the font file
     index: int  # the face in the font file (a .ttc holds several)
     cff: bool  # CFF outlines (FontFile3 /OpenType) rather than TrueType (FontFile2)
     name: str  # /BaseFont, without "/"
-    family: str
-    flags: int
-    ascent: int
-    descent: int
-    italic_angle: int
-    stemv: int
-    stemh: int
-    widths: dict[int, float] = field(default_factory=dict)
-    unicode: dict[int, str] = field(default_factory=dict)
+    glyphs: list[int] = field(default_factory=list)
+
+    @property
+    def program(self) -> str:
+        """The volume-wide font program's key: one per face of a font file."""
+        return f"{self.font}/{self.index}"
 
 
 @dataclass
@@ -62,6 +57,7 @@ class Rendered:
     fragment: object  # render/assemble.py Fragment
     fitted: int | None = None  # contents pages: rows that fitted on the page
     key: str = ""  # in the cache
+    unshared: list[str] = field(default_factory=list)  # fonts of its text it embeds itself (render/fonts.py)
 
 
 class RenderCache:

@@ -2,8 +2,8 @@
 but once for a whole volume instead of once per item: see render/fonts.py.
 
 WeasyPrint's own bindings cannot load a font from bytes, so this module declares the few
-functions it needs (cffi, ABI mode). Without libharfbuzz-subset, `available()` is false and
-items embed their own font subsets as WeasyPrint writes them.
+functions it needs (cffi, ABI mode). libharfbuzz-subset is what WeasyPrint subsets with too
+(bootstrap installs it).
 """
 
 from __future__ import annotations
@@ -30,6 +30,12 @@ DECLARATIONS = """
     hb_set_t *hb_subset_input_set(hb_subset_input_t *input, int set_type);
     void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
     hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+    typedef struct hb_font_t hb_font_t;
+    hb_font_t *hb_font_create(hb_face_t *face);
+    void hb_font_destroy(hb_font_t *font);
+    unsigned int hb_face_get_upem(const hb_face_t *face);
+    int hb_font_get_nominal_glyph(hb_font_t *font, unsigned int unicode, unsigned int *glyph);
+    int hb_font_get_glyph_h_advance(hb_font_t *font, unsigned int glyph);
 """
 LIBRARIES = (("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll", "harfbuzz"),
              ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll", "harfbuzz-subset"))
@@ -86,6 +92,27 @@ def subset(data: bytes, index: int, glyphs: list[int], notdef_outline: bool = Fa
         finally:
             hb.hb_face_destroy(small)
     finally:
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
+
+
+def glyphs(data: bytes, index: int, text: str) -> dict[str, tuple[int, float]]:
+    """For each character of `text` the face `index` of `data` has: its glyph id and advance
+    width in thousandths of an em (what a PDF font dictionary's /W gives)."""
+    ffi, hb, _ = _libraries()
+    blob = hb.hb_blob_create(data, len(data), MEMORY_MODE_READONLY, ffi.NULL, ffi.NULL)
+    face = hb.hb_face_create(blob, index)
+    font = hb.hb_font_create(face)  # scaled to the face's units per em
+    try:
+        upem = hb.hb_face_get_upem(face)
+        glyph = ffi.new("unsigned int *")
+        found = {}
+        for char in text:
+            if hb.hb_font_get_nominal_glyph(font, ord(char), glyph):
+                found[char] = (glyph[0], hb.hb_font_get_glyph_h_advance(font, glyph[0]) * 1000 / upem)
+        return found
+    finally:
+        hb.hb_font_destroy(font)
         hb.hb_face_destroy(face)
         hb.hb_blob_destroy(blob)
 

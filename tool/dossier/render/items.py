@@ -215,16 +215,16 @@ class ItemRenderer:
     def matter_job(self, label: str, html: str, first_page_only: bool = False) -> Job:
         """A cover, a page of the contents or a 备考表 (no attachments, nothing beside it)."""
         return self._job(label, html, VOLUME_TEMPLATES.as_uri() + "/", [], [f"first page only: {first_page_only}"],
-                         first_page_only)
+                         first_page_only, intent=True)
 
     def _job(self, label: str, html: str, base: str, parts: list[str | None], extra: list[str],
-             first_page_only: bool = False) -> Job:
+             first_page_only: bool = False, intent: bool = False) -> Job:
         """The cache key is the sha256 of the HTML (the values shown, the template that laid them
         out), the stylesheet, the render version and what else goes in (attachments' hashes)."""
         digest = hashlib.sha256(f"{RENDER_VERSION}\0{self.context.stylesheet}\0{html}".encode())
         for value in extra:
             digest.update(f"\0{value}".encode())
-        return Job(digest.hexdigest(), label, html, base, str(self.root), parts, first_page_only)
+        return Job(digest.hexdigest(), label, html, base, str(self.root), parts, first_page_only, intent)
 
     # --- rendering ---------------------------------------------------------------------------------
 
@@ -250,6 +250,8 @@ class ItemRenderer:
             else:
                 self.documents[job.key] = rendered
         for job, (error, rendered) in self._results(list(todo.values())):
+            if isinstance(error, tuple):
+                raise DossierError(error[0], **error[1])
             if error:
                 raise DossierError("render-failed", code=job.label, detail=error)
             rendered.key = job.key

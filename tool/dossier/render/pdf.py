@@ -1,14 +1,14 @@
 """PDF pages with pypdf: attachment pages fitted to A4, page numbers stamped on the pages
-of the items (top right, where Chinese archives number the front of a leaf)."""
+of the items (top right, where Chinese archives number the front of a leaf), in an embedded
+font (render/assemble.py)."""
 
 from __future__ import annotations
 
 from pypdf import PageObject, PdfWriter, Transformation
-from pypdf.generic import DictionaryObject, NameObject
 
 A4 = (595.28, 841.89)  # points
 TOLERANCE = 3.0  # points: a page this close to A4 is kept as it is
-NUMBER_FONT = "Helvetica"  # a standard PDF font: digits need no embedded font
+DIGITS = "0123456789"
 NUMBER_SIZE = 12
 NUMBER_TOP = 36.0  # points from the top edge to the baseline (about 12.7 mm)
 NUMBER_RIGHT = 42.0  # points from the right edge to the end of the number (about 14.8 mm)
@@ -30,20 +30,13 @@ def fit_to_a4(writer: PdfWriter, page: PageObject) -> PageObject:
     return writer.add_page(blank)
 
 
-def number_font() -> DictionaryObject:
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/" + NUMBER_FONT),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    })
-
-
-def number_stamp(number: int, font: str) -> bytes:
+def number_stamp(number: int, font: str, digits: dict[str, tuple[int, float]]) -> bytes:
     """The content that draws `number` at the top right of an A4 page with the font resource
-    `font`; it starts with Q, closing the q put before the page's own content (whatever
+    `font` (a Type0 font, Identity-H: two bytes per glyph id; `digits` gives each digit's glyph
+    id and width); it starts with Q, closing the q put before the page's own content (whatever
     that content leaves changed, the number is drawn in the page's plain coordinates)."""
     text = str(number)
-    width = 0.556 * NUMBER_SIZE * len(text)  # Helvetica digits are 556/1000 em wide
+    width = sum(digits[c][1] for c in text) / 1000 * NUMBER_SIZE
+    glyphs = "".join(f"{digits[c][0]:04x}" for c in text)
     return (f"Q BT /{font} {NUMBER_SIZE} Tf 1 0 0 1 {A4[0] - NUMBER_RIGHT - width:.2f} "
-            f"{A4[1] - NUMBER_TOP:.2f} Tm ({text}) Tj ET").encode("ascii")
+            f"{A4[1] - NUMBER_TOP:.2f} Tm <{glyphs}> Tj ET").encode("ascii")

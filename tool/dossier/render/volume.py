@@ -8,9 +8,10 @@ own, rendered and cached like the items; render/assemble.py puts them all togeth
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import pdfa
 from ..fsutil import atomic_write_bytes
 from ..volumes import Storage, Volume
 from .assemble import VolumeWriter
@@ -18,6 +19,7 @@ from .cache import Rendered
 from .contents import lay_out
 from .environment import date_zh, retention
 from .items import Context, ItemRenderer
+from .worker import font_sources
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Written:
     pages: int  # all pages of the file
     body_pages: int  # the numbered pages: items and attachments
     front_pages: int  # cover and contents
+    unshared: dict[str, list[str]] = field(default_factory=dict)  # document → its fonts not shared (render/fonts.py)
 
 
 def volume_title(context: Context, volume: Volume) -> str:
@@ -114,16 +117,19 @@ def write_volume(renderer: ItemRenderer, volume: Volume, storage: Storage, path:
     cover, back = renderer.run([renderer.matter_job(volume.archive_number, _html(context, "cover.html", values)),
                                 renderer.matter_job(volume.archive_number, _html(context, "back.html", values))])
 
+    tried: list[Rendered] = []  # contents pages laid out to find how many rows fit: kept, so the next rendering finds them
+
     def contents_pages(pages: list[tuple[bool, list[dict]]]) -> list[tuple[int, Rendered]]:
         jobs = [renderer.matter_job(volume.archive_number, _html(context, "contents.html", values, rows=rows,
                                                                  first=first), first_page_only=True)
                 for first, rows in pages]
-        return [(rendered.fitted, rendered) for rendered in renderer.run(jobs)]
+        tried.extend(renderer.run(jobs))
+        return [(rendered.fitted, rendered) for rendered in tried[-len(jobs):]]
 
     contents = lay_out(values["rows"], contents_pages)
     items = [renderer.document(piece) for piece in volume.pieces]
 
-    writer = VolumeWriter(renderer.cache)
+    writer = VolumeWriter(renderer.cache, font_sources(str(renderer.root)).number_font())
     for document in [cover, *contents]:
         writer.add(document)
     body_start = writer.pages
@@ -133,13 +139,21 @@ def write_volume(renderer: ItemRenderer, volume: Volume, storage: Storage, path:
         raise RuntimeError(f"{volume.archive_number}: {body} item pages assembled, {volume.pages} expected")
     writer.number(body_start, body)
     back_start = writer.add(back)
-    info = {"/Title": f"{volume.archive_number} {values['title']}",
-            "/Subject": f"{context.fonds.get('name', '')} 案卷 {volume.archive_number}",
-            "/Keywords": volume.archive_number, "/Creator": "Customer Dossier (dossier render volume)"}
-    data = writer.finish(outline(context, volume, starts, len(contents), back_start), info)
+    data = writer.finish(outline(context, volume, starts, len(contents), back_start), metadata(context, volume, values))
     atomic_write_bytes(path, data)
-    renderer.keep(volume.archive_number, volume.category, volume.year, [cover, *contents, *items, back])
-    return Written(path, writer.pages, body, body_start)
+    documents = [cover, *contents, *items, back]
+    renderer.keep(volume.archive_number, volume.category, volume.year, documents + tried)
+    labels = ["案卷封面"] * 1 + ["卷内目录"] * len(contents) + [str(p.code) for p in volume.pieces] + ["卷内备考表"]
+    unshared = {label: d.unshared for label, d in zip(labels, documents) if d.unshared}
+    return Written(path, writer.pages, body, body_start, unshared)
+
+
+def metadata(context: Context, volume: Volume, values: dict) -> pdfa.Metadata:
+    """The volume's PDF/A metadata: 案卷题名, 立卷单位, 档号, the dates of its items."""
+    return pdfa.Metadata(title=values["title"], creator=context.organisation, identifier=volume.archive_number,
+                         subject=f"{context.fonds.get('name', '')} 案卷 {volume.archive_number}".strip(),
+                         keywords=f"{volume.archive_number}; {context.category_name(volume.category)}",
+                         dates=tuple(str(d) for d in volume.dates if d), tool="Customer Dossier (dossier render volume)")
 
 
 def _html(context: Context, template: str, values: dict, **more) -> str:

@@ -67,7 +67,7 @@ def make_document(kind: str, report: Any, data: Dataset, lang: str, today: dt.da
     return layout(report, data, lang, today)
 
 
-def render(doc, fmt: str) -> bytes:
+def render(doc, fmt: str, identifier: str = "") -> bytes:
     if fmt == "xlsx":
         from .render_xlsx import render_xlsx
 
@@ -75,7 +75,7 @@ def render(doc, fmt: str) -> bytes:
     if fmt == "pdf":
         from .render_pdf import document_pdf
 
-        return document_pdf(doc)
+        return document_pdf(doc, identifier)
     from .render_html import render_html
 
     return render_html(doc).encode("utf-8")
@@ -99,7 +99,7 @@ def write(kind: str, report: Any, data: Dataset, fmt: str, folder: Path, lang: s
         raise UsageError("report-output-not-folder", path=str(folder))
     doc = make_document(kind, report, data, lang, today, letters)
     path = folder / file_name(kind, report.period, lang, fmt)
-    atomic_write_bytes(path, render(doc, fmt))
+    atomic_write_bytes(path, render(doc, fmt, path.stem))
     written_letters = []
     if letters and kind == "credit":
         written_letters = write_letters(report, data, folder, lang, today)
@@ -107,12 +107,16 @@ def write(kind: str, report: Any, data: Dataset, fmt: str, folder: Path, lang: s
 
 
 def write_letters(report, data: Dataset, folder: Path, lang: str, today: dt.date) -> list[Path]:
+    from ..pdfa import Metadata
     from .render_html import html_to_pdf, render_letter_html
 
     paths = []
     for letter in report.letters:
         html = render_letter_html(letter, lang, data.organisation, today.isoformat())
         path = folder / f"letter-{report.period.label}-{letter.customer}.{lang}.pdf"
-        atomic_write_bytes(path, html_to_pdf(html))
+        meta = Metadata(title=f"询证函 {letter.number} {letter.name}", creator=data.organisation,
+                        identifier=letter.number, subject=report.period.label, dates=(today.isoformat(),),
+                        tool="Customer Dossier (dossier report credit --letters)")
+        atomic_write_bytes(path, html_to_pdf(html, meta))
         paths.append(path)
     return paths

@@ -120,8 +120,12 @@ def render_letter_html(letter, lang: str, organisation: str, generated: str) -> 
                            owing=lambda amount: grouped(-amount) if amount < 0 else grouped(zero))
 
 
-def html_to_pdf(html: str) -> bytes:
-    return weasyprint().HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+def html_to_pdf(html: str, meta) -> bytes:
+    """`html` as PDF/A-2b with the metadata `meta` (dossier/pdfa.py)."""
+    from .. import pdfa
+
+    weasyprint()  # a message, not a traceback, when it cannot be imported
+    return pdfa.archival_pdf(html, str(TEMPLATES), meta)
 
 
 def weasyprint():

@@ -29,6 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import pdfa
 from ..errors import DossierError
 from .charts import figure_size
 from .drawn_tables import MM, TableLayout, TableText, show
@@ -59,7 +60,8 @@ class Block:
     width: float = 0.0  # points, for a chart
 
 
-def document_pdf(doc: Document) -> bytes:
+def document_pdf(doc: Document, identifier: str = "") -> bytes:
+    """The report as PDF/A-2b (dossier/pdfa.py); `identifier` names it in its metadata."""
     charts = [chart for section in doc.sections for chart in section.charts]
     chart_pdfs = _charts_meanwhile(charts)
     weasyprint()  # imported after the fork: the chart process does without it
@@ -75,8 +77,14 @@ def document_pdf(doc: Document) -> bytes:
     parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
     parts, rendered = report.cut({name: layout for name, layout in layouts.items() if name not in report.whole}, parts)
     pages = report.pages(rendered, parts)
-    pdf = rendered.copy([page for page, _ in pages]).write_pdf()
-    return report.draw(pdf, [placed for _, placed in pages], parts, glyphs, footer, chart_pdfs())
+    pdf = rendered.copy([page for page, _ in pages]).write_pdf(**pdfa.WEASYPRINT_OPTIONS)
+    drawn = report.draw(pdf, [placed for _, placed in pages], parts, glyphs, footer, chart_pdfs())
+    return pdfa.finalise(drawn, metadata(doc, identifier or doc.kind))
+
+
+def metadata(doc: Document, identifier: str) -> pdfa.Metadata:
+    return pdfa.Metadata(title=doc.title, creator=doc.organisation, identifier=identifier, subject=doc.period,
+                         dates=(doc.generated.isoformat(),), tool=f"Customer Dossier (dossier report {doc.kind})")
 
 
 class _Report:
