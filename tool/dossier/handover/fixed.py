@@ -1,0 +1,43 @@
+"""Files that come out byte for byte the same on every run from the same commit: PDF/A from HTML
+(WeasyPrint, its dates set to the commit's), and xlsx (openpyxl) with its document dates and the
+zip entries' times set likewise — as SOURCE_DATE_EPOCH does for builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+PDF_VARIANT = "pdf/a-2b"  # PDF/A-2 level B: GB/T 18894-2016 §8.3.2 fixed-layout records (DA/T 47)
+
+
+def pdfa(html: str, base_url: str, when: dt.datetime) -> bytes:
+    """A PDF/A document of `html`, dated `when`."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url).render()
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = document.metadata.modified = stamp
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def stable_xlsx(book, when: dt.datetime) -> bytes:
+    """An openpyxl workbook saved with `when` as its dates and as every zip entry's time."""
+    book.properties.created = book.properties.modified = when.replace(tzinfo=None)
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    stamp = when.timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + when.strftime(
+                    "%Y-%m-%dT%H:%M:%SZ").encode(), data)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, data)
+    return out.getvalue()
