@@ -239,7 +239,8 @@ class ArchiveCheck:
                 if isinstance(attachment, dict) and isinstance(attachment.get("file"), str):
                     named.add(os.path.normpath(f"{folder}/{attachment['file']}"))
         extra = [Finding.of(rel, "check-extra-file", (0, 0)) for rel in self.present
-                 if rel.startswith(tuple(f + "/" for f in ITEM_FOLDERS)) and not rel.endswith(".yaml")
+                 if rel.startswith(tuple(f + "/" for f in ITEM_FOLDERS))
+                 and not rel.endswith((".yaml", ".yml"))  # YAML out of place: validate's stray-file (1-13)
                  and rel not in named]
         return judged(extra, ("check-evidence-files", {"count": len(self.present)}))
 

@@ -12,11 +12,12 @@ import zipfile
 PDF_VARIANT = "pdf/a-2b"  # PDF/A-2 level B: GB/T 18894-2016 §8.3.2 fixed-layout records (DA/T 47)
 
 
-def pdfa(html: str, base_url: str, when: dt.datetime) -> bytes:
-    """A PDF/A document of `html`, dated `when`."""
-    from weasyprint import HTML
+def pdfa(html: str, base_url: str, when: dt.datetime, stylesheet: tuple[str, str] | None = None) -> bytes:
+    """A PDF/A document of `html` (with `stylesheet`: its text and base URL), dated `when`."""
+    from weasyprint import CSS, HTML
 
-    document = HTML(string=html, base_url=base_url).render()
+    sheets = [CSS(string=stylesheet[0], base_url=stylesheet[1])] if stylesheet else []
+    document = HTML(string=html, base_url=base_url).render(stylesheets=sheets)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = document.metadata.modified = stamp
     return document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -189,7 +189,7 @@ def _payload(archive: Archive, actor: Person, chosen: list[Manifest], items: lis
 
 def _content_pdfs(archive: Archive, items: list[_Item], when: dt.datetime) -> dict[str, bytes]:
     """Each item laid out by its type's template (as in the paper volume), as PDF/A."""
-    from ..render.items import Context
+    from ..render.items import VOLUME_TEMPLATES, Context
     from ..volumes import plan
     from .fixed import pdfa
 
@@ -204,7 +204,8 @@ def _content_pdfs(archive: Archive, items: list[_Item], when: dt.datetime) -> di
             for piece in volume.pieces:
                 if piece.path in by_rel:
                     base = (archive.root / piece.path).parent.resolve().as_uri() + "/"
-                    found[piece.path] = pdfa(context.item_html(piece), base, when)
+                    found[piece.path] = pdfa(context.item_html(piece), base, when,
+                                             (context.stylesheet, VOLUME_TEMPLATES.as_uri() + "/"))
     return found
 
 

@@ -135,6 +135,7 @@ class PackageCheck:
                 findings.append(Finding.of("bag-info.txt", "check-bag", detail=exc.message))
         except bagit.BagError as exc:
             findings.append(Finding.of("bagit.txt", "check-bag", detail=str(exc)))
+        findings += _tag_manifests_as_written(self.bag)
         return judged(findings, ("check-evidence-bag", {"files": len(self.holding.present)}))
 
     # --- integrity --------------------------------------------------------------------------------
@@ -233,6 +234,22 @@ class PackageCheck:
 
     def _4_7(self) -> Decision:
         return by_person(("check-manual-4-7", {}))
+
+
+def _tag_manifests_as_written(bag: Path) -> list[Finding]:
+    """No manifest lists the tag manifests' own digests, so a change that leaves them readable (a
+    line ending) escapes bagit: each must read back exactly as bagit writes it, one
+    "<digest> <path>" line per file, the digest as long as its algorithm's, LF-terminated."""
+    import re
+
+    findings = []
+    for path in sorted(bag.glob("tagmanifest-*.txt")):
+        size = {"sha256": 64, "sha512": 128}.get(path.stem.split("-", 1)[1], 0)
+        line = re.compile(rb"[0-9a-f]{%d} [^\s][^\r\n]*\n" % size)
+        raw = path.read_bytes()
+        if not raw or not all(line.fullmatch(part + b"\n") for part in raw[:-1].split(b"\n")) or raw[-1:] != b"\n":
+            findings.append(Finding.of(path.name, "check-bag-changed", file=path.name))
+    return findings
 
 
 def _bag_finding(detail) -> Finding:
