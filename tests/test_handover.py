@@ -350,6 +350,10 @@ def test_a_check_run_is_recorded_and_committed_in_the_archive(archive):
     assert git(archive, "log", "-1", "--format=%s").startswith("四性检测 GD")
     assert git(archive, "status", "--porcelain") == ""
     assert dossier(archive, "verify", email="li.na@example.cn")[0] == 0
+    records[0].write_text(text.replace("不通过", "通过"), encoding="utf-8")  # a record is never changed
+    git(archive, "commit", "-q", "--no-verify", "-am", "Tidy the record\n\nReason: typo")
+    code, out, err = dossier(archive, "verify", "--lang", "en", email="li.na@example.cn")
+    assert code == 1 and "checks/" in out + err
 
 
 def test_the_report_as_pdf_and_xlsx(archive, tmp_path):

@@ -30,6 +30,7 @@ from .locate import ARCHIVE_FILE
 ITEMS, ATTACHMENTS, CARDS = "items", "attachments", "cards"
 PEOPLE, ACCESS, SETTINGS, SCHEMAS, MAPPINGS = "people", "access", "settings", "schemas", "mappings"
 DELETIONS, TRASHED, VOLUMES, OTHER = "deletions", "trashed", "volumes", "other"
+CHECKS = "checks"  # checks/: the records of four-property check runs (handover/runs.py)
 
 SALES_MANAGER, GENERAL_MANAGER = "sales_manager", "general_manager"
 _RANK = {SALES_MANAGER: 1, GENERAL_MANAGER: 2}  # the general manager may approve what the sales manager may
@@ -81,6 +82,9 @@ RULES: dict[str, Rule] = {rule.kind: rule for rule in (
          "五、3 对确定删除的资料也要有一个月保留期 — what trash/ keeps is kept as it was deleted."),
     Rule(VOLUMES, SALES_MANAGER, False, True,
          "二、客户档案每年分年度清理、按类装订成固定卷保存 — a bound volume's manifest is fixed."),
+    Rule(CHECKS, SALES_MANAGER, True, True,
+         "二、客户档案…保存 (DA/T 70-2018 §4.3.1.2: every check is recorded) — the record of a check run is "
+         "added by `dossier check` and never changed."),
     Rule(OTHER, GENERAL_MANAGER, False, False,
          "五、2 对客户档案进行修改前要得要销售部经理的同意批示 — the files that decide the checks "
          "(CI workflow, CODEOWNERS, editor settings) change only with the general manager's approval."),
@@ -111,6 +115,8 @@ def path_kind(path: str) -> str:
         return DELETIONS if name.endswith(DELETION_SUFFIX) else TRASHED
     if top == "volumes" and rest:
         return VOLUMES
+    if top == "checks" and rest:
+        return CHECKS
     return OTHER
 
 
@@ -250,6 +256,8 @@ def _need(blob: Blob, parent: str, revision: str | None, status: str, path: str,
         return _trash_need(blob, parent, revision, status, path, kind, changed)
     if status == ADDED and rule.additions_free:
         return None
+    if kind == CHECKS:  # added freely (above); never changed
+        return Need(path, kind, status, refused="frozen-changed")
     if kind == VOLUMES:
         if status != ADDED:
             return Need(path, kind, status, refused="frozen-changed")
