@@ -480,13 +480,14 @@ def test_the_exported_sheet_is_formatted(repo, run, tmp_path, monkeypatch):
     assert ws.title == "客户管理表" and "太原龙城会馆销售部" in ws["A1"].value
     header = [c.value for c in ws[2]]
     assert header[:3] == ["客户编号", "客户名称", "简称"] and "业务员" in header and "信用额度" in header
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == f"A2:X{ws.max_row}"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == f"A2:Y{ws.max_row}"
     column = {name: openpyxl.utils.get_column_letter(i + 1) for i, name in enumerate(header)}
     row = {name: ws[f"{column[name]}3"] for name in header}  # C0001 山西晋能集团有限公司
     assert row["信用额度"].value == 200000 and row["信用额度"].number_format == "#,##0.00"
+    assert header[header.index("信用额度") + 1] == "信用额度币种" and row["信用额度币种"].value == "CNY"
     assert row["客户性质"].value == "一般公司" and row["客户类别"].value == "主要客户" and row["业务员"].value == "王伟"
     sweden = {name: ws[f"{column[name]}7"].value for name in header}
-    assert sweden["信用额度"] == "5000.00 USD" and sweden["外销"] == "是"  # another currency stays text
+    assert sweden["信用额度"] == 5000 and sweden["信用额度币种"] == "USD" and sweden["外销"] == "是"  # a number, its currency beside
     phone = ws[f"{column['电话']}5"]
     assert phone.value == "0351-4040404" and phone.number_format == "@"  # digits stay text when edited
     widths = {name: ws.column_dimensions[column[name]].width for name in header}
@@ -511,7 +512,7 @@ def test_exported_items_have_real_dates_and_amounts(repo, run, tmp_path):
     text = (tmp_path / "销售记录表.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf") and not raw.exists()
     lines = text.decode("utf-8-sig").splitlines()
-    assert lines[1].startswith("6-2025-S02-0001,C0001,山西晋能集团有限公司,2025-01-12,餐饮,,,,23770.00,CY25011253,签单挂账,")
+    assert lines[1].startswith("6-2025-S02-0001,C0001,山西晋能集团有限公司,2025-01-12,餐饮,,,,23770.00,CNY,CY25011253,签单挂账,")
 
 
 def test_a_file_that_would_put_a_list_into_a_cell_is_named_and_left_out(repo, run, tmp_path):

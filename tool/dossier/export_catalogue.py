@@ -24,6 +24,7 @@ from .config import CATEGORIES, open_archive
 from .fsutil import atomic_write_bytes
 from .loader import LoadError, load_file
 from .reporter import display_width
+from .sheet_cells import escape, protect_workbook
 
 NOT_BOUND = "未装订 / not bound yet"
 HEADER = ("档号", "电子编码", "题名", "日期", "客户", "客户经理", "页数", "保管期限", "密级", "备注")
@@ -255,8 +256,17 @@ def csv_bytes(catalogue: Catalogue) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     for row in catalogue.rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row.cells()])
+        writer.writerow([_csv_text(value) for value in row.cells()])
     return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_text(value: object) -> object:
+    """A title starting with = stays text in every spreadsheet program (sheet_cells)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return escape(value) if isinstance(value, str) else value
 
 
 def xlsx_bytes(catalogue: Catalogue) -> bytes:
@@ -281,6 +291,7 @@ def xlsx_bytes(catalogue: Catalogue) -> bytes:
             sheet = workbook.create_sheet(sheet_name(category, catalogue.category_names))
             _fill_sheet(sheet, rows, catalogue.title(category))
         _fill_index(first, catalogue)
+    protect_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

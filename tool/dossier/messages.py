@@ -888,6 +888,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read {file}: {detail}; open it in Excel or WPS and save it again as .xlsx",
         "无法读取 {file}：{detail}；请用 Excel 或 WPS 打开后重新另存为 .xlsx",
     ),
+    "sheet-too-large": (
+        "{file} is {size} MiB, over the limit of {limit} MiB for a sheet; split it into several files",
+        "{file} 大小为 {size} MiB，超过表格上限 {limit} MiB；请拆分为多个文件",
+    ),
+    "sheet-unpacks-too-large": (
+        "{file} would unpack to {size} MiB (or into too many parts), over the limit of {limit} MiB: it is not an ordinary workbook; open it in Excel or WPS and save it again, or split it",
+        "{file} 解压后将达 {size} MiB（或部件过多），超过上限 {limit} MiB，不是普通的工作簿；请用 Excel 或 WPS 打开后重新保存，或拆分",
+    ),
+    "sheet-csv-unreadable": (
+        "this line cannot be read as csv ({detail}); a cell may be over 128 KiB or hold a stray quote: correct it and import again",
+        "此行无法按 csv 读取（{detail}）；可能有单元格超过 128 KiB 或含有多余的引号：请更正后重新导入",
+    ),
     "sheet-encoding": (
         "{file} is neither UTF-8 nor GB18030 text; save it as \"CSV UTF-8\"",
         "{file} 既不是 UTF-8 也不是 GB18030 编码；请另存为“CSV UTF-8”",
@@ -924,6 +936,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cell-amount": (
         "{column}: '{value}' is not an amount; write a number such as 12000.00 (currency {currency}), or the amount and its currency: 120.00 USD",
         "{column}：'{value}' 不是金额；请填写数字，例如 12000.00（币种 {currency}），或金额加币种：120.00 USD",
+    ),
+    "cell-currency": (
+        "{column}: '{value}' is not a currency; write its ISO 4217 code, such as CNY, USD or EUR",
+        "{column}：'{value}' 不是币种；请填写 ISO 4217 代码，例如 CNY、USD、EUR",
+    ),
+    "cell-currency-conflict": (
+        "{column}: the amount {amount} names another currency than this cell's {currency}; keep one of them",
+        "{column}：金额 {amount} 标明的币种与本单元格的 {currency} 不一致；请只保留一个",
     ),
     "cell-amount-decimals": (
         "{column}: '{value}' has more than two decimals; round it to cents ({currency})",

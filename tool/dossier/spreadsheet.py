@@ -18,7 +18,9 @@ import datetime as dt
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from .loader import LoadError, load_file
 from .messages import message
 from .problems import Problem
 from .schemas import value_kind
+from .sheet_cells import unescape
 
 MAPPINGS = Path(__file__).resolve().parent / "defaults" / "mappings"
 MAPPING_SCHEMA = MAPPINGS / "mapping.schema.json"
@@ -39,11 +42,23 @@ KINDS = ("customers", "records")
 FORMATS = ("xlsx", "csv")
 HEADER_SEARCH_ROWS = 20  # without header_row, the header is looked for in this many rows
 TYPES = ("text", "amount", "date", "boolean", "person", "number", "integer")
+# The currency of an amount column has a column of its own (issue 14): 信用额度 → 信用额度币种; a
+# sheet with one amount column may call it just 币种. Sheets without one still import (the
+# amount's own text, or the mapping's currency).
+CURRENCY_WORD = "币种"
+CURRENCY_SUFFIX = "#currency"
+GENERAL_CURRENCY_HEADERS = ("币种", "货币", "币别", "Currency")
+CURRENCY_WORDS = {"RMB": "CNY", "人民币": "CNY", "¥": "CNY", "￥": "CNY", "元": "CNY", "美元": "USD", "欧元": "EUR"}
 SPECIAL_FIELDS = {"code": "text", "customer": "text", "customer_name": "text"}  # records' row-level fields
 BOOLEAN_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
                  "y": True, "n": False, "√": True, "×": False}
 CENT = Decimal("0.01")
 BOM = "\ufeff"
+SPACES = " \u3000\u00a0"  # typed around a cell's text: space, ideographic space, no-break space
+# A department's sheets run to a few MiB; anything beyond these is refused before it is read
+# (csv) or unpacked (xlsx: what its parts expand to, and how many there are).
+MAX_SHEET_BYTES = 64 * 2**20
+MAX_SHEET_PARTS = 10_000
 
 # The rule names of problems found in sheets: the sheet's layout, one cell, one row.
 SHEET, CELL, ROW = "sheet", "cell", "row"
@@ -154,6 +169,28 @@ class Mapping:
 
     def column(self, field_name: str) -> Column | None:
         return next((c for c in self.columns if c.field == field_name), None)
+
+    @cached_property
+    def sheet_columns(self) -> tuple[Column, ...]:
+        """The columns as a sheet has them: each amount column followed by its currency 币种, so
+        that amounts are numbers a SUM adds up and the currency stands beside them."""
+        amounts = [column for column in self.columns if column.type == "amount"]
+        taken = {normal_header(name) for column in self.columns for name in column.names}
+        found: list[Column] = []
+        for column in self.columns:
+            found.append(column)
+            if column.type == "amount":
+                general = GENERAL_CURRENCY_HEADERS if len(amounts) == 1 else ()
+                found.append(currency_column(column, [n for n in general if normal_header(n) not in taken]))
+        return tuple(found)
+
+
+def currency_column(amount: Column, more_names: list[str]) -> Column:
+    """The column giving the currency of the amount column `amount`: headed 金额币种 for 金额."""
+    return Column(header=amount.header + CURRENCY_WORD, aliases=(*(a + CURRENCY_WORD for a in amount.aliases),
+                                                                  *more_names),
+                  field=amount.field + CURRENCY_SUFFIX, path=amount.path, type="currency", values={},
+                  required=False, currency=amount.currency)
 
 
 def parse_path(text: str) -> tuple:
@@ -367,11 +404,14 @@ class People:
 
 
 def cell_text(raw: object) -> str:
-    """A cell's value as text: numbers without a spurious .0, dates as YYYY-MM-DD."""
+    """A cell's value as text: numbers without a spurious .0, dates as YYYY-MM-DD; text without
+    the spaces typed around it, with the apostrophe export puts before a formula-like text
+    taken off (sheet_cells), and line ends as line feeds (xlsx cannot hold a carriage return).
+    Tabs and line breaks at either end are kept: they are data export wrote."""
     if raw is None:
         return ""
     if isinstance(raw, str):
-        return raw.strip()
+        return unescape(raw.strip(SPACES)).replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, float) and raw.is_integer():
@@ -398,6 +438,8 @@ def convert(column: Column, raw: object, people: People) -> object:
         return _boolean(column, raw)
     if column.type == "amount":
         return parse_amount(raw, column.currency)
+    if column.type == "currency":
+        return parse_currency(raw)
     if column.type == "date":
         return parse_date(raw)
     if column.type == "person":
@@ -463,6 +505,27 @@ def parse_amount(raw: object, currency: str) -> str:
     return f"{rounded:.2f} {unit}"
 
 
+def parse_currency(raw: object) -> str:
+    """An ISO 4217 code (CNY, USD); 人民币, RMB and ¥ are CNY."""
+    text = cell_text(raw).upper()
+    text = CURRENCY_WORDS.get(text, text)
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise CellError("cell-currency")
+    return text
+
+
+def _with_currency(values: dict, amount: Column, currency: str) -> None:
+    """An amount read in the new layout takes the currency of its currency column; one whose own
+    text names another currency (120.00 USD beside EUR) is a contradiction."""
+    parts = split_amount(values.get(amount.field))
+    if parts is None:  # no amount, or one exported without the key to decrypt it
+        return
+    number, unit = parts
+    if unit not in (currency, amount.currency):
+        raise CellError("cell-currency-conflict", amount=values[amount.field], currency=currency)
+    values[amount.field] = f"{number:.2f} {currency}"
+
+
 def split_amount(value: object) -> tuple[Decimal, str] | None:
     """"12000.00 CNY" → (Decimal('12000.00'), 'CNY'); None for anything else."""
     if not isinstance(value, str):
@@ -522,11 +585,13 @@ def export_value(column: Column, value: object, people: People, for_csv: bool) -
         return column.label(value)
     if column.type == "boolean":
         return column.label(value) if isinstance(value, bool) else value
-    if column.type == "amount":
+    if column.type in ("amount", "currency"):
         parts = split_amount(value)
-        if parts and parts[1] == column.currency:
-            return f"{parts[0]:.2f}" if for_csv else parts[0]
-        return value  # another currency, or not an amount: the text as it is
+        if parts is None:
+            return value if column.type == "amount" else None  # 已加密 / encrypted: the text as it is
+        if column.type == "currency":
+            return parts[1]
+        return f"{parts[0]:.2f}" if for_csv else parts[0]
     if column.type == "date" and isinstance(value, str) and not for_csv:
         try:
             return dt.date.fromisoformat(value)
@@ -549,14 +614,19 @@ class Sheet:
 
 
 def read_sheet(path: Path, mapping: Mapping) -> Sheet:
-    """The mapping's sheet of an xlsx workbook (or its only sheet), or a csv file."""
+    """The mapping's sheet of an xlsx workbook (or its only sheet), or a csv file; sizes are
+    bounded before anything is unpacked or parsed."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UsageError("sheet-file-missing", file=str(path))
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise UsageError("sheet-format", file=str(path))
+    size = path.stat().st_size
+    if size > MAX_SHEET_BYTES:
+        raise _too_large(path.name, "sheet-too-large", size)
     if suffix == ".csv":
         return Sheet(path.stem, _read_csv(path))
-    if suffix not in (".xlsx", ".xlsm"):
-        raise UsageError("sheet-format", file=str(path))
+    _check_unpacked_size(path)
     from openpyxl import load_workbook
 
     try:
@@ -572,9 +642,32 @@ def read_sheet(path: Path, mapping: Mapping) -> Sheet:
         else:
             raise DossierError("sheet-not-found", file=path.name, sheet=mapping.sheet, sheets=", ".join(names))
         rows = list(workbook[chosen].iter_rows(values_only=True))
+    except DossierError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged part: openpyxl raises as many kinds as above
+        raise DossierError("sheet-unreadable", file=str(path), detail=f"{type(exc).__name__}: {exc}") from None
     finally:
         workbook.close()
     return Sheet(chosen, rows)
+
+
+def _too_large(name: str, key: str, size: int) -> SheetProblems:
+    return SheetProblems([Problem(name, 0, 0, SHEET, key, {"file": name, "size": f"{size / 2**20:.1f}",
+                                                           "limit": f"{MAX_SHEET_BYTES / 2**20:.0f}"})])
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """An xlsx is a zip: what its directory says the parts unpack to is bounded before openpyxl
+    unpacks anything (a 400 KiB file can expand to 400 MiB). zipfile never inflates a part past
+    the size its directory gives, so a directory that lies yields a damaged part, not more."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DossierError("sheet-unreadable", file=str(path), detail=f"{type(exc).__name__}: {exc}") from None
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_SHEET_BYTES or len(parts) > MAX_SHEET_PARTS:
+        raise _too_large(path.name, "sheet-unpacks-too-large", unpacked)
 
 
 def _read_csv(path: Path) -> list[tuple]:
@@ -591,8 +684,15 @@ def _read_csv(path: Path) -> list[tuple]:
         raise DossierError("sheet-encoding", file=str(path))
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count) if first else ","
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [tuple(cell if cell != "" else None for cell in row) for row in rows]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(tuple(cell if cell != "" else None for cell in row))
+    except csv.Error as exc:  # a cell over the csv module's limit (128 KiB), a NUL byte, a stray quote
+        raise SheetProblems([Problem(path.stem, reader.line_num, 0, SHEET, "sheet-csv-unreadable",
+                                     {"detail": str(exc)})]) from None
+    return rows
 
 
 @dataclass
@@ -608,7 +708,7 @@ class Layout:
 def find_layout(sheet: Sheet, mapping: Mapping) -> Layout:
     """Find the header row and the columns; SheetProblems for missing required columns or a
     heading used twice. Headings the mapping does not know are warnings (ignored columns)."""
-    lookup = {normal_header(name): column for column in mapping.columns for name in column.names}
+    lookup = {normal_header(name): column for column in mapping.sheet_columns for name in column.names}
     if mapping.header_row:
         header_row = mapping.header_row
     else:
@@ -682,12 +782,29 @@ def data_rows(sheet: Sheet, mapping: Mapping, layout: Layout, people: People) ->
                                         {"column": column.header, "value": _short(cell_text(cell)), **exc.args_}))
         if not raw:
             continue  # an empty row (or one with only unmapped cells)
+        _fold_currencies(sheet.name, number, layout, values, problems)
         for column in mapping.columns:
             if column.required and column.field in layout.where and column.field not in raw:
                 problems.append(Problem(sheet.name, number, layout.where[column.field], CELL, "cell-empty",
                                         {"column": column.header}))
         found.append(Row(number, values, raw, problems))
     return found
+
+
+def _fold_currencies(sheet: str, number: int, layout: Layout, values: dict, problems: list[Problem]) -> None:
+    """Each currency cell read goes into its amount's value (and out of the values: it fills no
+    field of its own)."""
+    for index, column in layout.columns.items():
+        if column.type != "currency" or column.field not in values:
+            continue
+        currency = values.pop(column.field)
+        amount_index = layout.where.get(column.field.removesuffix(CURRENCY_SUFFIX))
+        if amount_index is None:
+            continue
+        try:
+            _with_currency(values, layout.columns[amount_index], currency)
+        except CellError as exc:
+            problems.append(Problem(sheet, number, index, CELL, exc.key, {"column": column.header, **exc.args_}))
 
 
 def _short(text: str) -> str:

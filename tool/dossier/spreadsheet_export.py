@@ -25,6 +25,7 @@ from .loader import Document
 from .problems import Problem
 from .reporter import display_width
 from .schema_errors import field_path
+from .sheet_cells import escape, protect_workbook
 from .spreadsheet import BOM, Column, Mapping, People, column_letter, export_value, get_path
 from .catalogue import load_cards
 
@@ -55,7 +56,7 @@ def customers_table(archive: Archive, mapping: Mapping, reader: Reader | None = 
     table = Table(mapping, _title(archive, mapping), failures=failures, hidden=hidden)
     for card_id in shown:
         data = reveal(cards[card_id].data) if isinstance(cards[card_id].data, dict) else {}
-        paths = [column.path for column in mapping.columns]
+        paths = [column.path for column in mapping.sheet_columns]
         _add_rows(table, cards[card_id], [([get_path(data, path) for path in paths], paths)])
     return table
 
@@ -93,7 +94,7 @@ def items_table(archive: Archive, schemas, mapping: Mapping, reader: Reader | No
         for number, line in enumerate(lines):
             line = line if isinstance(line, dict) else {}
             row, paths = [], []
-            for column in mapping.columns:
+            for column in mapping.sheet_columns:
                 head = column.path[0]
                 if column.field == "code":
                     row.append(str(entry.code))
@@ -126,10 +127,10 @@ def csv_bytes(table: Table, people: People) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for number in range(1, table.mapping.header_row or 1):
-        writer.writerow([table.title] if number == 1 else [])
-    writer.writerow([column.header for column in table.mapping.columns])
+        writer.writerow([escape(table.title)] if number == 1 else [])
+    writer.writerow([escape(column.header) for column in table.mapping.sheet_columns])
     for row in table.rows:
-        cells = [export_value(column, value, people, for_csv=True) for column, value in zip(table.mapping.columns, row)]
+        cells = [export_value(column, value, people, for_csv=True) for column, value in zip(table.mapping.sheet_columns, row)]
         writer.writerow(["" if cell is None else _csv_text(cell) for cell in cells])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
@@ -137,7 +138,7 @@ def csv_bytes(table: Table, people: People) -> bytes:
 def _csv_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    return str(value)
+    return escape(str(value))  # a text that a spreadsheet would run as a formula gets its apostrophe
 
 
 def xlsx_bytes(table: Table, people: People) -> bytes:
@@ -146,7 +147,7 @@ def xlsx_bytes(table: Table, people: People) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     mapping = table.mapping
-    columns = mapping.columns
+    columns = mapping.sheet_columns
     workbook = Workbook()
     workbook.properties.title = table.title
     workbook.properties.creator = "dossier"
@@ -204,6 +205,7 @@ def xlsx_bytes(table: Table, people: People) -> bytes:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{header_row}:{header_row}"
+    protect_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from ..sheet_cells import protect_workbook
 from .labels import label
 from .model import AMOUNT, DATE, INT, RATIO, Document
 
@@ -105,6 +106,7 @@ def render_xlsx(doc: Document) -> bytes:
         if table.rows:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
         sheet.row_dimensions[1].height = 30
+    protect_workbook(book)  # a customer's name starting with = is a name, not a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
