@@ -9,6 +9,8 @@ import io
 import re
 import zipfile
 
+from ..sheet_cells import protect_workbook
+
 PDF_VARIANT = "pdf/a-2b"  # PDF/A-2 level B: GB/T 18894-2016 §8.3.2 fixed-layout records (DA/T 47)
 
 
@@ -26,6 +28,7 @@ def pdfa(html: str, base_url: str, when: dt.datetime, stylesheet: tuple[str, str
 def stable_xlsx(book, when: dt.datetime) -> bytes:
     """An openpyxl workbook saved with `when` as its dates and as every zip entry's time."""
     book.properties.created = book.properties.modified = when.replace(tzinfo=None)
+    protect_workbook(book)  # a title starting with = is a title, not a formula (sheet_cells)
     raw = io.BytesIO()
     book.save(raw)
     out = io.BytesIO()
