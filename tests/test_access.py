@@ -2,7 +2,7 @@
 
 The base archive with two members of staff and six grants (today is 2026-11-23):
 
-    #1 zhou.jing (archivist)   customer C0001               by li.na      in force
+    #1 zhou.jing (archivist)   customer C0001               by li.na      in force (she reads all by her role)
     #2 zhang.min (supervisor)  category 3                   by zhao.guoqiang in force
     #3 wu.lei (staff)          customer C0001               by wang.wei   a customer manager: nothing
     #4 wu.lei                  category 5                   by li.na      expired 2025-12-31: nothing
@@ -59,7 +59,7 @@ SEES = {
     "wang.wei": ([REGISTRATION, CONTRACT, CREDIT, MINUTES], ["C0001"]),  # his customer and his own section
     "chen.xiaoyu": ([EXPORT_TERMS], ["C0002"]),
     "zhang.min": ([CREDIT, EXPORT_TERMS], ["C0001", "C0002"]),  # a category grant opens every card
-    "zhou.jing": ([REGISTRATION, CONTRACT, CREDIT], ["C0001"]),
+    "zhou.jing": (ALL, ["C0001", "C0002"]),  # archivist: binds and prints every volume
     "wu.lei": ([], []),  # three grants, none of which gives anything
     "sun.li": ([EXPORT_TERMS], ["C0002"]),
 }
@@ -100,9 +100,9 @@ def refused(result, person: str, what: str) -> bool:
 def test_readers_of_an_item_and_of_a_card(archive):
     rights = policy(open_archive(archive), dt.date.fromisoformat(TODAY))
     assert rights.readers("C0002", "3", "chen.xiaoyu") == {"zhao.guoqiang", "li.na", "chen.xiaoyu", "zhang.min",
-                                                          "sun.li"}
+                                                          "sun.li", "zhou.jing"}
     assert rights.readers("C0001", None) == {"zhao.guoqiang", "li.na", "wang.wei", "zhang.min", "zhou.jing"}
-    assert rights.readers(None, "5", "li.na") == {"zhao.guoqiang", "li.na"}  # the expired grant #4 gives nothing
+    assert rights.readers(None, "5", "li.na") == {"zhao.guoqiang", "li.na", "zhou.jing"}  # expired #4: nothing
     assert [g.number for g in rights.grants_in_force()] == [1, 2, 6]
     assert [rights.grant_defect(g) for g in rights.grants][2:5] == [
         "grant-approver-not-entitled", "grant-expired", "grant-not-started"]
@@ -248,7 +248,7 @@ def test_an_item_whose_file_cannot_be_read_keeps_the_readers_of_its_last_version
 # --- paper volumes and the electronic catalogue ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("person", sorted(set(PEOPLE) - {"li.na", "zhao.guoqiang", "zhang.min"}))
+@pytest.mark.parametrize("person", sorted(set(PEOPLE) - {"li.na", "zhao.guoqiang", "zhang.min", "zhou.jing"}))
 def test_a_volume_is_printed_or_checked_only_by_who_may_read_all_of_it(archive, run, monkeypatch, tmp_path, person):
     hidden = 2 - len({CREDIT, EXPORT_TERMS} & set(SEES[person][0]))
     for args in (("render", "volume", "3", "2025", "--output", tmp_path / "pdf"), ("check-paper", "3", "2025")):
@@ -359,6 +359,7 @@ def test_access_who_lists_the_readers_of_an_item_and_why(archive, run):
         "李娜 (li.na) | sees all: sales manager",
         "张敏 (zhang.min) | grant #2 until 2026-12-31 (category 3, approved by zhao.guoqiang)",
         "陈晓雨 (chen.xiaoyu) | customer manager of this material",
+        "周静 (zhou.jing) | sees all: archivist (files, binds and prints every volume)",
         "孙丽 (sun.li) | grant #6 until 2026-12-31 (customer C0002, category 3, approved by li.na)",
         "Grants that would reach it but give nothing:",
         "grant #5 in access.yaml (wu.lei, customer C0002) does not count: this grant starts on 2026-12-01, later "

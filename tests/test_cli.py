@@ -260,7 +260,8 @@ def test_new_for_another_managers_customer_is_refused_to_a_manager_and_filed_for
 
 def test_new_refuses_unknown_people_types_and_customers(repo_archive, run):
     assert run("--archive", repo_archive, "new", "sonnet", "--customer", "C0001").code == 1
-    assert run("--archive", repo_archive, "new", "contract", "--customer", "C0404").code == 1
+    unknown = run("--archive", repo_archive, "new", "contract", "--customer", "C0404", "--lang", "en")
+    assert unknown.code == 2 and "--customer C0404: no such value" in unknown.err  # a usage error, naming the closest
     assert run("--archive", repo_archive, "new", "contract").code == 1  # category 2 needs a customer
     git(repo_archive, "config", "user.email", "stranger@example.cn")
     result = run("--archive", repo_archive, "new", "contract", "--customer", "C0001", "--lang", "en")

@@ -20,7 +20,7 @@ from dossier.yamledit import replace_scalars
 from dossier.yamlio import dump
 
 BASE_PEOPLE = ("zhao.guoqiang", "li.na", "zhang.min", "wang.wei", "chen.xiaoyu", "zhou.jing")
-CARD = "customers/C0001.yaml"  # wang.wei's customer; zhou.jing holds a grant for it
+CARD = "customers/C0001.yaml"  # wang.wei's customer; zhang.min holds a grant for it (sealed below)
 CONTRACT = "records/2/2025/2-2025-S02-0001.yaml"
 SAMPLE_KEYS = REPO / "samples" / "identities"
 
@@ -58,8 +58,13 @@ def seal_archive(root: Path, keys: dict[str, Path], run) -> Path:
 
 @pytest.fixture
 def sealed(tmp_path, keys, run) -> Path:
-    """The base archive, encrypted, in git; read commands act as wang.wei, C0001's manager."""
-    root = seal_archive(copy_archive(FIXTURES / "base", tmp_path / "archive"), keys, run)
+    """The base archive, encrypted, in git; read commands act as wang.wei, C0001's manager. The base's grant
+    for C0001 goes to the supervisor zhang.min: the archivist zhou.jing reads everything by her role."""
+    root = copy_archive(FIXTURES / "base", tmp_path / "archive")
+    access = root / "access.yaml"
+    access.write_text(access.read_text(encoding="utf-8").replace("person: zhou.jing", "person: zhang.min"),
+                      encoding="utf-8")
+    root = seal_archive(root, keys, run)
     init_repo(root, "wang.wei@example.cn")
     return root
 
@@ -169,10 +174,10 @@ def test_a_manager_change_names_who_is_missing_and_who_is_extra(sealed, run):
 
 
 def test_an_ended_grant_is_a_warning_until_rekey(sealed, run, monkeypatch):
-    monkeypatch.setenv("DOSSIER_TODAY", "2027-02-01")  # zhou.jing's grant for C0001 ended on 2027-01-10
+    monkeypatch.setenv("DOSSIER_TODAY", "2027-02-01")  # zhang.min's grant for C0001 ended on 2027-01-10
     result = run("--archive", sealed, "validate", "--no-cache", "--lang", "en")
     found = [line for line in result.out.splitlines() if ": confidential: " in line]
-    assert found and all("warning: " in line and "extra: 周静 (zhou.jing)" in line for line in found), found
+    assert found and all("warning: " in line and "extra: 张敏 (zhang.min)" in line for line in found), found
     assert run("--archive", sealed, "rekey", "--lang", "en", "--identity", sealed.parent / "none").code == 2
 
 
@@ -195,11 +200,11 @@ def test_an_unknown_recipient_and_a_damaged_armor_are_reported(sealed, run, keys
 def test_a_reader_without_a_key_is_a_warning_on_people_yaml(sealed, run):
     people = sealed / "people.yaml"
     data = yaml.safe_load(people.read_text(encoding="utf-8"))
-    del data["people"][5]["encryption_key"]  # zhou.jing, who holds a grant for C0001
+    del data["people"][2]["encryption_key"]  # zhang.min, who holds a grant for C0001
     people.write_text(dump(data), encoding="utf-8")
     result = run("--archive", sealed, "validate", "--no-cache", "--lang", "en")
     warning = [line for line in result.out.splitlines() if line.startswith("people.yaml:")]
-    assert len(warning) == 1 and "warning: 周静 (zhou.jing) may read confidential values but has no encryption_key" \
+    assert len(warning) == 1 and "warning: 张敏 (zhang.min) may read confidential values but has no encryption_key" \
         in warning[0], result.out
 
 
@@ -224,7 +229,7 @@ def test_rekey_after_a_manager_change_rewrites_only_that_customers_values(sealed
                     encoding="utf-8")
     before = snapshot(sealed)
     dry = run("--archive", sealed, "rekey", "--dry-run", "--identity", keys["li.na"], "--lang", "en")
-    assert dry.code == 0 and dry.out.count("would be re-encrypted for 陈晓雨 (chen.xiaoyu)、李娜 (li.na)、赵国强 "
+    assert dry.code == 0 and dry.out.count("would be re-encrypted for 陈晓雨 (chen.xiaoyu)、李娜 (li.na)、张敏 (zhang.min)、赵国强 "
                                            "(zhao.guoqiang)、周静 (zhou.jing)") == 4, dry.out
     assert snapshot(sealed) == before
     refused = run("--archive", sealed, "rekey", "--identity", keys["outsider"], "--lang", "en")

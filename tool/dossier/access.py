@@ -2,8 +2,11 @@
 
 A customer manager sees their own customers (the manager on the customer card 客户资料卡,
 so a customer handed to another manager moves with its whole history); the general manager
-and the sales manager see everything; anyone else reads only through a grant 查阅授权 in
-access.yaml that the sales manager or the general manager approved and that is current.
+and the sales manager see everything; so does the archivist 档案员, who files, binds, renders,
+checks and prints every volume: hers is a right of the role, and the role is given in people.yaml,
+whose changes the general manager approves (a standing approval, unlike a grant's end date).
+She may not approve grants. Anyone else reads only through a grant 查阅授权 in access.yaml that
+the sales manager or the general manager approved and that is current.
 Items with no customer (industry trends, some daily items) belong to the manager of the
 section 卷章 they were filed in.
 
@@ -22,8 +25,8 @@ from . import codes
 from .config import ACCESS_FILE, Archive, Person
 from .errors import DossierError, UsageError
 
-SEES_ALL = ("sales_manager", "general_manager")
-GRANTORS = SEES_ALL  # who may approve a grant
+GRANTORS = ("sales_manager", "general_manager")  # who may approve a grant
+SEES_ALL = (*GRANTORS, "archivist")
 IN_VOLUMES = ("filed", "bound")  # the statuses of the items paper volumes hold
 
 T = TypeVar("T")
@@ -79,6 +82,10 @@ def sees_all(person: Person) -> bool:
     return any(role in SEES_ALL for role in person.roles)
 
 
+def may_grant(person: Person) -> bool:
+    return any(role in GRANTORS for role in person.roles)
+
+
 def named(person: Person) -> str:
     return f"{person.name} ({person.id})"
 
@@ -104,7 +111,7 @@ class AccessPolicy:
     def grant_defect(self, grant: Grant) -> str | None:
         """Why a grant gives nothing (a message key), or None when it is in force."""
         approver = self.people.get(grant.approved_by)
-        if approver is None or not sees_all(approver) or grant.approved_by == grant.person:
+        if approver is None or not may_grant(approver) or grant.approved_by == grant.person:
             return "grant-approver-not-entitled"
         if grant.expires < self.today:
             return "grant-expired"
@@ -151,7 +158,7 @@ class AccessPolicy:
         return [grant for grant in self.grants if grant.covers(customer, category) and self.grant_defect(grant)]
 
     def grantors(self) -> list[Person]:
-        return [person for person in self.people.values() if sees_all(person)]
+        return [person for person in self.people.values() if may_grant(person)]
 
     def grantors_text(self) -> str:
         return "、".join(named(p) for p in self.grantors()) or "-"

@@ -85,7 +85,9 @@ def find(root: Path, text: str) -> Entry:
         raise DossierError("code-invalid", code=text)
     path = root / code.path
     if not path.is_file():
-        raise DossierError("item-not-found", code=text)
+        from .lifecycle import whereabouts  # only then load what reads git's past
+
+        raise whereabouts(root, code)
     return Entry(code, load_file(path, code.path))
 
 

@@ -144,6 +144,7 @@ def _by_command(modules: dict[str, list[str]]) -> dict[str, str]:
 AREA_COMMANDS = _by_command({
     "cli_access": ["access"],
     "cli_crypto": ["rekey"],
+    "cli_customers": ["customers"],
     "cli_doctor": ["doctor"],
     "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "approve", "hook"],
     "cli_handover": ["check", "handover"],
@@ -220,7 +221,7 @@ def _display_prefix(root: Path) -> str:
 
 @cli.command()
 @click.argument("item_type", metavar="TYPE")
-@click.option("--customer", metavar="ID", help="Customer id, e.g. C0007 (required for categories 1–4).")
+@click.option("--customer", metavar="ID|NAME", help="Customer id, e.g. C0007, or name (required for categories 1–4).")
 @click.option("--title", help="Title 题名 (default: customer name and type).")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date of the document (default: today).")
 @lang_option
@@ -238,6 +239,10 @@ def new(ctx, item_type, customer, title, date_text, lang):
     archive = open_archive(root)
     actor = _acting_person(archive)
     date = _parse_date(date_text) if date_text else session.today
+    if customer:
+        from .lookup import customer_id
+
+        customer = customer_id(root, customer)
     created = new_item(archive, SchemaSet(root / "schemas"), actor, item_type, customer, title, date)
     rel = created.path.relative_to(root).as_posix()
     session.echo("wrote-draft", file=_display_prefix(root) + rel)
@@ -293,8 +298,8 @@ def _tell_left_out(session, reader, hidden: int, key: str = "access-hidden") -> 
 @click.option("--category", type=click.Choice(["1", "2", "3", "4", "5", "6", "D"]))
 @click.option("--year", type=int)
 @click.option("--section", metavar="SNN")
-@click.option("--customer", metavar="ID")
-@click.option("--manager", metavar="PERSON")
+@click.option("--customer", metavar="ID|NAME", help="Customer id or name (a part of one naming a single customer).")
+@click.option("--manager", metavar="PERSON", help="Customer manager: id, e-mail or name.")
 @click.option("--status", type=click.Choice(["draft", "filed", "bound"]))
 @click.option("--type", "item_type", metavar="TYPE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -302,11 +307,12 @@ def _tell_left_out(session, reader, hidden: int, key: str = "access-hidden") -> 
 @click.pass_context
 def list_items(ctx, category, year, section, customer, manager, status, item_type, fmt, lang):
     """List items in catalogue order (category, year, section, serial)."""
-    from .catalogue import Filters, entries
+    from .catalogue import entries
+    from .lookup import item_filters
     from .reporter import problem_line, render_table
 
     session = _session(ctx, lang)
-    filters = Filters(category, year, section, customer, manager, status, item_type)
+    filters = item_filters(session.root, category, year, section, customer, manager, status, item_type)
     rows, failures = entries(session.root, filters)
     reader = _acting_reader(session)
     rows, hidden = reader.visible(rows)

@@ -36,11 +36,23 @@ def history(ctx, code, fmt, identity, lang):
     else:
         click.echo(history_text(changes, session.lang))
     tell_hidden(session, sum(change.hidden_values for change in changes), key)
+    _tell_whereabouts(session, root, code)
+
+
+def _tell_whereabouts(session, root, code_text: str) -> None:
+    """A deleted or purged item's record ends with where it is now and how to bring it back (stderr)."""
+    from . import codes
+
+    code = codes.parse(code_text)
+    if code is not None and not (root / code.path).is_file():
+        from .lifecycle import whereabouts
+
+        click.echo(whereabouts(root, code).render(session.lang), err=True)
 
 
 @cli.command()
 @click.option("--since", "since_text", metavar="YYYY-MM-DD", help="Only changes made on or after this day.")
-@click.option("--customer", metavar="ID", help="Only items of this customer (before or after the change).")
+@click.option("--customer", metavar="ID|NAME", help="Only items of this customer (before or after the change).")
 @click.option("--category", type=click.Choice(["1", "2", "3", "4", "5", "6", "D"]))
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @lang_option
@@ -52,6 +64,10 @@ def log(ctx, since_text, customer, category, fmt, lang):
     session = _session(ctx, lang)
     since = _parse_date(since_text) if since_text else None
     reader = _acting_reader(session)
+    if customer:
+        from .lookup import customer_id
+
+        customer = customer_id(session.root, customer)
     changes = archive_log(session.root, since, customer, category)
     changes, hidden = reader.visible_changes(session.root, changes)
     _tell_left_out(session, reader, hidden, "access-hidden-changes")

@@ -25,8 +25,8 @@ FIELDS = ["code", "date", "status", "customer", "manager", "type", "title"]
 @click.option("--category", type=CATEGORIES)
 @click.option("--year", type=int)
 @click.option("--section", metavar="SNN")
-@click.option("--customer", metavar="ID", help="Customer id (or exact name).")
-@click.option("--manager", metavar="PERSON")
+@click.option("--customer", metavar="ID|NAME", help="Customer id or name (a part of one naming a single customer).")
+@click.option("--manager", metavar="PERSON", help="Customer manager: id, e-mail or name.")
 @click.option("--status", type=STATUSES)
 @click.option("--type", "item_type", metavar="TYPE")
 @click.option("--limit", type=click.IntRange(0), default=100, show_default=True,
@@ -42,15 +42,15 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
 
     Looks for changed files first and updates the index (.dossier/index.sqlite) with them.
     """
-    from .catalogue import Filters
     from .index import open_index
+    from .lookup import item_filters
     from .reporter import problem_line, render_table
 
     session = _session(ctx, lang)
     if not text.strip():
         raise UsageError("find-empty")
     root = session.root
-    filters = Filters(category, year, section.upper() if section else None, customer, manager, status, item_type)
+    filters = item_filters(root, category, year, section, customer, manager, status, item_type)
     with open_index(root, refresh=not cached) as index:
         reader = _acting_reader(session, index.card_managers())  # the cards as the index holds them: no reading
         found = index.find(text, filters, limit or None, reader)

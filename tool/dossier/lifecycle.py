@@ -85,7 +85,8 @@ def _customer_card(root: Path, customer: str) -> dict:
 def _section_holder(archive: Archive, actor: Person, card: dict | None, customer: str | None) -> Person:
     """Whose section a new item goes into: the acting customer manager's, for their own customers
     and for material without a customer; else the customer's manager's (for an archivist, other
-    staff adding material, the sales or general manager). A customer manager does not add to
+    staff adding material, the sales or general manager); material without a customer from someone
+    without a section goes into the department's section. A customer manager does not add to
     another manager's customer: the item would sit in their own section, which the customer's
     manager's catalogue does not show, and they could not read it back (access goes by the card)."""
     from .access import named, sees_all
@@ -98,7 +99,19 @@ def _section_holder(archive: Archive, actor: Person, card: dict | None, customer
             raise DossierError("new-not-your-customer", customer=customer, manager=named(manager))
     if manager and manager.section:
         return manager
+    if customer is None:  # daily archives and other material without a customer
+        department = _department_section_holder(archive)
+        if department is not None:
+            return department
     raise DossierError("no-section", person=actor.id, customer=customer or "-")
+
+
+def _department_section_holder(archive: Archive) -> Person | None:
+    """The department's own section 部门卷章: the sales manager's (销售部经理, who heads it). Material
+    without a customer that someone without a section keeps (the archivist's and the supervisor's
+    minutes, letters, reports: 日常档案 the regulation asks everyone to keep) is filed there."""
+    return next((person for person in archive.people.values()
+                 if "sales_manager" in person.roles and person.is_customer_manager and person.section), None)
 
 
 def _default_title(card: dict | None, type_schema: dict, item_type: str) -> str:
@@ -441,3 +454,18 @@ def last_version(root: Path, item_path: str) -> tuple[str, str, bytes] | None:
                 if raw is not None:
                     return _git(root, "rev-parse", rev).strip(), place, raw
     return None
+
+
+def whereabouts(root: Path, code: codes.Code) -> DossierError:
+    """Why an item has no file where its code puts it, as the error `show` and `history` give: deleted
+    (in trash/: `restore`), gone from the work tree at a commit (purged, or removed by hand:
+    `restore --from-history`), or never in this archive."""
+    trashed = f"{TRASH}/{code.path}"
+    if (root / trashed).is_file():
+        return DossierError("item-in-trash", code=str(code), path=trashed)
+    log = gitrepo.run(["log", "-1", "--format=%H %as", "--no-renames", "--", code.path, trashed], root, check=False)
+    found = log.stdout.split() if log.returncode == 0 else []
+    if len(found) == 2:
+        return DossierError("item-gone", code=str(code), commit=found[0][:10], date=found[1])
+    return DossierError("item-not-found", code=str(code))
+

@@ -377,6 +377,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "access-scope-both": ("customer {customer}, category {category}", "客户 {customer} 第{category}类"),
     "access-why-sales_manager": ("sees all: sales manager", "可查阅全部：销售经理"),
     "access-why-general_manager": ("sees all: general manager", "可查阅全部：总经理"),
+    "access-why-archivist": ("sees all: archivist (files, binds and prints every volume)", "可查阅全部：档案员（归档、装订、打印全部案卷）"),
     "access-why-owner": ("customer manager of this material", "此档案的客户经理"),
     "access-why-grant": (
         "grant #{number} until {expires} ({scope}, approved by {approver})",
@@ -532,6 +533,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "clean": ("{files} file(s) checked, no problems", "已检查 {files} 个文件，没有问题"),
     "warning-word": ("warning", "警告"),
+    "item-in-trash": (
+        "{code} was deleted: it is in {path} until it is purged; bring it back with `dossier restore {code}` (`dossier history {code}` tells who deleted it and why)",
+        "{code} 已删除：在彻底删除前保存在 {path}；可用 `dossier restore {code}` 恢复（`dossier history {code}` 可查看删除人和原因）",
+    ),
+    "item-gone": (
+        "{code} is no longer in the archive: it was purged (or removed) at commit {commit} on {date}; bring it back with `dossier restore {code} --from-history`",
+        "{code} 已不在档案中：已于 {date} 在提交 {commit} 中彻底删除（或被移除）；可用 `dossier restore {code} --from-history` 从历史中恢复",
+    ),
     "item-not-found": (
         "no item {code} in this archive; `dossier list` shows the codes",
         "档案中没有 {code}；`dossier list` 可列出所有编码",
@@ -555,17 +564,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "如该客户已转交给你，请先修改其客户卡片",
     ),
     "no-section": (
-        "{person} has no section and customer {customer} has no manager with one; new items go into a customer manager's section",
-        "{person} 没有卷章，客户 {customer} 也没有带卷章的客户经理；新档案须归入某位客户经理的卷章",
+        "{person} has no section and customer {customer} has no manager with one; new items go into a customer manager's section (material without a customer into the sales manager's, the department's own: people.yaml names no sales manager with a section)",
+        "{person} 没有卷章，客户 {customer} 也没有带卷章的客户经理；新档案须归入某位客户经理的卷章（无客户的材料归入销售部经理即本部门的卷章，但 people.yaml 中没有带卷章的销售部经理）",
     ),
     "customer-needed": (
         "type {type} (category {category}) needs a customer: add --customer",
         "文件类型 {type}（第 {category} 类）必须指定客户：请加上 --customer",
     ),
     "unknown-type": ("unknown item type {type}; the types are: {types}", "未知的文件类型 {type}；可用类型：{types}"),
+    "customers-none": ("no customer matches these filters", "没有符合条件的客户"),
+    "filter-unknown": (
+        "{option} {value}: no such value in this archive (closest: {closest}); `dossier customers` lists the customers, people.yaml the people, `dossier new --help` the types",
+        "{option} {value}：本档案中没有这个值（最接近的是 {closest}）；客户见 `dossier customers`，人员见 people.yaml，文件类型见 `dossier new --help`",
+    ),
+    "filter-ambiguous": (
+        "{option} {value} names more than one customer ({candidates}); give the id or the full name",
+        "{option} {value} 对应多位客户（{candidates}）；请给出客户编号或全称",
+    ),
     "unknown-customer-option": (
-        "customer {customer} does not exist; `dossier list` and customers/ show the customers",
-        "客户 {customer} 不存在；请查看 customers/ 目录",
+        "customer {customer} does not exist; `dossier customers` lists the customers",
+        "客户 {customer} 不存在；请用 `dossier customers` 查看客户",
     ),
     "date-invalid": ("'{value}' is not a date; write YYYY-MM-DD", "'{value}' 不是日期；请写作 YYYY-MM-DD"),
     "wrote-draft": ("wrote draft {file}", "已生成草稿 {file}"),
