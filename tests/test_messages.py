@@ -28,3 +28,18 @@ def test_locale_chooses_the_language(monkeypatch):
     assert default_lang() == "zh"
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
     assert default_lang() == "en"
+
+
+def test_no_message_key_is_written_twice():
+    """A key written twice in MESSAGES silently keeps only the last text (two engineers' messages collide)."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    import dossier.messages
+
+    tree = ast.parse(Path(dossier.messages.__file__).read_text(encoding="utf-8"))
+    table = next(node.value for node in tree.body if isinstance(node, ast.AnnAssign)
+                 and getattr(node.target, "id", "") == "MESSAGES")
+    counts = collections.Counter(key.value for key in table.keys)
+    assert [key for key, count in counts.items() if count > 1] == []

@@ -462,7 +462,7 @@ def whereabouts(root: Path, code: codes.Code) -> DossierError:
     `restore --from-history`), or never in this archive."""
     trashed = f"{TRASH}/{code.path}"
     if (root / trashed).is_file():
-        return DossierError("item-in-trash", code=str(code), path=trashed)
+        return DossierError("item-deleted-where", code=str(code), path=trashed)
     log = gitrepo.run(["log", "-1", "--format=%H %as", "--no-renames", "--", code.path, trashed], root, check=False)
     found = log.stdout.split() if log.returncode == 0 else []
     if len(found) == 2:

@@ -533,7 +533,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "clean": ("{files} file(s) checked, no problems", "已检查 {files} 个文件，没有问题"),
     "warning-word": ("warning", "警告"),
-    "item-in-trash": (
+    "item-deleted-where": (
         "{code} was deleted: it is in {path} until it is purged; bring it back with `dossier restore {code}` (`dossier history {code}` tells who deleted it and why)",
         "{code} 已删除：在彻底删除前保存在 {path}；可用 `dossier restore {code}` 恢复（`dossier history {code}` 可查看删除人和原因）",
     ),
