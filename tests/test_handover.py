@@ -50,8 +50,9 @@ def sample(tmp_path_factory) -> Path:
     people = root / "people.yaml"
     public = " ".join(key.with_suffix(".pub").read_text().split()[:2])
     people.write_text(people.read_text(encoding="utf-8").replace(
-        "section: S01, supervisor: zhao.guoqiang}", f"section: S01, supervisor: zhao.guoqiang, signing_key: {public}}}"),
-        encoding="utf-8")
+        "section: S01, supervisor: zhao.guoqiang}",
+        f"section: S01, supervisor: zhao.guoqiang, signing_key: {public}, encryption_key: {public}}}"), encoding="utf-8")
+    seal_limit(root, public)
     with open(root / "access.yaml", "a", encoding="utf-8") as access:
         access.write("  - {person: zhou.jing, category: 3, approved_by: li.na, approved_on: 2025-01-10, "
                      "expires: 2027-01-10, reason: 年度装订}\n")
@@ -65,6 +66,18 @@ def sample(tmp_path_factory) -> Path:
     code, out, err = dossier(root, "approve", "bind-3-2025", email="li.na@example.cn")
     assert code == 0, err
     return root
+
+
+LIMIT = "limit: 200000.00 CNY"
+
+
+def seal_limit(root: Path, public: str) -> None:
+    """The credit limit of the bound item encrypted at rest to the sales manager, as rekey does."""
+    from dossier.crypto import place, seal
+
+    armored = seal("200000.00 CNY", place("3-2025-S02-0001", ("content", "limit")), [public])
+    block = "limit: |\n" + "".join(f"    {line}\n" for line in armored.splitlines())
+    edit(root, BOUND, LIMIT + "\n", block)
 
 
 @pytest.fixture
@@ -190,10 +203,24 @@ def test_every_automated_gd_item_has_its_seeded_fault(sample):
 @pytest.fixture(scope="module")
 def package(sample, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("handover") / "package"
-    code, stdout, err = dossier(sample, "handover", "3", "2025", "--output", out, email="li.na@example.cn")
+    code, stdout, err = dossier(sample, "handover", "3", "2025", "--output", out, "--identity", sample.parent / "manager",
+                                email="li.na@example.cn")
     assert code == 0, err
     assert "confidential" in err or "机密" in err
     return out
+
+
+def test_confidential_values_are_decrypted_in_the_package_and_the_description_says_so(sample, package, tmp_path):
+    assert "BEGIN AGE ENCRYPTED FILE" in (sample / BOUND).read_text(encoding="utf-8")
+    item = (package / "data/Z001/KH·2025/D30/C3/Z001-KH·2025-D30-C3-0001/3-2025-S02-0001.yaml").read_text(encoding="utf-8")
+    assert "200000.00 CNY" in item and "AGE" not in item
+    pdf = package / "data/Z001/KH·2025/D30/C3/Z001-KH·2025-D30-C3-0001/Z001-KH·2025-D30-C3-0001.pdf"
+    assert "200,000.00" in "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    assert "1 个保密字段已由" in (package / "data/说明文件.xml").read_text(encoding="utf-8")
+    # without the key nothing is written: a package with a value left encrypted is no package
+    code, out, err = dossier(sample, "handover", "3", "2025", "--output", tmp_path / "p", "--identity", tmp_path / "none",
+                             email="li.na@example.cn")
+    assert code != 0 and not (tmp_path / "p").exists()
 
 
 @pytest.fixture
@@ -218,7 +245,8 @@ def test_the_package_is_a_valid_bag_and_passes_every_automated_yj_item(package):
 
 def test_two_runs_on_the_same_commit_give_byte_identical_manifests(sample, package, tmp_path):
     again = tmp_path / "again"
-    assert dossier(sample, "handover", "3", "2025", "--output", again, email="li.na@example.cn")[0] == 0
+    assert dossier(sample, "handover", "3", "2025", "--output", again, "--identity", sample.parent / "manager",
+                   email="li.na@example.cn")[0] == 0
     for name in ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "bag-info.txt"):
         assert (again / name).read_bytes() == (package / name).read_bytes(), name
 

@@ -1,5 +1,5 @@
 """Files that come out byte for byte the same on every run from the same commit: PDF/A from HTML
-(WeasyPrint, its dates set to the commit's), and xlsx (openpyxl) with its document dates and the
+(pdfa.archival_pdf, its dates set to the commit's), and xlsx (openpyxl) with its document dates and the
 zip entries' times set likewise — as SOURCE_DATE_EPOCH does for builds."""
 
 from __future__ import annotations
@@ -11,18 +11,30 @@ import zipfile
 
 from ..sheet_cells import protect_workbook
 
-PDF_VARIANT = "pdf/a-2b"  # PDF/A-2 level B: GB/T 18894-2016 §8.3.2 fixed-layout records (DA/T 47)
 
+def pdfa(html: str, base_url: str, when: dt.datetime, title: str, creator: str, identifier: str,
+         stylesheet: tuple[str, str] | None = None) -> bytes:
+    """A PDF/A document of `html` (with `stylesheet`: its text and base URL) made by the tool's one
+    archival writer (pdfa.archival_pdf), dated `when`."""
+    from weasyprint import CSS
 
-def pdfa(html: str, base_url: str, when: dt.datetime, stylesheet: tuple[str, str] | None = None) -> bytes:
-    """A PDF/A document of `html` (with `stylesheet`: its text and base URL), dated `when`."""
-    from weasyprint import CSS, HTML
+    from ..pdfa import Metadata, archival_pdf
 
     sheets = [CSS(string=stylesheet[0], base_url=stylesheet[1])] if stylesheet else []
-    document = HTML(string=html, base_url=base_url).render(stylesheets=sheets)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document.metadata.created = document.metadata.modified = stamp
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    meta = Metadata(title, creator, identifier, created=when.astimezone(dt.timezone.utc).replace(microsecond=0),
+                    tool="dossier handover")
+    return _fixed_id(archival_pdf(html, base_url, meta, stylesheets=sheets))
+
+
+def _fixed_id(pdf: bytes) -> bytes:
+    """The PDF with a trailer /ID made from its content (qpdf's deterministic ID) instead of the
+    second half qpdf draws anew on every save: the same document, the same bytes."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True, fix_metadata_version=False)
+        return out.getvalue()
 
 
 def stable_xlsx(book, when: dt.datetime) -> bytes:

@@ -29,20 +29,23 @@ def _table(header: tuple[str, ...] | list[str], rows: list[list[object]]) -> str
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def transfer_list(rows: list[list[object]], meta: list[tuple[str, str]], when: dt.datetime) -> tuple[bytes, bytes]:
+def transfer_list(rows: list[list[object]], meta: list[tuple[str, str]], when: dt.datetime, creator: str,
+                  identifier: str) -> tuple[bytes, bytes]:
     """(PDF/A, xlsx) of the 移交清单."""
     intro = _table(["项目", "内容"], [list(m) for m in meta]).replace("<table>", "<table class='meta'>", 1)
-    pdf = pdfa(_page("移交清单", intro + "<p></p>" + _table(LIST_COLUMNS, rows)), "file:///", when)
+    pdf = pdfa(_page("移交清单", intro + "<p></p>" + _table(LIST_COLUMNS, rows)), "file:///", when, "移交清单",
+               creator, identifier)
     return pdf, _xlsx("移交清单", meta, list(LIST_COLUMNS), rows, when)
 
 
-def registration(fields: list[tuple[str, str]], results: list[list[str]], when: dt.datetime) -> tuple[bytes, bytes]:
+def registration(fields: list[tuple[str, str]], results: list[list[str]], when: dt.datetime, creator: str,
+                 identifier: str) -> tuple[bytes, bytes]:
     """(PDF/A, xlsx) of the 移交接收登记表: its fields, then the check results of both sides."""
     header = ["检验项目", "移交单位检验结果", "接收单位检验结果"]
     body = (_table(["项目", "内容"], [list(f) for f in fields]) + "<p></p>" + _table(header, results) +
             "<p></p>" + _table(["", "移交单位", "接收单位"],
                                [["填表人", "", ""], ["审核人", "", ""], ["单位（印章）", "", ""], ["日期", "", ""]]))
-    pdf = pdfa(_page("电子档案移交接收登记表", body), "file:///", when)
+    pdf = pdfa(_page("电子档案移交接收登记表", body), "file:///", when, "电子档案移交接收登记表", creator, identifier)
     return pdf, _xlsx("移交接收登记表", fields, header, results, when)
 
 

@@ -204,7 +204,8 @@ def _content_pdfs(archive: Archive, items: list[_Item], when: dt.datetime) -> di
             for piece in volume.pieces:
                 if piece.path in by_rel:
                     base = (archive.root / piece.path).parent.resolve().as_uri() + "/"
-                    found[piece.path] = pdfa(context.item_html(piece), base, when,
+                    found[piece.path] = pdfa(context.item_html(piece), base, when, str(piece.data.get("title", "")),
+                                             context.organisation, piece.archive_number,
                                              (context.stylesheet, VOLUME_TEMPLATES.as_uri() + "/"))
     return found
 
@@ -300,14 +301,17 @@ def _other(archive: Archive, chosen: list[Manifest], items: list[_Item], commit:
              f"电子文件编码 {item.entry.get('code')}"] for index, item in enumerate(items, 1)]
     meta = [("移交单位", str(settings.get("organisation", ""))), ("案卷", "、".join(m.archive_number for m in chosen)),
             ("件数", str(totals["items"])), ("来源提交", commit)]
-    out[layout.TRANSFER_LIST + ".pdf"], out[layout.TRANSFER_LIST + ".xlsx"] = forms.transfer_list(rows, meta, when)
+    creator, identifier = str(settings.get("organisation", "")), "、".join(m.archive_number for m in chosen)
+    out[layout.TRANSFER_LIST + ".pdf"], out[layout.TRANSFER_LIST + ".xlsx"] = forms.transfer_list(
+        rows, meta, when, creator, identifier)
     fields = [("交接工作名称", f"{settings.get('organisation', '')} 客户档案移交"),
               ("内容描述", "、".join(m.archive_number for m in chosen)), ("移交电子档案数量", f"{totals['items']} 件"),
               ("移交数据量", f"{totals['files']} 个文件，{totals['bytes']} 字节"), ("载体类型", "在线 / 离线载体"),
               ("来源提交", commit)]
     results = [[f"{name}检测", _side_result(archive, number, today), ""]
                for number, name in (("1", "真实性"), ("2", "完整性"), ("3", "可用性"), ("4", "安全性"))]
-    out[layout.REGISTRATION + ".pdf"], out[layout.REGISTRATION + ".xlsx"] = forms.registration(fields, results, when)
+    out[layout.REGISTRATION + ".pdf"], out[layout.REGISTRATION + ".xlsx"] = forms.registration(
+        fields, results, when, creator, identifier)
     out[f"{layout.RULES}/archive.yaml"] = (root / "archive.yaml").read_bytes()
     for path in sorted((root / "schemas").rglob("*.json")):
         out[f"{layout.RULES}/schemas/{path.relative_to(root / 'schemas').as_posix()}"] = path.read_bytes()
