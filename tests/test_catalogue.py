@@ -212,7 +212,7 @@ def test_output_that_is_a_file_is_a_usage_error(base_archive, run, tmp_path):
     target = tmp_path / "a-file"
     target.write_text("x")
     result = render(run, base_archive, target)
-    assert result.code == 2 and "is a file, not a folder" in result.err
+    assert result.code == 2 and "is a file: name a folder, or a file ending in .xlsx, .csv" in result.err
     assert target.read_text() == "x"
 
 

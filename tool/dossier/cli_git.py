@@ -131,7 +131,7 @@ def hook():
 @lang_option
 @click.pass_context
 def pre_commit(ctx, lang):
-    from .hooks import staged_archive_paths, staged_versions
+    from .hooks import output_files, staged_archive_paths, staged_versions
     from .reporter import problem_line
     from .validate import validate_archive
 
@@ -139,10 +139,11 @@ def pre_commit(ctx, lang):
     paths = staged_archive_paths(session.root)
     if not paths:
         return
+    outputs = output_files(session.root, paths)
     report = validate_archive(session.root, session.today, paths, staged=staged_versions(session.root, paths))
-    for problem in report.problems:
+    for problem in outputs + report.problems:
         click.echo(problem_line(problem, session.lang), err=True)
-    ctx.exit(1 if report.errors else 0)
+    ctx.exit(1 if outputs or report.errors else 0)
 
 
 @hook.command(name="commit-msg")

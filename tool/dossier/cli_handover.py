@@ -19,8 +19,8 @@ STAGES = click.Choice(["gd", "yj", "bc"])
               help="gd 归档 (filing), yj 移交与接收 (handover and receipt), bc 长期保存 (long-term keeping).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "pdf"]), default="text",
               show_default=True)
-@click.option("--output", metavar="FILE", help="Where the xlsx or pdf report goes (default: "
-              "四性检测-<stage>-<date>.<format> in the current folder).")
+@click.option("--output", metavar="FILE|DIR", help="The xlsx or pdf report: a file name ending in .xlsx or .pdf, or "
+              "the folder to write 四性检测-<stage>-<date>.<format> into (default: the current folder).")
 @click.option("--no-record", is_flag=True, help="Do not record the run under checks/ (a trial run).")
 @lang_option
 @click.pass_context
@@ -94,7 +94,9 @@ def _write_report(run, fmt: str, output: str | None, session) -> Path:
     from .fsutil import atomic_write_bytes
     from .handover.service import report_bytes
 
-    path = Path(output) if output else Path.cwd() / f"四性检测-{run.stage}-{run.date}.{fmt}"
+    from .outputs import target
+
+    path = target(output or ".", (fmt,)).path(f"四性检测-{run.stage}-{run.date}.{fmt}")
     atomic_write_bytes(path, report_bytes(run, fmt, session.lang))
     return path
 

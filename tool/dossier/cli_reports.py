@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from .cli import _acting_reader, _display_prefix, _session, cli, lang_option
+
+REPORT_FORMATS = ("pdf", "xlsx", "html")
 
 
 @cli.group()
@@ -21,10 +21,11 @@ def report():
 
 def _common(command):
     command = lang_option(command)
-    command = click.option("--output", "output", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-                           default=".", show_default=True, help="Folder to write the report into.")(command)
-    command = click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "html"]), default="pdf",
-                           show_default=True)(command)
+    command = click.option("--output", "output", metavar="FILE|DIR", default=".", show_default=True,
+                           help="The file to write (a name ending in .pdf, .xlsx or .html), or the folder to write "
+                                "the report into; never inside the archive's work tree.")(command)
+    command = click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS),
+                           help="pdf, xlsx or html (default: the --output file's extension, else pdf).")(command)
     command = click.option("--period", metavar="PERIOD",
                            help="2026-10 (month), 2026-Q3 (quarter), 2026-H1 (half-year) or 2025 (year); "
                                 "default: the last complete one.")(command)
@@ -33,10 +34,14 @@ def _common(command):
 
 def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
     from . import reports
+    from .outputs import chosen_format, refuse_tracked, target
     from .reporter import problem_line
 
     session = _session(ctx, lang)
     root = session.root
+    destination = target(output, REPORT_FORMATS)
+    fmt = chosen_format(destination, fmt, "pdf")
+    refuse_tracked(root, destination.path(f"report.{fmt}"))
     period = reports.resolve_period(kind, period_text, session.today)
     if period.end >= session.today:
         session.echo_err("report-period-open", period=period.label, end=period.end.isoformat(),
@@ -47,10 +52,11 @@ def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
         click.echo(problem_line(problem, session.lang, prefix), err=True)
     report_data = reports.build(kind, data, period)
     with_letters = letters if letters is not None else period.kind == "half"
-    written = reports.write(kind, report_data, data, fmt, output, session.lang, session.today, with_letters)
+    written = reports.write(kind, report_data, data, fmt, destination.folder, session.lang, session.today,
+                            with_letters, destination.name)
     session.echo("report-written", file=str(written.report))
     if written.letters:
-        session.echo("report-letters-written", count=len(written.letters), folder=str(output))
+        session.echo("report-letters-written", count=len(written.letters), folder=str(destination.folder))
     if data.problems:
         session.echo("report-incomplete", count=len({p.file for p in data.problems}))
     return session, root, report_data, bool(data.problems)

@@ -9,7 +9,6 @@ import click
 
 from .cli import (_acting_person, _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option,
                   shown_path, tell_if_unapproved)
-from .errors import UsageError
 
 MAPPING_HELP = ("Mapping of columns to fields (default: the archive's mappings/<kind>.yaml, else the "
                 "shipped one for a typical 客户管理表 / 销售记录表).")
@@ -92,9 +91,11 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
 
 @cli.command(short_help="Export customer cards or items as a formatted sheet that imports back unchanged.")
 @click.argument("what", type=SHEETS)
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
-@click.option("--output", metavar="DIR", default=".", show_default=True,
-              help="Folder to write the file into (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]),
+              help="xlsx or csv (default: the --output file's extension, else xlsx).")
+@click.option("--output", metavar="FILE|DIR", default=".", show_default=True,
+              help="The file to write (a name ending in .xlsx or .csv), or the folder to write it into "
+                   "(created if missing); never inside the archive's work tree: the sheet holds decrypted values.")
 @click.option("--mapping", metavar="M.yaml", help=MAPPING_HELP)
 @lang_option
 @click.pass_context
@@ -115,10 +116,11 @@ def export(ctx, what, fmt, output, mapping, lang):
     from .spreadsheet import People, load_mapping, mapping_path
     from .spreadsheet_export import customers_table, items_table, write_table
 
+    from .outputs import chosen_format, refuse_tracked, target
+
     session = _session(ctx, lang)
-    folder = Path(output)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError("export-output-not-folder", path=output)
+    destination = target(output, ("xlsx", "csv"))
+    fmt = chosen_format(destination, fmt, "xlsx")
     root = session.root
     archive = open_archive(root)
     schemas = SchemaSet(root / "schemas")
@@ -136,7 +138,9 @@ def export(ctx, what, fmt, output, mapping, lang):
     for failure in table.failures:
         click.echo(problem_line(failure, session.lang, _display_prefix(root)), err=True)
     _tell_left_out(session, reader, table.hidden, "access-hidden-cards" if what == "customers" else "access-hidden")
-    written = write_table(table, People(archive.people), folder, fmt)
+    path = destination.path(f"{the_mapping.sheet}.{fmt}")
+    refuse_tracked(root, path)
+    written = write_table(table, People(archive.people), path, fmt)
     session.echo("export-written", file=shown_path(written), rows=len(table.rows))
     if table.failures:
         session.echo_err("export-incomplete", count=len(table.failures))

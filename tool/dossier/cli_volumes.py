@@ -55,8 +55,10 @@ def _attachment_warnings(session, plan) -> None:
 @render.command(name="volume")
 @click.argument("category", type=click.Choice(CATEGORIES), metavar="CATEGORY")
 @click.argument("year", type=YEAR)
-@click.option("--output", metavar="DIR", default=".", show_default=True,
-              help="Folder to write the PDFs into (created if missing), one <archive number>.pdf per volume.")
+@click.option("--output", metavar="FILE|DIR", default=".", show_default=True,
+              help="The PDF to write (a name ending in .pdf, for a category and year that make one volume), or the "
+                   "folder to write one <archive number>.pdf per volume into (created if missing); never inside "
+                   "the archive's work tree: volumes hold decrypted values.")
 @jobs_option
 @click.option("--no-cache", is_flag=True, help="Render every item again, ignoring .dossier/render/.")
 @lang_option
@@ -74,11 +76,12 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
     from .config import open_archive
     from .reporter import problem_line
 
+    from .outputs import refuse_tracked, target
+
     session = _session(ctx, lang)
-    folder = Path(output)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError("render-output-not-folder", path=output)
+    destination = target(output, ("pdf",))
     root = session.root
+    refuse_tracked(root, destination.path("volume.pdf"))
     archive = open_archive(root)
     _acting_reader(session).require_volumes(root, category, year)
     _, renderer = _renderer(archive, jobs, cache=not no_cache)
@@ -89,23 +92,24 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
         if not plan.volumes:
             raise DossierError("render-nothing", category=category, year=year)
         _attachment_warnings(session, plan)
-        folder.mkdir(parents=True, exist_ok=True)
+        if destination.name and len(plan.volumes) > 1:
+            raise UsageError("render-output-several", path=output, count=len(plan.volumes))
         for volume_ in plan.volumes:
-            _write(session, renderer, volume_, folder)
+            _write(session, renderer, volume_, destination.path(f"{volume_.archive_number}.pdf"))
         renderer.prune()
     if plan.failures:
         session.echo_err("render-unreadable", count=len(plan.failures))
         ctx.exit(1)
 
 
-def _write(session, renderer, volume_, folder: Path) -> None:
+def _write(session, renderer, volume_, path: Path) -> None:
     """Write one volume and say so (and whether its pages moved since binding)."""
     from . import volumes as vol
     from .render.volume import write_volume
 
     commit = str(volume_.manifest.get("bound_from") or "") if volume_.bound else None
     storage = vol.storage(session.root, commit, [p.path for p in volume_.pieces])
-    written = write_volume(renderer, volume_, storage, folder / f"{volume_.archive_number}.pdf", today=session.today)
+    written = write_volume(renderer, volume_, storage, path, today=session.today)
     moved = [p for p in volume_.pieces if p.expected_pages and p.expected_pages != (p.first_page, p.last_page)]
     if moved:
         first, last = moved[0].expected_pages

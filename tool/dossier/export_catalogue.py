@@ -418,13 +418,10 @@ def _column_letter(index: int) -> str:
 # --- files ------------------------------------------------------------------------------------
 
 
-def write_catalogue(catalogue: Catalogue, folder: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write the catalogue into `folder` in each format (temporary file, then rename);
+def write_catalogue(catalogue: Catalogue, paths: list[Path]) -> list[Path]:
+    """Write the catalogue to each of `paths`, as its extension says (xlsx, csv), atomically;
     returns the files written."""
-    writers = {"xlsx": xlsx_bytes, "csv": csv_bytes}
-    written = []
-    for fmt in formats:
-        path = Path(folder) / f"{catalogue.file_stem}.{fmt}"
-        atomic_write_bytes(path, writers[fmt](catalogue))
-        written.append(path)
-    return written
+    writers = {".xlsx": xlsx_bytes, ".csv": csv_bytes}
+    for path in paths:
+        atomic_write_bytes(path, writers[path.suffix.lower()](catalogue))
+    return paths

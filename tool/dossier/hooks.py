@@ -15,12 +15,15 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import gitrepo, policy, receipts
 from .approvals import ArchiveHistory, Violation, verify
 from .errors import DossierError
 from .fsutil import atomic_write_text
+from .loader import LoadError, load_bytes
+from .outputs import OUTPUT_SUFFIXES
+from .problems import Problem
 
 ZERO = "0" * 40
 MARK = "# installed by dossier"
@@ -114,16 +117,54 @@ def filed_paths_without_reason(archive_root: Path, message_file: Path) -> list[s
 
 def staged_archive_paths(archive_root: Path) -> list[str]:
     """pre-commit: archive-relative paths of the files the commit adds or changes."""
-    out = gitrepo.run(["diff", "--cached", "--name-only", "--diff-filter=ACMR", "--relative"], archive_root).stdout
-    return [line for line in out.splitlines() if line]
+    out = gitrepo.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--relative"],
+                      archive_root).stdout
+    return [name for name in out.split("\0") if name]  # -z: names as they are (客户管理表.xlsx), not quoted
+
+
+ATTACHMENT_FOLDERS = ("records", "daily", "trash")
+
+
+def output_files(archive_root: Path, paths: list[str]) -> list[Problem]:
+    """pre-commit: the sheets, PDFs, web pages and other outputs among the staged `paths`: they
+    hold decrypted values and never belong in the archive, unless an item beside them names
+    them as its attachment (a scanned contract)."""
+    found = []
+    attachments: dict[str, set[str]] = {}
+    for rel in paths:
+        if PurePosixPath(rel).suffix.lower() not in OUTPUT_SUFFIXES:
+            continue
+        folder, _, name = rel.rpartition("/")
+        if folder.split("/")[0] in ATTACHMENT_FOLDERS:
+            if folder not in attachments:
+                attachments[folder] = _attachments_named(archive_root, folder)
+            if name in attachments[folder]:
+                continue
+        found.append(Problem(rel, 0, 0, "output-file", "output-file", {"file": rel}))
+    return found
+
+
+def _attachments_named(archive_root: Path, folder: str) -> set[str]:
+    """The attachment file names the staged items of `folder` give."""
+    listed = gitrepo.run(["ls-files", "-z", "--", f"{folder}/"], archive_root, check=False).stdout.split("\0")
+    named = set()
+    for rel in listed:
+        if rel.endswith(".yaml") and rel.count("/") == folder.count("/") + 1:
+            try:
+                data = load_bytes(gitrepo.blob(archive_root, "", rel) or b"", rel).data
+            except LoadError:
+                continue  # validate reports the item itself
+            entries = data.get("attachments") if isinstance(data, dict) else None
+            named |= {e["file"] for e in entries or [] if isinstance(e, dict) and isinstance(e.get("file"), str)}
+    return named
 
 
 def staged_versions(archive_root: Path, paths: list[str]) -> dict[str, bytes]:
     """The staged bytes of those of `paths` whose work-tree file differs from them (staged, then
     edited again or removed; `git add -p`): the commit takes the staged version, so that is the
     one to check."""
-    out = gitrepo.run(["diff", "--name-only", "--relative"], archive_root).stdout  # work tree against the index
-    differing = set(out.splitlines()) & set(paths)
+    out = gitrepo.run(["diff", "--name-only", "-z", "--relative"], archive_root).stdout  # work tree against the index
+    differing = set(out.split("\0")) & set(paths)
     return {rel: gitrepo.blob(archive_root, "", rel) or b"" for rel in sorted(differing)}
 
 

@@ -650,10 +650,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the attached PDF {path} cannot be converted to PDF/A by Ghostscript ({detail}); replace it with a readable copy (print it to PDF again, or scan the paper) and render again",
         "附件 PDF {path} 无法由 Ghostscript 转换为 PDF/A（{detail}）；请换成可读的副本（重新打印为 PDF，或扫描纸质件）后重新生成",
     ),
-    "render-output-not-folder": (
-        "--output {path} is a file, not a folder; give the folder to write the volumes into",
-        "--output {path} 是文件而不是文件夹；请指定存放案卷 PDF 的文件夹",
-    ),
     "manifest-broken": (
         "{path}: field {field} is missing or malformed; restore the manifest from git history (`git log -- {path}`)",
         "{path}：字段 {field} 缺失或格式错误；请从 git 历史恢复装订清单（`git log -- {path}`）",
@@ -855,10 +851,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} item file(s) could not be read and are missing from the catalogue (above); fix them (`dossier validate` says how) and render it again",
         "有 {count} 个档案文件无法读取，未列入目录（见上）；请修正（`dossier validate` 会说明如何修改）后重新生成目录",
     ),
-    "catalogue-output-not-folder": (
-        "--output {path} is a file, not a folder; give the folder to write the catalogue into",
-        "--output {path} 是文件而不是文件夹；请指定存放目录的文件夹",
-    ),
     "verify-clean": ("{commits} commit(s) checked, no violations", "已检查 {commits} 个提交，没有违规"),
     "verify-summary": ("{count} violation(s) in {commits} commit(s)", "{commits} 个提交中有 {count} 处违规"),
     # --- import / export: spreadsheets (客户管理表, 销售记录表) ------------------------------------
@@ -905,6 +897,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet-unreadable": (
         "cannot read {file}: {detail}; open it in Excel or WPS and save it again as .xlsx",
         "无法读取 {file}：{detail}；请用 Excel 或 WPS 打开后重新另存为 .xlsx",
+    ),
+    "output-not-folder": (
+        "--output {path} is a file: name a folder, or a file ending in {formats}",
+        "--output {path} 是已有文件：请指定文件夹，或以 {formats} 结尾的文件名",
+    ),
+    "output-file-is-folder": (
+        "--output {path} is a folder although its name ends like a file; name a file that does not exist as a folder",
+        "--output {path} 名称像文件，却是已有的文件夹；请另取一个文件名",
+    ),
+    "output-format-mismatch": (
+        "--output {name} does not end in .{format}, the format asked for; name the file .{format}, or leave out --format",
+        "--output {name} 的扩展名与所选格式 .{format} 不符；请改用 .{format} 结尾的文件名，或省略 --format",
+    ),
+    "render-output-several": (
+        "{path} names one file, but this category and year make {count} volumes; give a folder to write them into",
+        "{path} 是单个文件，但该类目和年度共有 {count} 卷；请指定存放各卷的文件夹",
+    ),
+    "output-file": (
+        "{file} is a sheet, PDF, web page or other output: these hold decrypted values and never belong in the archive; unstage it (git rm --cached {file}) and keep it outside. A scan attached to an item must be named in that item's attachments",
+        "{file} 是表格、PDF、网页等输出文件：其中含有解密内容，不应放入档案；请取消暂存（git rm --cached {file}）并移到档案之外。作为附件的扫描件须在所属条目的 attachments 中列明",
+    ),
+    "output-in-archive": (
+        "{path} is inside the archive's work tree ({tree}): what this writes holds decrypted values, which git or another user could take from there; write it outside, e.g. --output ~/Documents",
+        "{path} 位于档案工作目录（{tree}）内：输出中含有解密内容，git 或他人可能从这里取得；请写到档案之外，例如 --output ~/文档",
+    ),
+    "output-tracked": (
+        "{path} is inside the git work tree {tree}, which would track it: what this writes holds decrypted values; write it outside any repository, or where that repository ignores it",
+        "{path} 位于 git 工作目录 {tree} 内，会被 git 纳入版本库：输出中含有解密内容；请写到版本库之外，或该版本库忽略的位置",
     ),
     "sheet-too-large": (
         "{file} is {size} MiB, over the limit of {limit} MiB for a sheet; split it into several files",
@@ -1095,10 +1115,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} holds a list or a mapping where the sheet needs a single value",
         "{field} 是列表或映射，而表格中此处只能填一个值",
     ),
-    "export-output-not-folder": (
-        "--output {path} is a file, not a folder; give the folder to write the sheet into",
-        "--output {path} 是文件而不是文件夹；请指定存放表格的文件夹",
-    ),
     "hook-needs-reason": (
         "this commit modifies or deletes filed items ({paths}); the regulation asks for the reason: add a last paragraph `Reason: <why>` to the commit message",
         "本次提交修改或删除了已归档档案（{paths}）；按制度须留存修改原因：请在提交信息末尾另起一段写 `Reason: 原因`",
@@ -1119,10 +1135,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report-period-kind": (
         "the {report} report does not cover a period like '{value}'; give --period like {examples}",
         "{report} 报表不适用 '{value}' 这样的统计期间；--period 应形如 {examples}",
-    ),
-    "report-output-not-folder": (
-        "--output {path} is a file, not a folder; give the folder to write the report into",
-        "--output {path} 是文件而不是文件夹；请指定存放报表的文件夹",
     ),
     "report-written": ("wrote {file}", "已写出 {file}"),
     "report-letters-written": (
@@ -1499,9 +1511,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- handover: the DA/T 93 package ------------------------------------------------------------
     "handover-what": ("name a category and a year, or --all", "请指定类别和年度，或使用 --all"),
     "handover-output-exists": ("{folder} exists and is not empty; choose a new folder", "{folder} 已存在且不为空；请换一个新文件夹"),
-    "handover-output-in-archive": ("{folder} is inside the archive's work tree, where git or another user could "
-                                   "take decrypted values; choose a folder outside it",
-                                   "{folder} 位于档案工作目录内，git 或他人可能取得解密内容；请选择档案之外的文件夹"),
     "handover-not-entitled": ("{person} may not read everything the package holds; the sales manager or the "
                               "general manager makes the handover", "{person} 无权查阅移交包的全部内容；请由销售经理或总经理移交"),
     "handover-nothing-bound": ("no bound volume for {what}; bind the items first (`dossier bind`)",

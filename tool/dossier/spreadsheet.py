@@ -48,7 +48,8 @@ TYPES = ("text", "amount", "date", "boolean", "person", "number", "integer")
 CURRENCY_WORD = "币种"
 CURRENCY_SUFFIX = "#currency"
 GENERAL_CURRENCY_HEADERS = ("币种", "货币", "币别", "Currency")
-CURRENCY_WORDS = {"RMB": "CNY", "人民币": "CNY", "¥": "CNY", "￥": "CNY", "元": "CNY", "美元": "USD", "欧元": "EUR"}
+CURRENCY_WORDS = {"RMB": "CNY", "人民币": "CNY", "¥": "CNY", "￥": "CNY", "元": "CNY", "美元": "USD",
+                  "欧元": "EUR"}
 SPECIAL_FIELDS = {"code": "text", "customer": "text", "customer_name": "text"}  # records' row-level fields
 BOOLEAN_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
                  "y": True, "n": False, "√": True, "×": False}

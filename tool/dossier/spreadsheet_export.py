@@ -236,9 +236,8 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def write_table(table: Table, people: People, folder: Path, fmt: str) -> Path:
-    """<folder>/<sheet>.<fmt>, written atomically."""
-    path = Path(folder) / f"{table.mapping.sheet}.{fmt}"
+def write_table(table: Table, people: People, path: Path, fmt: str) -> Path:
+    """The sheet as `fmt` at `path` (the folder made if missing), written atomically."""
     data = xlsx_bytes(table, people) if fmt == "xlsx" else csv_bytes(table, people)
     atomic_write_bytes(path, data)
     return path

@@ -21,6 +21,7 @@ from ..config import Archive, Person
 from ..crypto import Identity, UnsealError, is_sealed, place, set_value, unseal, values_at
 from ..errors import DossierError, UsageError
 from ..loader import load_bytes
+from ..outputs import refuse_tracked
 from ..schemas import SchemaSet
 from ..volumes import Manifest, manifests
 from . import forms, layout
@@ -92,13 +93,10 @@ def build_package(archive: Archive, actor: Person, which: tuple[str, int] | None
 
 
 def _checked_output(root: Path, output: Path) -> Path:
-    """The package holds decrypted values: never inside the archive's work tree (git, or anyone
-    with the repository, could take them), never over something that exists."""
+    """The package holds decrypted values: never where git could take them (outputs.py), never
+    over something that exists."""
+    refuse_tracked(root, output)
     output = output.expanduser().resolve()
-    top = gitrepo.run(["rev-parse", "--show-toplevel"], root, check=False)
-    trees = [root.resolve()] + ([Path(top.stdout.strip()).resolve()] if top.returncode == 0 else [])
-    if any(output == tree or tree in output.parents for tree in trees):
-        raise UsageError("handover-output-in-archive", folder=str(output))
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise UsageError("handover-output-exists", folder=str(output))
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -92,13 +92,12 @@ class Written:
 
 
 def write(kind: str, report: Any, data: Dataset, fmt: str, folder: Path, lang: str, today: dt.date,
-          letters: bool = False) -> Written:
-    """Render `report` and write it (and, for credit with `letters`, one 询证函 PDF per
-    customer) into `folder`; every file is written atomically."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError("report-output-not-folder", path=str(folder))
+          letters: bool = False, name: str | None = None) -> Written:
+    """Render `report` and write it as `name` (default: named after the kind and period) into
+    `folder`, and, for credit with `letters`, one 询证函 PDF per customer beside it; every file
+    is written atomically."""
     doc = make_document(kind, report, data, lang, today, letters)
-    path = folder / file_name(kind, report.period, lang, fmt)
+    path = folder / (name or file_name(kind, report.period, lang, fmt))
     atomic_write_bytes(path, render(doc, fmt, path.stem))
     written_letters = []
     if letters and kind == "credit":
