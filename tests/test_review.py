@@ -10,7 +10,10 @@ what the commands print: the sales manager sees the limit old → new; a reader 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ from dossier import crypto
 from dossier.config import open_archive
 from dossier.loader import load_file
 from dossier.yamledit import replace_scalars
+from dossier.yamlio import dump
 
 KEYS = REPO / "samples" / "identities"
 CARD = "customers/C0007.yaml"
@@ -204,3 +208,233 @@ def test_history_of_something_that_is_neither_code_nor_customer(merged, run, mon
     for text in ("../people", "C0007/../../x", "C00077"):
         result = as_person(run, monkeypatch, "li.na", "--archive", root, "history", text, "--lang", "en")
         assert result.code in (1, 2) and "Traceback" not in result.err and result.out == ""
+
+
+
+# --- 8. the approver sees what she signs --------------------------------------------------------
+
+
+def test_review_shows_the_sales_manager_the_limit_old_and_new_before_she_approves(sample_repo, run, monkeypatch):
+    root = sample_repo["root"]
+    result = as_person(run, monkeypatch, "li.na", "--archive", root, "review", "limit", "--identity", KEYS / "li.na",
+                       "--lang", "en")
+    assert result.code == 0, result.out + result.err
+    out = result.out
+    assert f"credit_limit: {sample_repo['old_limit']} → {NEW_LIMIT}" in out
+    assert f"content.value: {sample_repo['old_value']} → {NEW_VALUE}" in out
+    assert f"reason: {REASON}" in out and "reason: 合同金额录入错误" in out
+    assert out.index("commit 1/2") < out.index("credit_limit") < out.index("commit 2/2") < out.index("content.value")
+    assert "policy: no violation; may be approved by 李娜 (li.na)" in out
+    assert "validation: the archive as merged has no problem" in out
+    assert "BEGIN AGE" not in out and git(root, "rev-parse", "main") == git(root, "rev-parse", "HEAD")
+
+
+def test_review_without_the_key_or_by_someone_not_entitled_shows_no_value(sample_repo, run, monkeypatch):
+    root = sample_repo["root"]
+    keyless = as_person(run, monkeypatch, "li.na", "--archive", root, "review", "limit", "--lang", "zh")
+    assert keyless.code == 0 and not plaintext_in(keyless.out + keyless.err, sample_repo["plaintexts"])
+    assert keyless.out.count(crypto.PLACEHOLDER) == 4 and "个保密字段显示为" in keyless.err
+    # wang.wei reads his customer's card with his key, not li.na's contract; and may not approve his own branch
+    author = as_person(run, monkeypatch, "wang.wei", "--archive", root, "review", "limit", "--identity",
+                       KEYS / "wang.wei", "--lang", "en")
+    assert f"credit_limit: {sample_repo['old_limit']} → {NEW_LIMIT}" in author.out
+    assert "not shown: 2-2025-S01-0001 is not yours to read" in author.out
+    assert not plaintext_in(author.out, {sample_repo["old_value"], NEW_VALUE})
+    assert author.code == 1 and "approver-role: wang.wei may not approve this branch" in author.out
+
+
+def markdown(run, monkeypatch, root: Path, rev_range: str = "main..limit", lang: str = "en"):
+    return as_person(run, monkeypatch, "li.na", "--archive", root, "verify", "--pending", "--format", "markdown",
+                     rev_range, "--lang", lang)
+
+
+def test_the_markdown_for_the_forge_never_holds_a_decrypted_value_even_where_a_key_is_at_hand(
+        sample_repo, run, monkeypatch, tmp_path):
+    root = sample_repo["root"]
+    home = tmp_path / "home" / ".ssh"
+    home.mkdir(parents=True)
+    shutil.copyfile(KEYS / "li.na", home / "id_ed25519")  # the sales manager's own machine, her key in place
+    monkeypatch.setenv("DOSSIER_IDENTITY", str(KEYS / "li.na"))
+    for lang in ("en", "zh"):
+        result = markdown(run, monkeypatch, root, lang=lang)
+        assert result.code == 0, result.out + result.err
+        assert not plaintext_in(result.out, sample_repo["plaintexts"]) and "BEGIN AGE" not in result.out
+        assert "| `credit_limit` | `已加密 / encrypted #" in result.out and REASON in result.out
+    assert "policy: no violation" in result.out or "审批规则：无违规" in result.out
+
+
+def test_attack_a_branch_putting_confidential_values_in_clear_does_not_publish_them(sample_repo, run, monkeypatch):
+    """The branch writes a credit limit and a contact's phone in clear, strips the schema's mark from the
+    credit limit on the same branch, turns the contract into another type, and adds a card with values in
+    clear: the markdown shows none of the values, and validation reports the values in clear."""
+    root = sample_repo["root"]
+    git(root, "checkout", "-q", "-b", "leak", "limit")
+    secrets = {"31415926.00 CNY", "13900001111", "27182818.00 CNY", "88887777.00 CNY"}
+    card = load_file(root / CARD, CARD).data
+    card["credit_limit"], card["contacts"][0]["phone"] = "31415926.00 CNY", "13900001111"
+    (root / CARD).write_text(dump(card), encoding="utf-8")
+    schema = root / "schemas" / "customer.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"x-confidential": true', '"x-confidential": false'),
+                      encoding="utf-8")
+    rel = f"records/2/2025/{CONTRACT_CODE}.yaml"
+    contract = load_file(root / rel, rel).data
+    contract["content"]["value"], contract["type"] = "27182818.00 CNY", "agreement"
+    (root / rel).write_text(dump(contract), encoding="utf-8")
+    new_card = {**load_file(root / "customers/C0008.yaml", "customers/C0008.yaml").data, "id": "C0999",
+                "credit_limit": "88887777.00 CNY"}
+    (root / "customers/C0999.yaml").write_text(dump(new_card), encoding="utf-8")
+    commit_as(root, "wang.wei", "Values\n\nReason: 更正", "2026-11-12T10:00:00+08:00")
+    git(root, "checkout", "-q", "main")
+    result = markdown(run, monkeypatch, root, "main..leak")
+    assert not plaintext_in(result.out, secrets | sample_repo["plaintexts"]), result.out
+    assert result.code == 1 and "confidential" in result.out  # validation: values in clear
+    limit = [line for line in result.out.splitlines() if line.startswith("| `credit_limit`")]
+    assert limit[-1].endswith("| `已加密 / encrypted` |")  # withheld though the branch strips the mark
+    assert "`contacts[0].phone`" in result.out
+
+
+def test_attack_text_from_the_branch_cannot_inject_markup_into_the_pull_request(sample_repo, run, monkeypatch):
+    root = sample_repo["root"]
+    git(root, "checkout", "-q", "-b", "inject", "limit")
+    card = root / CARD
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("payment_terms: 签单挂账，月结30天", "payment_terms: 'a | b ` c <img src=x onerror=alert(1)>'"),
+                    encoding="utf-8")
+    commit_as(root, "wang.wei", "<script>alert(1)</script> @everyone [x](http://evil)\n\nReason: <b>bold</b> | pipe",
+              "2026-11-12T10:00:00+08:00")
+    git(root, "checkout", "-q", "main")
+    out = markdown(run, monkeypatch, root, "main..inject").out
+    row = next(line for line in out.splitlines() if "payment_terms" in line)
+    outside_code = out.replace(row, "")
+    assert "<script>" not in outside_code and "<img" not in outside_code and "<b>" not in outside_code
+    assert "&lt;script&gt;" in outside_code and "&lt;b&gt;bold&lt;/b&gt;" in outside_code
+    assert "@everyone" not in out and "[x](http" not in out
+    assert row.count(" | ") == 2  # the value's pipe is escaped: the row keeps its three cells
+    assert "``a \\| b ` c <img src=x onerror=alert(1)>``" in row  # inside a code span: shown, never rendered
+
+
+def test_approve_shows_the_review_and_refuses_to_sign_without_a_terminal_or_yes(sample_repo, run, monkeypatch):
+    root = sample_repo["root"]
+    before = git(root, "rev-parse", "main")
+    result = as_person(run, monkeypatch, "li.na", "--archive", root, "approve", "limit", "--identity", KEYS / "li.na",
+                       "--lang", "en")
+    assert result.code == 2 and "there is no terminal to ask on" in result.err
+    assert f"credit_limit: {sample_repo['old_limit']} → {NEW_LIMIT}" in result.out  # shown before refusing
+    assert git(root, "rev-parse", "main") == before and git(root, "status", "--porcelain") == ""
+
+
+def signing(root: Path, tmp_path: Path) -> None:
+    key = tmp_path / "signing-key"
+    shutil.copyfile(KEYS / "li.na", key)
+    key.chmod(0o600)
+    git(root, "config", "gpg.format", "ssh")
+    git(root, "config", "user.signingkey", str(key))
+
+
+def test_approve_asks_on_the_terminal_and_signs_only_on_yes(sample_repo, monkeypatch, tmp_path):
+    """The real command on a pseudo-terminal: "n" leaves everything as it was, "y" signs and merges."""
+    import pty
+
+    root = sample_repo["root"]
+    signing(root, tmp_path)
+    before = git(root, "rev-parse", "main").strip()
+    env = {**os.environ, "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "user.email",
+           "GIT_CONFIG_VALUE_0": EMAIL.format("li.na"), "GIT_CONFIG_GLOBAL": "/dev/null", "DOSSIER_TODAY": "2026-11-23"}
+    dossier = str(Path(sys.executable).with_name("dossier"))
+    for answer, merged in (("n", False), ("y", True)):
+        leader, follower = pty.openpty()
+        process = subprocess.Popen([dossier, "--archive", str(root), "approve", "limit", "--identity",
+                                    str(KEYS / "li.na"), "--lang", "en"], stdin=follower, stdout=follower,
+                                   stderr=follower, env=env, cwd=root)
+        os.close(follower)
+        seen = _read_until(leader, b"[y/N]")
+        os.write(leader, answer.encode() + b"\n")
+        seen += _read_until(leader, None)
+        process.wait(timeout=60)
+        os.close(leader)
+        text = seen.decode("utf-8", "replace")
+        assert f"credit_limit: {sample_repo['old_limit']} → {NEW_LIMIT}" in text
+        assert text.index("credit_limit") < text.index("Sign and merge limit into main?")
+        head = git(root, "rev-parse", "main").strip()
+        if merged:
+            assert process.returncode == 0 and head != before and "merged limit with your signature" in text
+            assert git(root, "log", "-1", "--format=%P", "main").startswith(before)
+            assert "gpgsig -----BEGIN SSH SIGNATURE-----" in git(root, "cat-file", "-p", "main")
+        else:
+            assert process.returncode == 1 and head == before and "nothing was signed or merged" in text
+            assert git(root, "status", "--porcelain") == ""
+
+
+def _read_until(fd: int, marker: bytes | None) -> bytes:
+    import select
+
+    seen = b""
+    while marker is None or marker not in seen:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the other end closed: the process ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_approve_yes_signs_for_scripts_after_showing_the_review_with_its_verdicts(sample_repo, run, monkeypatch,
+                                                                                  tmp_path):
+    root = sample_repo["root"]
+    signing(root, tmp_path)
+    git(root, "checkout", "-q", "-b", "noreason", "limit")
+    contract = root / f"records/2/2025/{CONTRACT_CODE}.yaml"
+    contract.write_text(contract.read_text(encoding="utf-8").replace("status: filed", "status: filed\nremarks: 无因修改"),
+                        encoding="utf-8")
+    commit_as(root, "wang.wei", "A filed item changed without a reason", "2026-11-12T10:00:00+08:00")
+    git(root, "checkout", "-q", "main")
+    before = git(root, "rev-parse", "main")
+    asked = as_person(run, monkeypatch, "li.na", "--archive", root, "approve", "noreason", "--lang", "en")
+    assert asked.code == 2 and "missing-reason" in asked.out and "remarks: — → 无因修改" in asked.out
+    assert git(root, "rev-parse", "main") == before and git(root, "status", "--porcelain") == ""
+    signed = as_person(run, monkeypatch, "li.na", "--archive", root, "approve", "limit", "--yes", "--lang", "en")
+    assert signed.code == 0, signed.err
+    assert "credit_limit: 已加密" in signed.out and git(root, "rev-parse", "main") != before
+    assert "merged limit with your signature" in signed.out
+
+
+def test_a_branch_behind_main_or_holding_a_merge_is_reviewed_as_the_merge_would_leave_main(sample_repo, run,
+                                                                                            monkeypatch):
+    """What is signed is the merge: a change slipped into a merge commit on the branch (no commit of its own)
+    shows in the review as what the approval changes on main."""
+    root = sample_repo["root"]
+    main_card = root / "customers/C0002.yaml"
+    main_card.write_text(main_card.read_text(encoding="utf-8").replace("月结30天", "月结45天"), encoding="utf-8")
+    commit_as(root, "li.na", "main moves on\n\nReason: 付款条件调整", "2026-11-12T09:00:00+08:00")
+    git(root, "checkout", "-q", "limit")
+    subprocess.run(["git", "-c", "user.email=" + EMAIL.format("wang.wei"), "merge", "-q", "--no-ff", "--no-commit",
+                    "main"], cwd=root, check=True, capture_output=True)
+    card = root / "customers/C0003.yaml"  # slipped into the merge
+    card.write_text(card.read_text(encoding="utf-8").replace("grade: B", "grade: A"), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.email=" + EMAIL.format("wang.wei"), "commit", "-q", "-m", "Merge main"],
+                   cwd=root, check=True)
+    git(root, "checkout", "-q", "main")
+    result = as_person(run, monkeypatch, "li.na", "--archive", root, "review", "limit", "--lang", "en")
+    assert "What the approval's merge changes on main" in result.out
+    net = result.out[result.out.index("What the approval's merge changes on main"):]
+    assert "customers/C0003.yaml" in net and "grade: B → A" in net
+    assert "customers/C0003.yaml" not in result.out[:result.out.index("What the approval's merge")]
+    assert "customers/C0002.yaml" not in net  # already on main: the merge does not change it
+
+
+def test_the_ci_workflow_posts_the_markdown_review_on_pull_requests(tmp_path, run):
+    import yaml
+
+    assert run("init", tmp_path / "new").code == 0
+    workflow = yaml.safe_load((tmp_path / "new/.github/workflows/dossier.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["check"]["steps"]
+    script = "\n".join(step.get("run", "") for step in steps)
+    assert "dossier verify --pending --format markdown" in script
+    assert "GITHUB_STEP_SUMMARY" in script and "gh pr comment" in script
+    assert workflow["permissions"]["pull-requests"] == "write"

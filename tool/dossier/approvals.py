@@ -22,6 +22,7 @@ from pathlib import Path
 from . import gitrepo, policy, signatures
 from .errors import DossierError
 from .messages import message
+from .config import Person
 from .policy import Need, Policy
 
 _RS, _US = "\x1e", "\x1f"
@@ -261,6 +262,32 @@ def on_main_line(archive_root: Path, commit: str) -> tuple[str, list[Violation]]
         return "", []
     with ArchiveHistory.of_work_tree(archive_root) as history:
         return main, verify(history, f"{commit}^!")
+
+
+def pending_verdict(archive_root: Path, base: str, tip: str, merged: str, changes: list[tuple[str, str]],
+                    authors: set[str], reviewer: Person | None) -> tuple[list[Violation], list[Person]]:
+    """What verify says of the branch `base..tip` awaiting approval, and what it would say of
+    its approval by `reviewer` (None: nobody in particular): the approval's merge would make the
+    tree `merged`, changing `changes` ((status, archive-relative path)) on `base`, judged by the
+    policy as it stands at `base`. Also who may approve it: those the policy lets approve every
+    change, none of its authors (e-mails)."""
+    authors = {author.lower() for author in authors}
+    with ArchiveHistory.of_work_tree(archive_root) as history:
+        violations = verify_pending(history, f"{base}..{tip}")
+        judged = history.policy_at(base)
+        approvals = policy.needs(history.blob, base, changes, merged)
+    violations += [Violation(tip, need.refused, {"path": need.path}) for need in approvals if need.refused]
+    approvals = [need for need in approvals if need.approver]
+    roles = {judged.approver_for(need.kind, authors) for need in approvals}
+    approvers = [person for person in judged.people.values() if person.email.lower() not in authors
+                 and all(judged.may_approve(person, role) for role in roles)]
+    if reviewer is not None and approvals:
+        names = "、".join(f"{p.name} ({p.id})" for p in approvers) or "-"
+        signed = signatures.Signature("G", reviewer.email.lower(), "")  # as if she signed with her listed key
+        for problem in approval_problems(judged, tip, reviewer.email, signed, approvals, authors):
+            rule = {"self-approval": "approver-self", "not-approver": "approver-role"}.get(problem.rule, problem.rule)
+            violations.append(Violation(tip, rule, {"person": reviewer.id, "approvers": names}))
+    return _unique(violations), approvers
 
 
 def verify_pending(history: ArchiveHistory, rev_range: str) -> list[Violation]:

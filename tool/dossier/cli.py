@@ -146,7 +146,7 @@ AREA_COMMANDS = _by_command({
     "cli_crypto": ["rekey"],
     "cli_customers": ["customers"],
     "cli_doctor": ["doctor"],
-    "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "approve", "hook"],
+    "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "review", "approve", "hook"],
     "cli_handover": ["check", "handover"],
     "cli_history": ["history", "log"],
     "cli_index": ["find", "index", "watch"],

@@ -61,7 +61,11 @@ def echo_hidden(session, seen, identity) -> None:
     for path, error in seen.refused or []:
         key = "value-refused" if error.reason == "moved" else "value-damaged"
         session.echo_err(key, field=field_path(path), found=error.found)
-    unreadable = seen.hidden - len(seen.refused or [])
-    if unreadable:
+    tell_hidden(session, seen.hidden - len(seen.refused or []), identity)
+
+
+def tell_hidden(session, count: int, identity) -> None:
+    """On stderr, why `count` confidential values are shown as 已加密 / encrypted."""
+    if count:
         why = message(identity.problem or "identity-not-recipient", session.lang, file=identity.file)
-        session.echo_err("hidden-values", count=unreadable, why=why)
+        session.echo_err("hidden-values", count=count, why=why)

@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from .cli import _acting_person, _session, cli, lang_option
+from .cli_crypto import identity_option, tell_hidden
 from .errors import DossierError, UsageError
 from .init import DEFAULT_TOOL
+from .messages import message
 
 
 def _require_repository(path: Path) -> None:
@@ -77,9 +79,12 @@ def _tell_installed(session, hook: Path) -> None:
 @click.argument("rev_range", metavar="[RANGE]", default="HEAD")
 @click.option("--pending", is_flag=True, help="RANGE is a branch awaiting approval (a pull request): check "
               "reasons and bound items only.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown (with --pending): the review of the branch for the pull request, without "
+                   "confidential values.")
 @lang_option
 @click.pass_context
-def verify(ctx, rev_range, pending, lang):
+def verify(ctx, rev_range, pending, fmt, lang):
     """Walk the main line's history (default: all of HEAD) and list every change to a filed
     item that lacks its reason or the sales manager's signed approval, every bound item
     changed after binding, and every purge before the retention month ended."""
@@ -89,6 +94,10 @@ def verify(ctx, rev_range, pending, lang):
 
     session = _session(ctx, lang)
     _require_repository(session.root)
+    if fmt == "markdown":
+        if not pending:
+            raise UsageError("verify-markdown-needs-pending")
+        ctx.exit(_pending_markdown(session, rev_range))
     if rev_range == "HEAD" and gitrepo.run(["rev-parse", "-q", "--verify", "HEAD"], session.root, check=False).returncode:
         session.echo("verify-clean", commits=0)  # a new archive, nothing committed yet
         return
@@ -102,15 +111,77 @@ def verify(ctx, rev_range, pending, lang):
     ctx.exit(1 if violations else 0)
 
 
+def _pending_markdown(session, rev_range: str) -> int:
+    """`verify --pending --format markdown`: the public review of RANGE (BASE..BRANCH, or a branch
+    into the record branch). No key is loaded, so no value can be decrypted into it."""
+    from .approvals import record_branch
+    from .review import Lens, review_branch
+    from .review_report import review_markdown
+
+    base, dots, tip = rev_range.partition("..")
+    if not dots:
+        base, tip = record_branch(session.root), rev_range
+    result = review_branch(session.root, tip.lstrip(".") or "HEAD", base or "HEAD", Lens(public=True),
+                           today=session.today)
+    click.echo(review_markdown(result, session.lang), nl=False)
+    return 1 if result.errors else 0
+
+
+def _review(session, branch: str, base: str, identity: str | None):
+    """The review of BRANCH into BASE by the person acting, values decrypted where they may read them;
+    printed, with a note on stderr of the values that stayed encrypted."""
+    from .access import policy
+    from .config import open_archive
+    from .crypto import load_identity
+    from .review import Lens, review_branch
+    from .review_report import review_text
+    from .sealed import hidden_in
+
+    root = session.root
+    _require_repository(root)
+    archive = open_archive(root)
+    actor = _acting_person(archive)
+    key = load_identity(identity)
+    result = review_branch(root, branch, base, Lens(policy(archive, session.today).reader(actor), key), actor,
+                           session.today)
+    click.echo(review_text(result, session.lang))
+    files = [f for commit in result.commits for f in commit.files] + (result.net or [])
+    tell_hidden(session, sum(hidden_in(f.fields) for f in files), key)
+    return actor, result
+
+
 @cli.command()
 @click.argument("branch")
+@click.option("--into", "base", metavar="BRANCH", help="The branch it would be merged into (default: the record "
+              "branch, the remote's default or main).")
+@identity_option
 @lang_option
 @click.pass_context
-def approve(ctx, branch, lang):
-    """Merge BRANCH into the current branch as the sales manager's approval, signed with your
-    SSH key, with a summary of the changes and their reasons in the merge message."""
-    from .config import open_archive
+def review(ctx, branch, base, identity, lang):
+    """Show every change BRANCH makes, commit by commit and field by field (old → new, your
+    confidential values decrypted), each commit's reason, and the policy's and validation's
+    verdicts: what `approve` would sign. Exit 1 if a verdict is against it."""
+    from .approvals import record_branch
+
+    session = _session(ctx, lang)
+    _, result = _review(session, branch, base or record_branch(session.root), identity)
+    ctx.exit(1 if result.errors else 0)
+
+
+@cli.command()
+@click.argument("branch")
+@click.option("--yes", is_flag=True, help="Sign without asking (scripts); the review is printed all the same.")
+@identity_option
+@lang_option
+@click.pass_context
+def approve(ctx, branch, yes, identity, lang):
+    """Show the review of BRANCH, ask, then merge it into the current branch as the sales
+    manager's approval, signed with your SSH key, with a summary of the changes and their
+    reasons in the merge message."""
+    from . import gitrepo
     from .merge import approve_branch
+
+    from .config import open_archive
 
     session = _session(ctx, lang)
     root = session.root
@@ -118,6 +189,14 @@ def approve(ctx, branch, lang):
     actor = _acting_person(open_archive(root))
     if "sales_manager" not in actor.roles:
         raise UsageError("approve-not-sales-manager", person=actor.id)
+    here = gitrepo.run(["symbolic-ref", "-q", "--short", "HEAD"], root, check=False).stdout.strip() or "HEAD"
+    _review(session, branch, here, identity)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("approve-needs-terminal", branch=branch)
+        if not click.confirm(message("approve-confirm", session.lang, branch=branch, base=here), default=False):
+            session.echo_err("approve-declined")
+            ctx.exit(1)
     sha = approve_branch(root, actor, branch)
     session.echo("approved", branch=branch, sha=sha[:10])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .cli import _acting_reader, _parse_date, _session, _tell_left_out, cli, echo_json, lang_option
+from .cli_crypto import identity_option, tell_hidden
 from .messages import message
 
 FORMATS = click.Choice(["text", "json"])
@@ -13,8 +14,7 @@ FORMATS = click.Choice(["text", "json"])
 @cli.command()
 @click.argument("code", metavar="CODE|CUSTOMER")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("--identity", metavar="FILE", help="Your SSH ed25519 private key, to decrypt confidential values "
-              "(default: $DOSSIER_IDENTITY, else ~/.ssh/id_ed25519).")
+@identity_option
 @lang_option
 @click.pass_context
 def history(ctx, code, fmt, identity, lang):
@@ -99,13 +99,6 @@ def history_text(changes, lang: str) -> str:
         if change.unreadable:
             lines.append("    " + message("history-unreadable", lang))
     return "\n".join(lines)
-
-
-def tell_hidden(session, count: int, identity) -> None:
-    """On stderr, why `count` confidential values are shown as 已加密 / encrypted."""
-    if count:
-        why = message(identity.problem or "identity-not-recipient", session.lang, file=identity.file)
-        session.echo_err("hidden-values", count=count, why=why)
 
 
 def log_text(changes, lang: str) -> str:

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 from . import codes
 from .errors import DossierError
 from .gitwalk import GS, RS, TRASH, US, GitProcess, Walk, item_walk
-from .sealed import Sealed, fingerprint, reveal
+from .sealed import Sealed, fingerprint, hidden_in, reveal
 
 ADDED, MODIFIED, DELETED, RESTORED, PURGED = "added", "modified", "deleted", "restored", "purged"
 ACTIONS = (ADDED, MODIFIED, DELETED, RESTORED, PURGED)
@@ -135,8 +135,7 @@ class Change:
     @property
     def hidden_values(self) -> int:
         """Confidential values among the changed fields that were not decrypted."""
-        return sum(isinstance(value, Sealed) and not value.opened
-                   for f in self.fields for value in (f.old, f.new))
+        return hidden_in(self.fields)
 
     def to_json(self, with_fields: bool = True) -> dict:
         row = {

@@ -511,6 +511,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "value unchanged, encrypted again for its readers",
         "值未变，已按查阅人重新加密",
     ),
+    "review-title": (
+        "Review of {branch} into {base} ({base_sha} → {tip_sha}): {count} commit(s)",
+        "审阅 {branch} 合并入 {base}（{base_sha} → {tip_sha}）：共 {count} 个提交",
+    ),
+    "review-empty": (
+        "{branch} holds nothing {base} lacks: there is nothing to approve",
+        "{branch} 没有 {base} 所缺少的内容：无需批准",
+    ),
+    "review-commit": ("commit {number}/{total} {sha} {date} {author}: {title}", "提交 {number}/{total} {sha} {date} {author}：{title}"),
+    "review-no-reason": ("no reason given (no `Reason:` trailer)", "未说明修改原因（没有 `Reason:`）"),
+    "review-added": ("added", "新增"),
+    "review-modified": ("modified", "修改"),
+    "review-deleted": ("deleted", "删除"),
+    "review-item": ("item {subject}", "档案 {subject}"),
+    "review-card": ("customer card {subject}", "客户资料卡 {subject}"),
+    "review-withheld": (
+        "{count} changed value(s) not shown: {subject} is not yours to read; ask someone who may read it to review it",
+        "{count} 处修改未显示：您无权查阅 {subject}；请由有权查阅者审阅",
+    ),
+    "review-bytes": ("content (sha256) {old} → {new}", "内容（sha256）{old} → {new}"),
+    "review-net": (
+        "What the approval's merge changes on {base} ({base} moved on since the branch began, or the branch holds {merges} merge(s)): this is what is signed",
+        "批准合并后 {base} 的实际变化（分支创建后 {base} 已有新提交，或分支含 {merges} 个合并）：签名所批准的即是以下内容",
+    ),
+    "review-conflicts": (
+        "{branch} does not merge cleanly into {base} ({paths}): bring the branch up to date with {base} and resolve them before approval",
+        "{branch} 无法与 {base} 自动合并（{paths}）：请先将分支更新到 {base} 并解决冲突，再提请批准",
+    ),
+    "review-policy-ok": (
+        "policy: no violation; may be approved by {approvers}",
+        "审批规则：无违规；可由 {approvers} 批准",
+    ),
+    "review-policy-bad": ("policy: {count} violation(s)", "审批规则：{count} 处违规"),
+    "review-validation-ok": (
+        "validation: the archive as merged has no problem in the files the branch changes",
+        "校验：合并后的档案中，本分支修改的文件没有问题",
+    ),
+    "review-validation-bad": (
+        "validation: {errors} error(s), {warnings} warning(s) in the files the branch changes, the archive as merged",
+        "校验：合并后的档案中，本分支修改的文件有 {errors} 个错误、{warnings} 个警告",
+    ),
+    "review-md-title": ("Dossier review: {branch} into {base}, {count} commit(s)", "档案审阅：{branch} 合并入 {base}，共 {count} 个提交"),
+    "review-md-note": (
+        "Confidential values are not shown on this page; the approver reads them with {branch}.",
+        "本页不显示保密字段的值；审批人请用 {branch} 查看。",
+    ),
+    "review-md-verdicts": ("Verdicts", "结论"),
+    "review-md-commits": ("Commits", "提交"),
+    "review-md-columns": ("field|old|new", "字段|原值|新值"),
+    "review-unknown-revision": (
+        "'{rev}' is not a branch or commit of this repository; name the branch to review (`git branch -a` lists them)",
+        "'{rev}' 不是本仓库的分支或提交；请给出要审阅的分支（`git branch -a` 可列出）",
+    ),
+    "review-failed": (
+        "git {step} failed while reading the branch: {detail}; check the repository with `git status`",
+        "读取分支时 git {step} 失败：{detail}；请用 `git status` 检查仓库",
+    ),
+    "verify-approver-role": (
+        "{person} may not approve this branch: changes to the archive are approved by {approvers}",
+        "{person} 无权批准此分支：档案的修改由 {approvers} 批准",
+    ),
+    "verify-approver-self": (
+        "{person} wrote commits of this branch and may not approve it: ask {approvers} (someone else) to approve",
+        "{person} 是此分支提交的作者，不能自行批准：请由他人（{approvers}）批准",
+    ),
     "history-title": ("{code}: {count} change(s)", "{code}：共 {count} 条修改记录"),
     "history-reason": ("reason: {reason}", "原因：{reason}"),
     "history-approver": ("approved by {person}", "批准人：{person}"),
@@ -1271,6 +1336,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the merge of {branch} failed: {detail}; nothing was merged",
         "合并 {branch} 失败：{detail}；未做任何合并",
     ),
+    "approve-confirm": ("Sign and merge {branch} into {base}?", "确认签名并将 {branch} 合并入 {base}？"),
+    "approve-needs-terminal": (
+        "approve shows the review and asks before it signs, but there is no terminal to ask on; read it with `dossier review {branch}`, then sign with `dossier approve {branch} --yes`",
+        "approve 会先显示审阅内容并在签名前询问，但当前没有可询问的终端；请先用 `dossier review {branch}` 审阅，再用 `dossier approve {branch} --yes` 签名",
+    ),
+    "verify-markdown-needs-pending": (
+        "--format markdown writes the review of a branch awaiting approval: add --pending (e.g. `dossier verify --pending --format markdown origin/main..HEAD`)",
+        "--format markdown 输出待批准分支的审阅：请加上 --pending（例如 `dossier verify --pending --format markdown origin/main..HEAD`）",
+    ),
+    "approve-declined": ("not approved: nothing was signed or merged", "未批准：未签名，也未合并"),
     "approved": ("merged {branch} with your signature: {sha}", "已签名合并 {branch}：{sha}"),
     "not-a-repository": (
         "{path} is not in a git repository; the archive lives in git (create one with `dossier init PATH`)",

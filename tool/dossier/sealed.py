@@ -56,6 +56,11 @@ class Sealed:
         return row
 
 
+def hidden_in(fields) -> int:
+    """How many values of these changed fields (history.FieldChange) stayed encrypted."""
+    return sum(isinstance(value, Sealed) and not value.opened for f in fields for value in (f.old, f.new))
+
+
 def fingerprint(armor: str) -> str:
     return hashlib.sha256(armor.encode("utf-8")).hexdigest()[:8]
 
