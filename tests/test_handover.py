@@ -63,7 +63,7 @@ def sample(tmp_path_factory) -> Path:
     git(root, "checkout", "-q", "main")
     git(root, "config", "gpg.format", "ssh")
     git(root, "config", "user.signingkey", str(key))
-    code, out, err = dossier(root, "approve", "bind-3-2025", email="li.na@example.cn")
+    code, out, err = dossier(root, "approve", "bind-3-2025", "--yes", email="li.na@example.cn")
     assert code == 0, err
     return root
 

@@ -224,7 +224,7 @@ def test_review_shows_the_sales_manager_the_limit_old_and_new_before_she_approve
     assert f"content.value: {sample_repo['old_value']} → {NEW_VALUE}" in out
     assert f"reason: {REASON}" in out and "reason: 合同金额录入错误" in out
     assert out.index("commit 1/2") < out.index("credit_limit") < out.index("commit 2/2") < out.index("content.value")
-    assert "policy: no violation; may be approved by 李娜 (li.na)" in out
+    assert "policy: no violation; may be approved by 赵国强 (zhao.guoqiang)、李娜 (li.na)" in out
     assert "validation: the archive as merged has no problem" in out
     assert "BEGIN AGE" not in out and git(root, "rev-parse", "main") == git(root, "rev-parse", "HEAD")
 
@@ -240,7 +240,9 @@ def test_review_without_the_key_or_by_someone_not_entitled_shows_no_value(sample
     assert f"credit_limit: {sample_repo['old_limit']} → {NEW_LIMIT}" in author.out
     assert "not shown: 2-2025-S01-0001 is not yours to read" in author.out
     assert not plaintext_in(author.out, {sample_repo["old_value"], NEW_VALUE})
-    assert author.code == 1 and "approver-role: wang.wei may not approve this branch" in author.out
+    assert author.code == 1 and "approver-self: wang.wei wrote commits of this branch and may not approve" in author.out
+    supervisor = as_person(run, monkeypatch, "zhang.min", "--archive", root, "review", "limit", "--lang", "en")
+    assert supervisor.code == 1 and "approver-role: zhang.min may not approve this branch" in supervisor.out
 
 
 def markdown(run, monkeypatch, root: Path, rev_range: str = "main..limit", lang: str = "en"):
