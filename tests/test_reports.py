@@ -519,6 +519,18 @@ def test_verapdf_accepts_the_reports(outputs):
         pdf.name: None for pdf in outputs.glob("*.pdf")}
 
 
+def test_every_page_of_a_letter_and_its_reply_slip_name_the_letter_and_customer(outputs):
+    """The reply slip (回执) comes back alone: it carries the letter's number and the customer,
+    and so does every page of the letter (a slip or a table carried over is never anonymous)."""
+    for pdf in sorted(outputs.glob("letter-*.pdf")):
+        customer = pdf.stem.split("-")[-1].split(".")[0]
+        number = f"QZ-2026-H1-{customer}"
+        pages = pdf_text(pdf).split("\f")[:-1]
+        assert all(number in page and f"({customer})" in page for page in pages), pdf.name
+        [slip] = [page for page in pages if "Information confirmed." in page]
+        assert f"Reply slip to confirmation letter {number}" in slip
+
+
 def test_monthly_pdf(outputs):
     path = outputs / "monthly-2026-09.zh.pdf"
     assert pages(path) == 1

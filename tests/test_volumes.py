@@ -196,11 +196,81 @@ def test_the_back_table_names_the_electronic_counterpart(built):
     back = pdf.back_text
     assert manifest(root)["bound_from"] in back
     assert sha256(root / "volumes" / f"{VOLUME}.yaml") in back
-    assert f"volumes/{VOLUME}.yaml" in back and str(root) in back  # the repository (no remote: its folder)
+    assert f"volumes/{VOLUME}.yaml" in back
+    # no repository in archive.yaml and no server remote: it says so, never a folder of this computer
+    assert str(root) not in back and "/tmp" not in back and "未登记" in back and "repository" in back
     assert "立卷人：周静" in back and "检查人：李娜" in back and "立卷时间：2026年11月23日" in back
     assert "本卷共有文件3件" in back and f"{DRAFT}" in back  # the draft left out is accounted for
+    assert "本卷文件齐全，无缺件、无破损。" in back and "样稿" not in back
     draft = read_volume(built["draft"]).back_text
     assert built["unbound_commit"] in draft and "尚未装订" in draft
+    # a draft asserts nothing it has not checked: it says it is a draft
+    assert "样稿" in draft and "本卷为样稿" in draft and "齐全，无缺件" not in draft
+
+
+def test_the_back_table_names_the_configured_repository(built, tmp_path):
+    root = Path(shutil.copytree(built["root"], tmp_path / "archive", symlinks=True))
+    with open(root / "archive.yaml", "a", encoding="utf-8") as settings:
+        settings.write("repository: {name: 销售部客户档案库, url: 'https://git.example.cn/sales/archive.git'}\n")
+    git(root, "remote", "add", "origin", str(tmp_path / "elsewhere.git"))  # a local path: never shown
+    assert dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf")[0] == 0
+    back = read_volume(tmp_path / "pdf" / f"{VOLUME}.pdf").back_text
+    assert "销售部客户档案库（https://git.example.cn/sales/archive.git）" in back and "elsewhere" not in back
+
+
+def test_repository_names_a_server_never_a_folder():
+    assert volumes.repository_name({"name": "客户档案库"}, "/srv/x.git") == "客户档案库"
+    assert volumes.repository_name(None, "git@git.example.cn:sales/a.git") == "git@git.example.cn:sales/a.git"
+    assert volumes.repository_name(None, "https://git.example.cn/a.git") == "https://git.example.cn/a.git"
+    for local in ("/home/li/archive", "file:///srv/a.git", "../a.git", "C:\\archive", ""):
+        assert volumes.repository_name(None, local) == volumes.UNNAMED_REPOSITORY, local
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_a_signature_block_never_stands_on_a_page_without_its_items_archive_number(tmp_path):
+    """A ledger long enough to run over two pages: its continuation page, with the last rows,
+    the totals and the signatures, names the item by 档号 and title; so does every item page."""
+    root = make_archive(tmp_path / "archive")
+    item = root / "records/3/2025/3-2025-S02-0002.yaml"
+    lines = "".join(f"  - {{date: 2025-04-{1 + n % 28:02d}, kind: charge, amount: 10.00 CNY, due: 2025-06-30, "
+                    f"reference: KF2504{n:04d}}}\n" for n in range(70))
+    text = item.read_text(encoding="utf-8").replace("  closing_balance: 8400.00 CNY",
+                                                    lines + "  closing_balance: 9100.00 CNY")
+    item.write_text(text, encoding="utf-8")
+    git(root, "commit", "-qam", "长台账")
+    code, _, err = dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf", "--jobs", "1")
+    assert code == 0, err
+    pages = page_texts(tmp_path / "pdf" / f"{VOLUME}.pdf")
+    numbers = re.compile(r"Z001-KH·2025-D30-C3-\d{4}")
+    signed = [text for text in pages if "直接领导审批" in text]
+    assert len(signed) == 3 and all(numbers.search(text) for text in signed)
+    ledger = [text for text in pages if "档号 Z001-KH·2025-D30-C3-0002" in text]
+    assert len(ledger) >= 3 and "直接领导审批" in ledger[-1] and "山西晋能集团2025年上半年欠款还款台账" in ledger[-1]
+    assert "直接领导审批" not in "".join(ledger[:-1])  # the block stays whole, on the item's last page
+
+
+def test_the_catalogue_counts_the_pages_the_volume_prints_and_bind_says_where_they_differ(tmp_path):
+    root = make_archive(tmp_path / "archive")
+    item = root / "records/3/2025/3-2025-S02-0002.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("\npages: 1\n", "\npages: 5\n"), encoding="utf-8")
+    git(root, "commit", "-qam", "页数登记为 5")
+    code, _, err = dossier(root, "bind", "3", "2025", "--lang", "en")
+    assert code == 0, err
+    assert "3-2025-S02-0002 says it has 5 page(s)" in err and "but it takes 1 in" in err
+    printed = {i["code"]: i["last_page"] - i["first_page"] + 1 for i in manifest(root)["items"]}
+    assert dossier(root, "render", "catalogue", "--year", "2025", "--category", "3", "--format", "csv",
+                   "--output", tmp_path / "cat")[0] == 0
+    [csv_file] = (tmp_path / "cat").glob("*.csv")
+    rows = {row[1]: row for row in __import__("csv").reader(io.StringIO(csv_file.read_text(encoding="utf-8-sig")))
+            if len(row) > 6 and row[1] in printed}
+    assert {code: int(row[6]) for code, row in rows.items()} == printed
+    assert dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf")[0] == 0
+    cover = read_volume(tmp_path / "pdf" / f"{VOLUME}.pdf")
+    assert f"{sum(printed.values())}页" in cover.pages[0].text.replace(" ", "")
 
 
 def test_items_are_laid_out_by_their_types_template_with_chinese_labels(built):

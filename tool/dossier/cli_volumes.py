@@ -108,7 +108,8 @@ def _write(session, renderer, volume_, path: Path) -> None:
     from .render.volume import write_volume
 
     commit = str(volume_.manifest.get("bound_from") or "") if volume_.bound else None
-    storage = vol.storage(session.root, commit, [p.path for p in volume_.pieces])
+    storage = vol.storage(session.root, commit, [p.path for p in volume_.pieces],
+                          renderer.context.archive.settings.data.get("repository"))
     written = write_volume(renderer, volume_, storage, path, today=session.today)
     moved = [p for p in volume_.pieces if p.expected_pages and p.expected_pages != (p.first_page, p.last_page)]
     if moved:
@@ -158,6 +159,9 @@ def bind(ctx, category, year, checked_by, jobs, lang):
     with renderer:
         result = vol.bind(archive, actor, category, year, session.today, renderer, checker)
     for volume_, manifest in zip(result.volumes, result.manifests):
+        for piece, declared in vol.pages_declared_otherwise(volume_):
+            session.echo_err("bind-pages-declared", code=str(piece.code), declared=declared, pages=piece.pages,
+                             range=piece.page_range, volume=volume_.archive_number)
         session.echo("bound-volume", volume=volume_.archive_number, items=len(volume_.pieces),
                      pieces=_span(volume_.pieces[0].piece, volume_.pieces[-1].piece),
                      pages=volume_.pages, manifest=_display_prefix(archive.root) + manifest)

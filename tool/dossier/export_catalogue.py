@@ -52,7 +52,7 @@ class CatalogueRow:
     date: dt.date | str | None  # a date, or the text as written when it is not a valid date
     customer: str  # "C0001 山西晋能集团有限公司", or "" for items without a customer
     manager: str  # name from people.yaml (the id when people.yaml does not list it)
-    pages: int  # the item's pages plus its attachments' pages
+    pages: int  # bound: the pages it takes in its volume (the manifest's); else its and its attachments' declared pages
     retention: str  # 永久 / 30年 / 10年 (the code as written when unknown)
     secrecy: str
     status: str
@@ -153,7 +153,8 @@ def build_catalogue(root: Path, year: int | None = None, category: str | None = 
     statuses = ("filed", "bound", "draft") if include_drafts else ("filed", "bound")
     listed = [entry for entry in found if entry.data.get("status") in statuses]
     listed, hidden = reader.visible(listed) if reader is not None else (listed, 0)
-    rows = [_row(entry.code, entry.data, prefix, customers, archive.people) for entry in listed]
+    printed = bound_pages(root)
+    rows = [_row(entry.code, entry.data, prefix, customers, archive.people, printed) for entry in listed]
     return Catalogue(
         fonds_code=str(fonds.get("code", "")),
         fonds_name=str(fonds.get("name", "")),
@@ -169,7 +170,26 @@ def build_catalogue(root: Path, year: int | None = None, category: str | None = 
     )
 
 
-def _row(code: codes.Code, data: dict, prefix: str, customers: "_CustomerNames", people: dict) -> CatalogueRow:
+def bound_pages(root: Path) -> dict[str, int]:
+    """Electronic code → the pages a bound item takes in its volume, from the manifests: the one
+    count the volume prints, its contents and cover show and check-paper reads back."""
+    from .volumes import manifests
+
+    try:
+        found = manifests(root)
+    except LoadError:
+        return {}  # validate reports the manifest; the declared pages stand meanwhile
+    pages = {}
+    for manifest in found:
+        for item in manifest.data.get("items") or []:
+            first, last = (item.get("first_page"), item.get("last_page")) if isinstance(item, dict) else (None, None)
+            if isinstance(first, int) and isinstance(last, int) and last >= first:
+                pages[str(item.get("code"))] = last - first + 1
+    return pages
+
+
+def _row(code: codes.Code, data: dict, prefix: str, customers: "_CustomerNames", people: dict,
+         printed: dict[str, int]) -> CatalogueRow:
     paper = data.get("paper") if isinstance(data.get("paper"), dict) else {}
     manager_id = data.get("manager")
     person = people.get(manager_id) if isinstance(manager_id, str) else None
@@ -184,7 +204,7 @@ def _row(code: codes.Code, data: dict, prefix: str, customers: "_CustomerNames",
         date=_date(data.get("date")),
         customer=customers.label(data.get("customer")),
         manager=person.name if person else _text(manager_id),
-        pages=_pages(data),
+        pages=printed.get(str(code)) if paper.get("archive_number") and str(code) in printed else declared_pages(data),
         retention=RETENTION_LABELS.get(retention, _text(retention)) if isinstance(retention, str) else _text(retention),
         secrecy=_text(data.get("secrecy")),
         status=_text(data.get("status")),
@@ -204,7 +224,8 @@ def _date(value: object) -> dt.date | str | None:
         return value  # shown as written; validate reports it
 
 
-def _pages(data: dict) -> int:
+def declared_pages(data: dict) -> int:
+    """The pages an item says it has: its `pages` plus its attachments' `pages`."""
     def count(value: object) -> int:
         return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 

@@ -740,6 +740,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "bound {volume}: {items} item(s), piece(s) {pieces}, {pages} page(s), manifest {manifest}",
         "已装订 {volume}：共 {items} 件，件号 {pieces}，{pages} 页，装订清单 {manifest}",
     ),
+    "bind-pages-declared": (
+        "{code} says it has {declared} page(s) (its pages plus its attachments'), but it takes {pages} in {volume} (pages {range}); the volume's count is the one its contents, cover, the catalogue and check-paper use: correct the item's `pages` in a later change if the paper original has another count",
+        "{code} 登记的页数为 {declared} 页（本件及附件的 pages 之和），在 {volume} 中实占 {pages} 页（第 {range} 页）；卷内目录、封面、电子目录和 check-paper 均以案卷实际页数为准：如纸质原件页数不同，请另行修改该件的 pages",
+    ),
     "bind-done": (
         "committed {sha}; print the volumes with `dossier render volume {category} {year}`, then check them with `dossier check-paper {category} {year}`",
         "已提交 {sha}；请用 `dossier render volume {category} {year}` 生成案卷并打印，再用 `dossier check-paper {category} {year}` 核对",

@@ -550,6 +550,20 @@ class Bound:
     manifests: tuple[str, ...]
 
 
+def pages_declared_otherwise(volume: Volume) -> list[tuple[Piece, int]]:
+    """The pieces whose declared pages (the item's and its attachments' `pages`) are not the
+    pages they take in the volume, with the declared count: the volume's count is the one the
+    contents, the cover, the catalogue and check-paper use."""
+    from .export_catalogue import declared_pages
+
+    found = []
+    for piece in volume.pieces:
+        declared = declared_pages(piece.data)
+        if declared and declared != piece.pages:
+            found.append((piece, declared))
+    return found
+
+
 @under_lock("bind")
 def bind(archive: Archive, actor: Person, category: str, year: int, today: dt.date, layout: Layout,
          checked_by: Person | None = None) -> Bound:
@@ -737,11 +751,26 @@ class Storage:
         return self.prefix + rel
 
 
-def storage(root: Path, commit: str | None = None, paths: list[str] | None = None) -> Storage:
+UNNAMED_REPOSITORY = "（未登记：请在 archive.yaml 的 repository 中填写仓库名称和地址）"
+
+
+def repository_name(configured: object, remote: str) -> str:
+    """The repository as the 备考表 names it: archive.yaml `repository` (name and address), else
+    the git remote `origin` when it is a server's address; never a folder of one computer."""
+    if isinstance(configured, dict) and configured.get("name"):
+        url = str(configured.get("url") or "")
+        return f"{configured['name']}（{url}）" if url else str(configured["name"])
+    if re.match(r"^[a-z][a-z0-9+.-]*://(?!/)|^[^/:@\s]+@[^/:\s]+:", remote) and not remote.startswith("file:"):
+        return remote
+    return UNNAMED_REPOSITORY
+
+
+def storage(root: Path, commit: str | None = None, paths: list[str] | None = None,
+            configured: object = None) -> Storage:
+    """Where the electronic set of a volume lives; `configured`: archive.yaml's `repository`."""
     if not gitrepo.is_repository(root):
-        return Storage(str(root), "", "")
+        return Storage(repository_name(configured, ""), "", "")
     remote = gitrepo.run(["remote", "get-url", "origin"], root, check=False).stdout.strip()
-    top = gitrepo.run(["rev-parse", "--show-toplevel"], root, check=False).stdout.strip()
     prefix = gitrepo.run(["rev-parse", "--show-prefix"], root, check=False).stdout.strip()
     head = gitrepo.run(["rev-parse", "HEAD"], root, check=False).stdout.strip()
     dirty = False
@@ -749,7 +778,7 @@ def storage(root: Path, commit: str | None = None, paths: list[str] | None = Non
         for start in range(0, len(paths), 200):
             out = gitrepo.run(["status", "--porcelain", "--", *paths[start:start + 200]], root, check=False).stdout
             dirty = dirty or bool(out.strip())
-    return Storage(remote or top, prefix, commit or head, dirty)
+    return Storage(repository_name(configured, remote), prefix, commit or head, dirty)
 
 
 # --- validate: bound items stay as they were bound -----------------------------------------------

@@ -68,6 +68,10 @@ def contents_rows(context: Context, volume: Volume, storage: Storage) -> list[di
     return rows
 
 
+DRAFT_STATEMENT = ("本卷为样稿（尚未装订），仅供核对：文件是否齐全、有无缺件和破损，由立卷人、检查人在装订"
+                   "（dossier bind）时核实后于正式卷中说明。")
+
+
 def statement(context: Context, volume: Volume, storage: Storage) -> list[str]:
     """本卷情况说明: counts, sections, missing or damaged items, late additions."""
     attachment_pages = sum(a.pages for p in volume.pieces for a in p.attachments if not a.problem)
@@ -82,7 +86,10 @@ def statement(context: Context, volume: Volume, storage: Storage) -> list[str]:
                  + ("，合同协议按签订日期排列。" if volume.category == "2" else "。"))
     lines += volume.notes
     damaged = [n for n in volume.notes if "缺失" in n or "不符" in n or "无法读取" in n or "不存在" in n]
-    if not damaged:
+    if not volume.bound:
+        # a draft is printed to be checked: it cannot vouch for what nobody has checked yet
+        lines.append(DRAFT_STATEMENT)
+    elif not damaged:
         lines.append("本卷文件齐全，无缺件、无破损。")
     if storage.dirty:
         lines.append("注意：生成本卷时工作区有未提交的修改，电子存址所列提交不含这些修改。")

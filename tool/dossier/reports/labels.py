@@ -225,6 +225,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "letter-differ": ("Information differs; the items that differ:", "2. 信息不符，请列明不符项目及具体内容："),
     "letter-stamp": ("(stamp)    date:", "（签章）　　年　　月　　日"),
     "letter-number": ("No. {number}", "编号：{number}"),
+    "letter-reply": ("Reply slip to confirmation letter {number} — {name} ({customer})",
+                     "回执　询证函编号 {number}　{name}（客户编号 {customer}）"),
+    "letter-running": ("Confirmation letter {number} — {name} ({customer})", "询证函 {number}　{name}（{customer}）"),
 }
 
 
