@@ -562,7 +562,8 @@ def test_without_a_chinese_font_render_stops_and_names_the_package(built, tmp_pa
         code, out, err = dossier(built["root"], *args, "--lang", "en")
         assert code == 1 and "no Chinese font is installed" in err and "sudo apt-get install fonts-noto-cjk" in err
     assert not (tmp_path / "out").exists()
-    assert "请安装中文字体" in dossier(built["root"], "render", "volume", "3", "2025", "--lang", "zh")[2]
+    assert "请安装中文字体" in dossier(built["root"], "render", "volume", "3", "2025", "--output", tmp_path / "zh",
+                                      "--lang", "zh")[2]
 
 
 def test_items_render_the_same_in_worker_processes(built, tmp_path):
