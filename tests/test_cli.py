@@ -240,11 +240,11 @@ def test_new_never_reuses_a_deleted_or_purged_code(repo_archive, run):
 
 
 def test_new_for_an_archivist_uses_the_customer_managers_section(repo_archive, run):
-    git(repo_archive, "config", "user.email", "zhou.jing@example.cn")
-    result = run("--archive", repo_archive, "new", "credit-limit", "--customer", "C0002", "--date", "2025-06-01")
+    git(repo_archive, "config", "user.email", "zhou.jing@example.cn")  # her grant: C0001 (write follows read)
+    result = run("--archive", repo_archive, "new", "credit-limit", "--customer", "C0001", "--date", "2025-06-01")
     assert result.code == 0, result.err
-    text = (repo_archive / "records/3/2025/3-2025-S04-0002.yaml").read_text(encoding="utf-8")
-    assert "manager: chen.xiaoyu" in text and "handler: zhou.jing" in text
+    text = (repo_archive / "records/3/2025/3-2025-S02-0002.yaml").read_text(encoding="utf-8")
+    assert "manager: wang.wei" in text and "handler: zhou.jing" in text
 
 
 def test_new_for_another_managers_customer_is_refused_to_a_manager_and_filed_for_the_sales_manager(repo_archive, run):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, SAMPLE, TODAY, copy_archive, git, init_repo
+from conftest import FIXTURES, REPO, SAMPLE, TODAY, act_as, copy_archive, git, init_repo
 from dossier import crypto
 from dossier.loader import load_bytes, load_file
 from dossier.schemas import SchemaSet
@@ -223,11 +223,16 @@ def test_rekey_leaves_right_values_byte_identical(sealed, run):
     assert snapshot(sealed) == before
 
 
-def test_rekey_after_a_manager_change_rewrites_only_that_customers_values(sealed, run, keys):
+def test_rekey_after_a_manager_change_rewrites_only_that_customers_values(sealed, run, keys, monkeypatch):
     card = sealed / CARD
     card.write_text(card.read_text(encoding="utf-8").replace("manager: wang.wei", "manager: chen.xiaoyu"),
                     encoding="utf-8")
     before = snapshot(sealed)
+    mine_no_more = run("--archive", sealed, "rekey", "--identity", keys["wang.wei"], "--lang", "en")
+    assert mine_no_more.code == 1 and "3 file(s) whose values would change are not yours to change: " \
+        f"{CARD}, " in mine_no_more.err and "Nothing was written" in mine_no_more.err
+    assert snapshot(sealed) == before
+    act_as(monkeypatch, "li.na@example.cn")  # the sales manager, who may change every card
     dry = run("--archive", sealed, "rekey", "--dry-run", "--identity", keys["li.na"], "--lang", "en")
     assert dry.code == 0 and dry.out.count("would be re-encrypted for 陈晓雨 (chen.xiaoyu)、李娜 (li.na)、张敏 (zhang.min)、赵国强 "
                                            "(zhao.guoqiang)、周静 (zhou.jing)") == 4, dry.out

@@ -125,7 +125,7 @@ def test_a_refused_or_failed_operation_leaves_no_journal_and_no_temporary_index(
     hook.chmod(0o755)
     before = state(repo)
     refused = dossier(repo, "delete", "1-2025-S02-0001", "--reason", "x")
-    assert refused.returncode == 1 and "pre-commit hook refused the commit: refused by hook" in refused.stderr
+    assert refused.returncode == 1 and "pre-commit hook refused the commit" in refused.stderr and "refused by hook" in refused.stderr
     assert state(repo) == before and porcelain(repo) == ""
     assert not list((repo / ".git").glob("dossier-*")) or [p.name for p in (repo / ".git").glob("dossier-*")] == [
         "dossier.lock"]
@@ -182,3 +182,13 @@ def test_a_draft_never_overwrites_a_file_that_appeared_meanwhile(repo):
         create_new(target, b"another\n")
     assert target.read_text(encoding="utf-8") == "someone's draft\n"
     assert [p.name for p in target.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_what_git_said_is_cut_at_a_word_never_inside_one():
+    from dossier.gitwalk import said
+
+    text = "pre-commit: " + " ".join(f"customers/C{n:04d}.yaml:12:3: confidential: re-encrypt it" for n in range(40))
+    short = said(text)
+    assert short.endswith(" …") and len(short) < len(text)
+    assert set(short.removesuffix(" …").split()) <= set(text.split())  # every word whole
+    assert said("a short complaint\n  on two lines") == "a short complaint on two lines"

@@ -84,8 +84,9 @@ def card(root: Path, card_id: str) -> dict:
 
 @pytest.fixture
 def repo(base_archive):
-    """The base archive as a git repository; wang.wei (customer manager, section S02) acts."""
-    init_repo(base_archive, "wang.wei@example.cn")
+    """The base archive as a git repository; li.na (the sales manager, who may write every customer's
+    card and items: write rights follow read rights) acts."""
+    init_repo(base_archive, SEES_ALL)
     return base_archive
 
 
@@ -339,8 +340,8 @@ def test_sales_rows_become_draft_items_per_customer_and_quarter(repo, run, tmp_p
     assert "sales.xlsx: 4 row(s): 3 new, 0 changed, 0 unchanged" in result.out
     q1 = load_file(repo / "records/6/2025/6-2025-S02-0001.yaml", "q1").data
     assert q1["title"] == "山西晋能集团有限公司2025年第一季度消费对账单"
-    assert (q1["customer"], q1["manager"], q1["handler"], q1["status"]) == ("C0001", "wang.wei", "wang.wei", "draft")
-    assert q1["date"] == "2025-02-05" and q1["signatures"] == {"handler": {"person": "wang.wei", "date": "2025-02-05"}}
+    assert (q1["customer"], q1["manager"], q1["handler"], q1["status"]) == ("C0001", "wang.wei", "li.na", "draft")
+    assert q1["date"] == "2025-02-05" and q1["signatures"] == {"handler": {"person": "li.na", "date": "2025-02-05"}}
     assert q1["content"] == {
         "period_start": "2025-01-01", "period_end": "2025-03-31",
         "lines": [{"date": "2025-01-12", "product": "餐饮", "amount": "23770.00 CNY", "bill": "CY25011253"},
@@ -359,7 +360,8 @@ def test_sales_rows_become_draft_items_per_customer_and_quarter(repo, run, tmp_p
     assert snapshot(repo) == before and head(repo) == commit
 
 
-def test_new_rows_join_the_item_of_their_period_and_a_filed_item_needs_a_reason(repo, run, tmp_path):
+def test_new_rows_join_the_item_of_their_period_and_a_filed_item_needs_a_reason(repo, run, tmp_path, monkeypatch):
+    act_as(monkeypatch, "wang.wei@example.cn")  # C0001's own manager: his rows are his to write
     sheet = write_xlsx(tmp_path / "sales.xlsx", SALES_HEADER, SALES[:2], sheet="销售记录表")
     assert imp(run, repo, "records", sheet).code == 0
     item = repo / "records/6/2025/6-2025-S02-0001.yaml"

@@ -211,6 +211,14 @@ class Reader:
             return True
         return any(grant.covers(customer, category) for grant in self.grants)
 
+    def may_write(self, customer: str | None, category: str | None, owners: Iterable[str | None]) -> bool:
+        """Write rights follow read rights: a card (category None) or an item may be created or
+        changed only by someone who may read it as it stands and as it will stand. `owners`: the
+        customer manager whose material it is before and after the change (one for a new file)."""
+        if self.sees_all or any(grant.covers(customer, category) for grant in self.grants):
+            return True
+        return all(owner == self.person.id for owner in owners)
+
     def may_read_item(self, data: dict, category: str | None = None) -> bool:
         """An item by its loaded data; `category` from its code when known (the code decides where it is filed)."""
         customer, manager, category = item_owner_fields(data, category)
@@ -233,6 +241,17 @@ class Reader:
             return self.may_read(name, None)
         code = codes.parse(name)
         return code is None or self.may_read_item(item_data(root, code) or {}, code.category)
+
+    def may_write_file(self, root: Path, rel: str) -> bool:
+        """Whether the person may change an archive file as it stands (may_write with its owner now)."""
+        name = rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if rel.startswith("customers/"):
+            return self.may_write(name, None, [self.policy.owner(name)])
+        code = codes.parse(name)
+        if code is None:
+            return True
+        customer, manager, category = item_owner_fields(item_data(root, code) or {}, code.category)
+        return self.may_write(customer, category, [self.policy.owner(customer, manager)])
 
     def visible_cards(self, customers: Iterable[str]) -> tuple[list[str], int]:
         """The customers (ids) whose cards the person may read, in their order, and how many others."""
@@ -428,11 +447,11 @@ class CardManagers:
     def get(self, customer: str, default: str | None = None) -> str | None:
         if customer not in self.known:
             plain = "/" not in customer and "\\" not in customer  # an id, not a way out of customers/
-            self.known[customer] = _top_level_value(self.folder / f"{customer}.yaml", "manager") if plain else None
+            self.known[customer] = top_level_value(self.folder / f"{customer}.yaml", "manager") if plain else None
         return self.known[customer] or default
 
 
-def _top_level_value(path: Path, key: str) -> str | None:
+def top_level_value(path: Path, key: str) -> str | None:
     # A card is a flat mapping whose `manager:` is a plain scalar at column 0; reading that one line
     # avoids loading a thousand cards to answer "whose customer is this".
     prefix = key + ":"

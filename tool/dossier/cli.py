@@ -145,6 +145,7 @@ AREA_COMMANDS = _by_command({
     "cli_access": ["access"],
     "cli_crypto": ["rekey"],
     "cli_customers": ["customers"],
+    "cli_customer": ["customer"],
     "cli_doctor": ["doctor"],
     "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "review", "approve", "hook"],
     "cli_handover": ["check", "handover"],
@@ -243,7 +244,7 @@ def new(ctx, item_type, customer, title, date_text, lang):
         from .lookup import customer_id
 
         customer = customer_id(root, customer)
-    created = new_item(archive, SchemaSet(root / "schemas"), actor, item_type, customer, title, date)
+    created = new_item(archive, SchemaSet(root / "schemas"), actor, item_type, customer, title, date, session.today)
     rel = created.path.relative_to(root).as_posix()
     session.echo("wrote-draft", file=_display_prefix(root) + rel)
     report = validate_archive(root, session.today, [rel])

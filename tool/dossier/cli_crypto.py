@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import _display_prefix, _relative_to_archive, _session, cli, lang_option
+from .cli import _acting_reader, _display_prefix, _relative_to_archive, _session, cli, lang_option
 from .messages import message
 from .reporter import problem_line
 
@@ -28,7 +28,9 @@ def rekey(ctx, paths, identity, dry_run, lang):
 
     Encrypts values in clear (public keys suffice) and re-encrypts values whose recipients are
     wrong (your key must be able to decrypt them); values already right stay byte-identical.
-    Run it after a customer changes manager, a grant starts or ends, or a key is added.
+    Run it after a grant starts or ends, or a key is added (a customer changes manager with
+    `dossier customer reassign`, which re-encrypts in the same commit). You may change only files
+    you may read: others that would change are refused by name, and nothing is written.
     Exit 1 if a value could not be changed.
     """
     from .config import open_archive
@@ -40,7 +42,9 @@ def rekey(ctx, paths, identity, dry_run, lang):
     root = session.root
     only = [_relative_to_archive(root, p) for p in paths] or None
     archive = open_archive(root)
-    report = run_rekey(archive, SchemaSet(root / "schemas"), only, load_identity(identity), session.today, dry_run)
+    writer = None if dry_run else _acting_reader(session)  # write rights follow read rights
+    report = run_rekey(archive, SchemaSet(root / "schemas"), only, load_identity(identity), session.today, dry_run,
+                       writer)
     prefix = _display_prefix(root)
     for problem in report.problems:
         click.echo(problem_line(problem, session.lang, prefix), err=True)

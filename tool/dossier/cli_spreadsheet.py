@@ -44,7 +44,8 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     from .rekey import sealer
     from .schemas import SchemaSet
     from .spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
-    from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records
+    from .reassign import moved_customers, reencrypted
+    from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records, refuse_unwritable
 
     session = _session(ctx, lang)
     if not dry_run:  # the plan (new numbers, what changes) holds only while no one else changes the archive
@@ -62,6 +63,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
         plan = plan_customers(archive, schemas, the_mapping, sheet, sealer=seal)
     else:
         plan = plan_records(archive, schemas, the_mapping, sheet, session.today, lambda: _acting_person(archive), seal)
+    refuse_unwritable(plan, _acting_reader(session))  # write rights follow read rights, before anything is written
     prefix = _display_prefix(root)
     for problem in sorted(plan.problems, key=lambda p: (p.file != sheet.name, p.file, p.line, p.column)):
         click.echo(problem_text(problem, session.lang, prefix))
@@ -83,7 +85,10 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
             session.echo("import-dry-run-reason", count=len(plan.needing_reason))
         session.echo("import-dry-run")
         return
-    commit = apply(root, plan, reason, path.name)
+    moved = moved_customers(plan.writes) if what == "customers" else {}
+    also = reencrypted(archive, schemas, seal.identity, session.today, moved,
+                       {c.path: c.text.encode("utf-8") for c in plan.writes if c.label in moved}) if moved else {}
+    commit = apply(root, plan, reason, path.name, also)
     if commit:
         session.echo("import-committed", sha=commit[:10])
         tell_if_unapproved(session, root, commit, f"import-{what}")

@@ -50,9 +50,13 @@ def environment() -> dict[str, str]:
     return kept
 
 
-def said(text: str) -> str:
-    """What a failed git command said, on one line (ssh's warnings come in framed lines) and short."""
-    return " ".join(text.split())[:300]
+def said(text: str, limit: int = 600) -> str:
+    """What a failed git command said, on one line (ssh's warnings come in framed lines) and short:
+    cut at a word's end, never inside a word, and marked as cut."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0] + " …"
 
 
 class GitProcess:

@@ -41,6 +41,7 @@ def new_item(
     customer: str | None,
     title: str | None,
     date: dt.date,
+    today: dt.date,
 ) -> NewItem:
     if item_type not in schemas.dispatch.category_of:
         raise DossierError("unknown-type", type=item_type, types=", ".join(schemas.types))
@@ -49,6 +50,7 @@ def new_item(
     if customer is None and category in (1, 2, 3, 4):
         raise DossierError("customer-needed", type=item_type, category=category)
     manager = _section_holder(archive, actor, card, customer)
+    _require_writable(archive, actor, customer, str(category), manager, today)
     code = numbering.next_code(archive.root, str(category), date.year, manager.section)
     type_schema = schemas.type_schema(item_type)
     item = {
@@ -112,6 +114,17 @@ def _department_section_holder(archive: Archive) -> Person | None:
     minutes, letters, reports: 日常档案 the regulation asks everyone to keep) is filed there."""
     return next((person for person in archive.people.values()
                  if "sales_manager" in person.roles and person.is_customer_manager and person.section), None)
+
+
+def _require_writable(archive: Archive, actor: Person, customer: str | None, category: str, manager: Person,
+                      today: dt.date) -> None:
+    """Write rights follow read rights: a person adds only material they may read once it exists."""
+    from .access import named, policy
+
+    rules = policy(archive, today)
+    if not rules.reader(actor).may_write(customer, category, [rules.owner(customer, manager.id)]):
+        raise DossierError("new-not-yours", person=named(actor), what=customer or manager.section,
+                           owner=rules.owner_text(customer, manager.id), grantors=rules.grantors_text())
 
 
 def _default_title(card: dict | None, type_schema: dict, item_type: str) -> str:

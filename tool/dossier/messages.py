@@ -116,8 +116,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "git {step} 失败：{detail}；未做任何改动：请排除原因（钩子报告的问题、git 身份设置）后重试",
     ),
     "operation-hook-refused": (
-        "the {hook} hook refused the commit: {detail}; nothing was changed: fix what it names and try again",
-        "{hook} 钩子拒绝了提交：{detail}；未做任何改动：请改正其指出的问题后重试",
+        "the {hook} hook refused the commit; nothing was changed: fix what it names and try again:\n{detail}",
+        "{hook} 钩子拒绝了提交；未做任何改动：请改正其指出的问题后重试：\n{detail}",
     ),
     "operation-head-moved": (
         "{action}: the branch moved while the commit was being made ({detail}); nothing was changed: run the command again",
@@ -1161,6 +1161,74 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import-dry-run-reason": (
         "{count} of these changes modify existing cards or filed items: the real run needs --reason TEXT",
         "其中 {count} 处修改了已有客户资料卡或已归档档案：正式导入时须加 --reason 原因",
+    ),
+    "rekey-not-yours": (
+        "{count} file(s) whose values would change are not yours to change: {files}; you ({person}) may change only what "
+        "you may read: name your own files (`dossier rekey customers/C0007.yaml records/…`), or have the sales manager "
+        "or general manager ({grantors}) run rekey. Nothing was written",
+        "有 {count} 个需要改动的文件不属于您：{files}；您（{person}）只能修改自己有权查阅的资料：请只指定自己的文件"
+        "（`dossier rekey customers/C0007.yaml records/…`），或由销售部经理、总经理（{grantors}）运行 rekey。未写入任何文件",
+    ),
+    "reassign-reason": (
+        "say why {customer} changes manager with --reason TEXT (the commit's Reason: trailer; the card and filed items change)",
+        "请用 --reason 说明 {customer} 更换客户经理的原因（作为提交的 Reason: 说明；资料卡和已归档档案将被修改）",
+    ),
+    "reassign-not-entitled": (
+        "{person} may not reassign {customer}: customers are assigned to customer managers by the sales manager or "
+        "the general manager ({grantors}); ask one of them",
+        "{person} 无权移交客户 {customer}：客户由销售部经理或总经理（{grantors}）分配给客户经理；请向其提出",
+    ),
+    "reassign-not-a-manager": (
+        "{person} is not a customer manager with a section in people.yaml, so {customer} cannot be given to them; "
+        "name a customer manager (`dossier access who {customer}` lists people), or add their role and section first",
+        "{person} 不是 people.yaml 中有卷章的客户经理，不能接手 {customer}；请指定一位客户经理，或先为其登记角色和卷章",
+    ),
+    "reassign-same": (
+        "{customer} is already the customer of {person}; nothing to do",
+        "{customer} 已经是 {person} 的客户；无需移交",
+    ),
+    "reassign-unreadable": (
+        "{file}:{line}: this file of the customer cannot be read, so its values cannot be re-encrypted; fix it "
+        "(`dossier validate {file}`), then reassign again. Nothing was changed",
+        "{file}:{line}：该客户的此文件无法读取，其加密值无法重新加密；请先修正（`dossier validate {file}`），再办理移交。未做任何改动",
+    ),
+    "reassign-cannot-reencrypt": (
+        "{file}:{line}:{column}: {field} cannot be re-encrypted for the new readers ({action}; {count} value(s) in "
+        "all): reassign with the identity of someone who can read every value (--identity, the sales manager's), "
+        "or repair the value first. Nothing was changed",
+        "{file}:{line}:{column}：{field} 无法为新的查阅人重新加密（{action}；共 {count} 个值）：请使用能解密全部值的身份"
+        "（--identity，例如销售部经理的密钥）办理移交，或先修复该值。未做任何改动",
+    ),
+    "reassigned": (
+        "{customer} is now the customer of {person} (was {before}): its card and {count} item file(s) re-encrypted "
+        "for its readers, in commit {sha}",
+        "{customer} 已移交给 {person}（原为 {before}）：资料卡及 {count} 个档案文件已为新的查阅人重新加密，提交 {sha}",
+    ),
+    "reassigned-no-git": (
+        "{customer} is now the customer of {person} (was {before}): its card and {count} item file(s) re-encrypted "
+        "for its readers (the archive is not in git: nothing committed)",
+        "{customer} 已移交给 {person}（原为 {before}）：资料卡及 {count} 个档案文件已为新的查阅人重新加密（档案不在 git 中：未提交）",
+    ),
+    "new-not-yours": (
+        "{person} may not add material of {what}: it would be the material of {owner}, which you may not read, and "
+        "one may create only what one may read; ask {owner}, or ask the sales manager or general manager ({grantors}) "
+        "for a read grant",
+        "{person} 不能为 {what} 新增档案：它将属于 {owner}，而您无权查阅；只能新建自己有权查阅的资料；请由 {owner} 添加，"
+        "或向销售部经理、总经理（{grantors}）申请查阅授权",
+    ),
+    "row-not-yours": (
+        "{what} is the material of {owner}: you ({person}) may create or change only what you may read; leave this row "
+        "out of the sheet, or have {owner} or the sales manager or general manager ({grantors}) import it",
+        "{what} 属于 {owner}：您（{person}）只能新建或修改自己有权查阅的资料；请从表中删去此行，"
+        "或由 {owner} 或销售部经理、总经理（{grantors}）导入",
+    ),
+    "row-reassign-not-entitled": (
+        "this row gives customer {customer} to {to}: reassigning a customer is for the sales manager or the general "
+        "manager ({grantors}), with `dossier customer reassign {customer} --to {to} --reason TEXT`, which also "
+        "re-encrypts its card and items for the new manager; keep the manager cell as it is",
+        "此行把客户 {customer} 改由 {to} 负责：客户移交须由销售部经理或总经理（{grantors}）用 "
+        "`dossier customer reassign {customer} --to {to} --reason 原因` 办理（同时为新客户经理重新加密其资料卡和档案）；"
+        "请保持业务员一栏不变",
     ),
     "import-committed": (
         "committed {sha}; changes to existing cards and filed items reach main with the sales manager's approval (`dossier approve`)",

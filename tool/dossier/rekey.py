@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import crypto, yamledit
-from .access import AccessPolicy, policy
+from .access import AccessPolicy, Reader, named, policy
 from .config import Archive
 from .errors import DossierError
 from .fsutil import atomic_write_bytes
@@ -78,31 +78,33 @@ def targets(root: Path, only: Iterable[str] | None) -> list[str]:
 
 
 @dataclass
-class _Rekeyer:
+class Rekeyer:
     archive: Archive
     schemas: SchemaSet
     policy: AccessPolicy
     identity: crypto.Identity
     dry_run: bool
+    sealed_only: bool = False  # re-encrypt only: values in clear stay so (a reassignment)
 
-    def file(self, rel: str, report: Report) -> None:
-        path = self.archive.root / rel
-        raw = path.read_bytes()
+    def rewrite(self, rel: str, raw: bytes, report: Report) -> bytes | None:
+        """The file's bytes with its confidential values encrypted to their readers; None when
+        nothing changes (or on a dry run, where only `report` tells what would)."""
         try:
             doc = load_bytes(raw, rel, self.archive.settings.max_file_bytes)
         except LoadError as exc:
             report.problems.append(exc.problem)
-            return
+            return None
         new_values = {}
         for pattern, where, value in self._values(doc):
             sealed = self._value(doc, pattern, where, value, report)
             if sealed is not None:
                 new_values[where] = sealed
-        if new_values and not self.dry_run:
-            text = yamledit.replace_scalars(raw.decode("utf-8"), new_values)
-            _check_rewrite(doc, text, new_values)
-            atomic_write_bytes(path, text.encode("utf-8"))
         report.files_changed += bool(new_values)
+        if not new_values or self.dry_run:
+            return None
+        text = yamledit.replace_scalars(raw.decode("utf-8"), new_values)
+        _check_rewrite(doc, text, new_values)
+        return text.encode("utf-8")
 
     def _values(self, doc: Document):
         data = doc.data if isinstance(doc.data, dict) else {}
@@ -117,6 +119,8 @@ class _Rekeyer:
         names = "、".join(f"{self.archive.people[r].name} ({r})" for r in readers)
         outcome = Outcome(doc.file, *doc.position(where), field_path(where), ENCRYPTED, names)
         at = crypto.place(crypto.owner_of(data), pattern)
+        if self.sealed_only and not crypto.is_sealed(value):
+            return None
         if crypto.is_sealed(value):
             try:
                 if sorted(crypto.recipient_tags(value)) == sorted(map(crypto.key_tag, keys)):
@@ -154,11 +158,27 @@ def _check_rewrite(doc: Document, text: str, new_values: dict) -> None:
 
 
 def rekey(archive: Archive, schemas: SchemaSet, only: Iterable[str] | None, identity: crypto.Identity,
-          today: dt.date, dry_run: bool = False) -> Report:
+          today: dt.date, dry_run: bool = False, writer: Reader | None = None) -> Report:
+    """Every file is worked out first; then, unless `writer` (the person acting) may not write
+    one of the files that change (access.Reader.may_write), which is refused by name with nothing
+    written, each is written atomically. A killed run is finished by running it again: values
+    already right stay byte-identical."""
     report = Report()
-    rekeyer = _Rekeyer(archive, schemas, policy(archive, today), identity, dry_run)
+    rules = policy(archive, today)
+    rekeyer = Rekeyer(archive, schemas, rules, identity, dry_run)
+    rewritten = {}
     for rel in targets(archive.root, only):
-        rekeyer.file(rel, report)
+        new = rekeyer.rewrite(rel, (archive.root / rel).read_bytes(), report)
+        if new is not None:
+            rewritten[rel] = new
+    if writer is not None:
+        refused = [rel for rel in sorted({o.file for o in report.outcomes}) if not writer.may_write_file(archive.root, rel)]
+        if refused:
+            raise DossierError("rekey-not-yours", person=named(writer.person), count=len(refused),
+                               files=", ".join(refused[:5]) + (" …" if len(refused) > 5 else ""),
+                               grantors=rules.grantors_text())
+    for rel, new in rewritten.items():
+        atomic_write_bytes(archive.root / rel, new)
     return report
 
 

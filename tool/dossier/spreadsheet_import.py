@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import codes, gitrepo, numbering, rules, schema_errors
+from .access import Reader, item_owner_fields, may_grant, named
 from .catalogue import Filters, entries, load_cards
 from .config import Archive, Person, text_or_none
 from .errors import DossierError, UsageError
@@ -677,13 +678,43 @@ class _ItemBuilder:
         return cells
 
 
+# --- write rights ---------------------------------------------------------------------------
+
+
+def refuse_unwritable(plan: Plan, reader: Reader) -> None:
+    """Write rights follow read rights (access.Reader.may_write): each new or changed card or
+    item the person may not read as it stands or as the sheet would make it is a problem at its
+    row, named; the import then writes nothing. A customer manager's row that gives their own
+    customer to someone else is a reassignment, which is the sales or general manager's."""
+    policy = reader.policy
+    for change in plan.writes:
+        if plan.what == "customers":
+            customer, category = change.label, None
+            after = text_or_none(change.data.get("manager"))
+            owners = [text_or_none(change.old.get("manager")), after] if change.old is not None else [after]
+        else:
+            customer, manager, category = item_owner_fields(change.data)
+            owners = [policy.owner(customer, manager)]
+        moves = plan.what == "customers" and change.old is not None and owners[0] != owners[-1]
+        if reader.may_write(customer, category, owners) and (may_grant(reader.person) or not moves):
+            continue
+        args = {"what": change.label, "person": named(reader.person), "grantors": policy.grantors_text(),
+                "customer": customer or "-"}
+        if moves and reader.may_write(customer, category, owners[:1]):
+            key, args["to"] = "row-reassign-not-entitled", owners[-1] or "-"
+        else:
+            key, args["owner"] = "row-not-yours", policy.owner_text(customer, owners[0])
+        plan.problems.append(Problem(plan.sheet.name, change.row, 0, ROW, key, args))
+
+
 # --- writing --------------------------------------------------------------------------------
 
 
-def apply(root: Path, plan: Plan, reason: str | None, source: str) -> str | None:
-    """Write the new and changed files in one Operation (transaction.py): in a git archive one
-    commit of exactly them, with `Reason:` when given, all or nothing. Returns the commit, or
-    None (nothing to write, or not in git)."""
+def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[str, bytes] | None = None) -> str | None:
+    """Write the new and changed files (and `also`: the items re-encrypted for customers the sheet
+    moves, reassign.reencrypted) in one Operation (transaction.py): in a git archive one commit of
+    exactly them, with `Reason:` when given, all or nothing. Returns the commit, or None (nothing
+    to write, or not in git)."""
     if plan.errors:
         raise DossierError("import-failed", file=source, count=len(plan.errors))
     reason = " ".join((reason or "").split())
@@ -691,15 +722,17 @@ def apply(root: Path, plan: Plan, reason: str | None, source: str) -> str | None
     if needing and not reason:
         raise UsageError("import-needs-reason", count=len(needing),
                          files=", ".join(c.path for c in needing[:5]) + (" …" if len(needing) > 5 else ""))
-    writes = plan.writes
-    if not writes:
+    files = {c.path: c.text.encode("utf-8") for c in plan.writes}
+    files.update(also or {})
+    if not files:
         return None
     if gitrepo.is_repository(root):
-        _require_clean(root, [c.path for c in writes])
+        _require_clean(root, list(files))
     operation = Operation(root, "import")
-    for change in writes:
-        operation.write(change.path, change.text.encode("utf-8"))
-    return operation.commit(_subject(plan, source), _trailers(plan, reason))
+    for rel, data in files.items():
+        operation.write(rel, data)
+    return operation.commit(_subject(plan, source), _trailers(plan, reason, [rel for rel in files if rel not in
+                                                                             {c.path for c in plan.writes}]))
 
 
 def _subject(plan: Plan, source: str) -> str:
@@ -707,12 +740,14 @@ def _subject(plan: Plan, source: str) -> str:
     return f"Import {source}: {plan.count(NEW)} new, {plan.count(CHANGED)} changed {noun}"
 
 
-def _trailers(plan: Plan, reason: str) -> list[tuple[str, str]]:
+def _trailers(plan: Plan, reason: str, reencrypted: list[str]) -> list[tuple[str, str]]:
+    """Reason, the action, and the items written: those of the sheet, and those re-encrypted for a
+    customer the sheet gives another manager."""
     found = [("Reason", reason)] if reason else []
     found.append(("Dossier-Action", "import"))
-    if plan.what == "records":
-        found += [("Dossier-Item", c.label) for c in plan.writes]
-    return found
+    items = [c.label for c in plan.writes] if plan.what == "records" else []
+    items += [rel.rsplit("/", 1)[-1].removesuffix(".yaml") for rel in reencrypted if not rel.startswith("customers/")]
+    return found + [("Dossier-Item", code) for code in items]
 
 
 def _git(root: Path, args: list[str], listing: str | None = None) -> str:

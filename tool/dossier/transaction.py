@@ -297,8 +297,8 @@ class _Commit:
                 result = gitrepo.run(["hook", "run", "--ignore-missing", hook, *args], self.repo.top, check=False,
                                      extra_env={"GIT_INDEX_FILE": str(self.index)})
                 if result.returncode != 0:
-                    raise DossierError("operation-hook-refused", hook=hook,
-                                       detail=gitrepo.said(result) or f"exit {result.returncode}")
+                    said = (result.stderr or result.stdout).strip()  # whole: it names what to fix
+                    raise DossierError("operation-hook-refused", hook=hook, detail=said or f"exit {result.returncode}")
             return message_file.read_text(encoding="utf-8")
         finally:
             message_file.unlink(missing_ok=True)
