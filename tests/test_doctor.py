@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, SAMPLE, git
 
 IDENTITIES = REPO / "samples" / "identities"
-TOOLS = ("git", "fc-list", "pdftotext", "pdftoppm", "ssh-keygen")
+TOOLS = ("git", "fc-list", "pdftotext", "pdftoppm", "ssh-keygen", "gs")
 
 
 def machine(tmp_path: Path, without: tuple[str, ...] = ()) -> dict:

@@ -183,6 +183,7 @@ MACHINE_CHECKS: tuple[Callable[[], Finding], ...] = (
     check_cjk_font,
     lambda: check_program("pdftotext", "poppler-utils", "doctor-purpose-readback"),
     lambda: check_program("pdftoppm", "poppler-utils", "doctor-purpose-readback"),
+    lambda: check_program("gs", "ghostscript", "doctor-purpose-pdfa"),
 )
 
 

@@ -1467,6 +1467,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor-purpose-render": ("to render volumes and reports as PDF (WeasyPrint)", "生成案卷和报表 PDF（WeasyPrint）"),
     "doctor-purpose-subset": ("to embed each font once per volume (WeasyPrint's font subsetting)", "每卷只嵌入一次字体（WeasyPrint 的字体子集）"),
     "doctor-purpose-readback": ("to read printed volumes back (check-paper) and look at PDFs", "回读已打印的案卷（check-paper）和查看 PDF"),
+    "doctor-purpose-pdfa": ("to make attached PDFs PDF/A (every font embedded) in volumes", "将案卷中的附件 PDF 转为 PDF/A（嵌入全部字体）"),
     "doctor-ok-font": ("Chinese fonts: {families}", "中文字体：{families}"),
     "doctor-bad-font": (
         "no Chinese font is installed (`fc-list :lang=zh` finds none): volumes and reports would print empty boxes; install one: `{install}`",
