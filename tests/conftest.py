@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dossier.cli import main
+
+# The render cache lives in the user's cache folder (render/cache.py): the tests' goes to a
+# folder of their own, never into the home of whoever runs them.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="dossier-tests-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "archive"

@@ -438,3 +438,43 @@ def test_the_modification_record_shows_an_encrypted_change_without_armor_or_valu
     assert old.startswith(crypto.PLACEHOLDER + " #") and new.startswith(crypto.PLACEHOLDER + " #")
     assert old != new  # the fingerprints tell the two ciphertexts apart
     assert "BEGIN AGE" not in change.text() and "100.00" not in change.text()
+
+
+# --- decrypted values on disk (issue 13 point 1) ------------------------------------------------------
+
+
+def test_after_render_nothing_decrypted_is_left_on_disk_but_the_volume_named(sealed, keys, run, tmp_path,
+                                                                              monkeypatch):
+    """The volume shows the credit limit decrypted; the render cache keeps the pages it was made
+    of, but outside the repository, private to the user, and encrypted to the reader's own key —
+    and a cache an older version left decrypted inside the archive is deleted."""
+    from conftest import SEES_ALL, act_as
+    from dossier.render.cache import cache_folder
+    from dossier.render.readback import read_volume
+
+    act_as(monkeypatch, SEES_ALL)
+    monkeypatch.setenv("DOSSIER_IDENTITY", str(keys["li.na"]))
+    legacy = sealed / ".dossier/render/old.doc"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"200,000.00 decrypted long ago")
+    before = {p for p in sealed.rglob("*") if ".git" not in p.parts}
+    out = tmp_path / "out" / "volume.pdf"
+    result = run("--archive", sealed, "render", "volume", "3", "2025", "--output", out, "--lang", "en")
+    assert result.code == 0, result.out + result.err
+    assert "200,000.00" in "".join(page.text for page in read_volume(out).pages)  # decrypted, where asked
+    assert {p for p in sealed.rglob("*") if ".git" not in p.parts} == before - {legacy, legacy.parent}
+    assert git(sealed, "status", "--porcelain", "--ignored") == ""  # nothing new in the work tree, ignored or not
+    cache = cache_folder(sealed)
+    assert sealed.resolve() not in cache.resolve().parents
+    documents = list(cache.glob("*.doc"))
+    assert len(documents) == 5  # cover, contents, two items, 备考表
+    for path in [cache, cache.parent, cache.parent.parent, *cache.rglob("*")]:
+        assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path
+    for document in documents:
+        raw = document.read_bytes()
+        assert raw.startswith(crypto.AGE_VERSION_LINE) and b"200" not in raw
+        assert crypto.load_identity(str(keys["li.na"])).open_own(raw)  # the reader's own key opens it
+        with pytest.raises(Exception):
+            crypto.load_identity(str(keys["outsider"])).open_own(raw)
+    again = run("--archive", sealed, "render", "volume", "3", "2025", "--output", tmp_path / "again.pdf")
+    assert again.code == 0 and set(cache.glob("*.doc")) == set(documents)  # read back from the cache

@@ -30,6 +30,7 @@ from dossier import volumes
 from dossier.cli import main
 from dossier.config import open_archive
 from dossier.loader import load_file
+from dossier.render.cache import cache_folder
 from dossier.render.readback import cells, read_volume, Word
 
 VOLUME = "Z001-KH·2025-D30-C3-V01"
@@ -584,11 +585,11 @@ def test_items_render_the_same_in_worker_processes(built, tmp_path):
 
 
 def cached_documents(root: Path) -> set[str]:
-    return {p.stem for p in (root / ".dossier/render").glob("*.doc")}
+    return {p.stem for p in cache_folder(root).glob("*.doc")}
 
 
 def recorded(root: Path, volume: str = VOLUME) -> dict:
-    return json.loads((root / ".dossier/render/volumes" / f"{volume}.json").read_text(encoding="utf-8"))
+    return json.loads((cache_folder(root) / "volumes" / f"{volume}.json").read_text(encoding="utf-8"))
 
 
 def test_one_changed_item_renders_again_alone_and_the_cache_drops_its_old_version(tmp_path):
@@ -619,13 +620,13 @@ def test_one_changed_item_renders_again_alone_and_the_cache_drops_its_old_versio
 
 def test_the_cache_forgets_volumes_that_are_gone(tmp_path):
     root = make_archive(tmp_path / "archive")
-    stale = root / ".dossier/render/volumes/Z001-KH·2025-D30-C3-V02.json"
+    stale = cache_folder(root) / "volumes/Z001-KH·2025-D30-C3-V02.json"
     stale.parent.mkdir(parents=True)
     stale.write_text(json.dumps({"category": "3", "year": 2025, "documents": ["0" * 64], "fonts": []}))
-    (root / ".dossier/render" / f"{'0' * 64}.doc").write_bytes(b"old")
-    other = root / ".dossier/render/volumes/Z001-KH·2025-D30-C2-V01.json"  # another category: left alone
+    (cache_folder(root) / f"{'0' * 64}.doc").write_bytes(b"old")
+    other = cache_folder(root) / "volumes/Z001-KH·2025-D30-C2-V01.json"  # another category: left alone
     other.write_text(json.dumps({"category": "2", "year": 2025, "documents": ["1" * 64], "fonts": []}))
-    (root / ".dossier/render" / f"{'1' * 64}.doc").write_bytes(b"kept")
+    (cache_folder(root) / f"{'1' * 64}.doc").write_bytes(b"kept")
     assert dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf")[0] == 0
     assert not stale.exists() and "0" * 64 not in cached_documents(root)
     assert other.exists() and "1" * 64 in cached_documents(root)

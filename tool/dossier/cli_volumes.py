@@ -60,7 +60,7 @@ def _attachment_warnings(session, plan) -> None:
                    "folder to write one <archive number>.pdf per volume into (created if missing); never inside "
                    "the archive's work tree: volumes hold decrypted values.")
 @jobs_option
-@click.option("--no-cache", is_flag=True, help="Render every item again, ignoring .dossier/render/.")
+@click.option("--no-cache", is_flag=True, help="Render every item again, ignoring the render cache.")
 @lang_option
 @click.pass_context
 def volume(ctx, category, year, output, jobs, no_cache, lang):
@@ -70,7 +70,8 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
 
     Bound volumes are rendered as their manifests fix them; filed items not bound yet make
     draft volumes marked 未装订, numbered as `dossier bind` would number them. A volume
-    longer than archive.yaml volume_max_pages is split. Items are cached in .dossier/render/.
+    longer than archive.yaml volume_max_pages is split. Items are cached in ~/.cache/dossier/render/,
+    encrypted to your key.
     """
     from . import volumes as vol
     from .config import open_archive

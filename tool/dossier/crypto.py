@@ -176,6 +176,43 @@ class Identity:
     keys: list  # pyrage.ssh.Identity (empty without a usable key)
     file: str
     problem: str | None = None
+    public_key: str | None = None  # "ssh-ed25519 AAAA…", read from the private key file itself
+
+    def seal_for_self(self, data: bytes) -> bytes:
+        """`data` encrypted to this reader alone (age, binary): for what the tool keeps on disk
+        after decrypting, such as the render cache."""
+        import pyrage
+
+        return pyrage.encrypt(data, [ssh_recipient(self.public_key or "")])
+
+    def open_own(self, data: bytes) -> bytes:
+        """The inverse of `seal_for_self`; pyrage.DecryptError if this reader cannot."""
+        import pyrage
+
+        return pyrage.decrypt(data, self.keys)
+
+
+def public_key_of(private_key: bytes) -> str | None:
+    """The public key an unencrypted or encrypted OpenSSH private key file carries in clear
+    (format openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the public keys)."""
+    text = private_key.decode("ascii", "replace")
+    body = text.partition("-----BEGIN OPENSSH PRIVATE KEY-----")[2].partition("-----END")[0]
+    try:
+        blob = base64.b64decode("".join(body.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    magic = b"openssh-key-v1\0"
+    if not blob.startswith(magic):
+        return None
+    at = len(magic)
+    for _ in range(3):  # cipher name, kdf name, kdf options
+        at += 4 + int.from_bytes(blob[at:at + 4], "big")
+    at += 4  # the number of keys
+    length = int.from_bytes(blob[at:at + 4], "big")
+    public = blob[at + 4:at + 4 + length]
+    if len(public) != length or not public.startswith(b"\0\0\0\x0bssh-ed25519"):
+        return None
+    return "ssh-ed25519 " + base64.b64encode(public).decode("ascii")
 
 
 def load_identity(explicit: str | None = None) -> Identity:
@@ -193,7 +230,7 @@ def load_identity(explicit: str | None = None) -> Identity:
     import pyrage
 
     try:
-        return Identity([pyrage.ssh.Identity.from_buffer(raw)], str(path))
+        return Identity([pyrage.ssh.Identity.from_buffer(raw)], str(path), public_key=public_key_of(raw))
     except pyrage.IdentityError as exc:
         key = "identity-passphrase" if "decrypted" in str(exc) else "identity-invalid"
         if chosen:

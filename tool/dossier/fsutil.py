@@ -20,12 +20,13 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _written_aside(path: Path, data: bytes) -> str:
-    """A temporary file beside `path` holding `data`, flushed to disk, with the mode `path` gets."""
+def _written_aside(path: Path, data: bytes, mode: int | None = None) -> str:
+    """A temporary file beside `path` holding `data`, flushed to disk, with `mode` or the mode
+    `path` gets."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
+    mode = _mode_for(path) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -39,9 +40,10 @@ def _written_aside(path: Path, data: bytes) -> str:
     return tmp
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename over it."""
-    tmp = _written_aside(path, data)
+def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename over it (with
+    `mode`, e.g. 0o600 for a file only its owner may read; by default as fsutil._mode_for says)."""
+    tmp = _written_aside(path, data, mode)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -1,4 +1,4 @@
-"""The render cache .dossier/render/ (ignored by git): every document a volume is made of —
+"""The render cache: every document a volume is made of —
 each item with its attachments, the cover, each page of the contents, the 备考表 — in one
 file <sha256>.doc named by the sha256 of what made it (render/items.py Job.key): its page
 count, the font programs its text uses (render/fonts.py) and its PDF objects, ready to be put into
@@ -13,19 +13,33 @@ volumes/<archive number>.json records which documents and fonts the last renderi
 volume used; rendering a volume again deletes what its previous rendering used and no
 volume uses any more (`prune`), so the cache holds what the current volumes need, not
 every version of every item ever rendered.
+
+The documents show confidential values decrypted with the key of whoever renders, so the cache
+is kept outside the repository, in the user's own cache folder (~/.cache/dossier/render/<the
+archive>/, $XDG_CACHE_HOME honoured; folders 0700, files 0600), and each document is encrypted
+to the reader's own key (age) when they render with one: nothing decrypted stays on disk but
+the volume the user asked for. A cache left inside the archive by an older version
+(.dossier/render/) is deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyrage import DecryptError
+
+from ..crypto import AGE_VERSION_LINE, Identity
 from ..fsutil import atomic_write_bytes
 
-CACHE_DIR = ".dossier/render"
+LEGACY_DIR = ".dossier/render"  # where older versions kept it, decrypted, inside the archive
+PRIVATE = 0o700
+PRIVATE_FILE = 0o600
 FONTS = "fonts"
 VOLUMES = "volumes"
 FORMAT = 2  # of the .doc files: another number, and they are rendered again
@@ -60,9 +74,26 @@ class Rendered:
     unshared: list[str] = field(default_factory=list)  # fonts of its text it embeds itself (render/fonts.py)
 
 
+def cache_folder(root: Path) -> Path:
+    """The archive's render cache in the user's cache folder, named by the archive's real path."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "dossier" / "render" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+
+
+def _private_folders(folder: Path, depth: int) -> None:
+    """Make `folder` and its `depth` parents readable by the user alone."""
+    folder.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
+    for path in [folder, *list(folder.parents)[:depth]]:
+        if path.stat().st_mode & 0o777 != PRIVATE:
+            path.chmod(PRIVATE)
+
+
 class RenderCache:
-    def __init__(self, root: Path) -> None:
-        self.folder = root / CACHE_DIR
+    def __init__(self, root: Path, identity: Identity | None = None) -> None:
+        self.folder = cache_folder(root)
+        self.identity = identity if identity is not None and identity.keys and identity.public_key else None
+        _private_folders(self.folder, 2)
+        shutil.rmtree(root / LEGACY_DIR, ignore_errors=True)
 
     def document(self, key: str) -> Path:
         return self.folder / f"{key}.doc"
@@ -74,8 +105,14 @@ class RenderCache:
         """The cached document `key`, or None when it is not there (or damaged, or written by
         another version, or one of its fonts is gone)."""
         try:
-            version, rendered = pickle.loads(self.document(key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            raw = self.document(key).read_bytes()
+            if raw.startswith(AGE_VERSION_LINE):
+                if self.identity is None:
+                    return None
+                raw = self.identity.open_own(raw)
+            version, rendered = pickle.loads(raw)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+                DecryptError):
             return None
         if version != FORMAT or not isinstance(rendered, Rendered):
             return None
@@ -85,20 +122,24 @@ class RenderCache:
         return rendered
 
     def save(self, key: str, rendered: Rendered) -> None:
-        atomic_write_bytes(self.document(key), pickle.dumps((FORMAT, rendered), protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps((FORMAT, rendered), protocol=pickle.HIGHEST_PROTOCOL)
+        if self.identity is not None:
+            data = self.identity.seal_for_self(data)
+        atomic_write_bytes(self.document(key), data, PRIVATE_FILE)
 
     def save_font(self, sha: str, data: bytes) -> None:
         path = self.font(sha)
         if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, data)
+            _private_folders(path.parent, 0)
+            atomic_write_bytes(path, data, PRIVATE_FILE)
 
     # --- what the volumes use --------------------------------------------------------------------
 
     def record(self, volume: str, category: str, year: int, keys: list[str], fonts: set[str]) -> None:
         """Note the documents and fonts the volume `volume` (its archive number) is made of now."""
         data = {"category": category, "year": year, "documents": sorted(set(keys)), "fonts": sorted(fonts)}
-        atomic_write_bytes(self._record(volume), json.dumps(data).encode("utf-8"))
+        _private_folders(self._record(volume).parent, 0)
+        atomic_write_bytes(self._record(volume), json.dumps(data).encode("utf-8"), PRIVATE_FILE)
 
     def recorded(self, volume: str) -> tuple[set[str], set[str]]:
         data = self._read_record(volume)

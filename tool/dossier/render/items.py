@@ -170,7 +170,7 @@ class ItemRenderer:
     def __init__(self, context: Context, jobs: int | None = None, cache: bool = True) -> None:
         self.context = context
         self.root = context.archive.root
-        self.cache = RenderCache(self.root)
+        self.cache = RenderCache(self.root, context.reveal.identity)  # encrypted to whoever decrypts
         self.jobs = jobs or os.cpu_count() or 1
         self.use_cache = cache
         self.parallel_threshold = PARALLEL_THRESHOLD
