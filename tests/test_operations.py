@@ -15,6 +15,7 @@ import pytest
 
 from conftest import FIXTURES, SEES_ALL, TODAY, copy_archive, git, init_repo
 from dossier import transaction
+from test_crypto import keys  # noqa: F401  (a fixture)
 from test_spreadsheet import GOOD, HEADER, write_xlsx
 
 MOMENTS = ["built", "journal", "ref", "work-tree"]  # transaction.pause_point, in the order they come
@@ -192,3 +193,57 @@ def test_what_git_said_is_cut_at_a_word_never_inside_one():
     assert short.endswith(" …") and len(short) < len(text)
     assert set(short.removesuffix(" …").split()) <= set(text.split())  # every word whole
     assert said("a short complaint\n  on two lines") == "a short complaint on two lines"
+
+
+@pytest.mark.parametrize("moment", ["journal", "work-tree"])
+def test_rekey_killed_midway_is_finished_by_the_next_command(tmp_path, keys, moment):  # noqa: F811
+    import yaml
+
+    from dossier.yamlio import dump
+    from test_crypto import public
+
+    root = copy_archive(FIXTURES / "base", tmp_path / "archive")
+    people = yaml.safe_load((root / "people.yaml").read_text(encoding="utf-8"))
+    for entry in people["people"]:
+        entry["encryption_key"] = public(keys[entry["id"]])
+    (root / "people.yaml").write_text(dump(people), encoding="utf-8")
+    with open(root / "archive.yaml", "a", encoding="utf-8") as settings:
+        settings.write("confidential: encrypt\n")
+    init_repo(root, SEES_ALL)  # every confidential value still in clear: rekey changes many files
+    killed = dossier(root, "rekey", kill_at=moment)
+    assert killed.returncode == -9, killed.stderr
+    follow = dossier(root, "validate", "--no-cache")
+    assert "an interrupted `rekey`" in follow.stderr and "the operation is complete" in follow.stderr, follow.stderr
+    assert ": confidential: " not in follow.stdout, follow.stdout  # every value encrypted: none left half done
+    assert not (root / ".git" / transaction.JOURNAL).exists()
+    again = dossier(root, "rekey")
+    assert again.returncode == 0 and "0 value(s) encrypted or re-encrypted in 0 file(s)" in again.stdout
+
+
+def test_two_clones_numbering_the_same_customer_cannot_merge_unnoticed(repo, tmp_path):
+    bare = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    git(repo, "push", "-q", str(bare), "main")
+    clones = {}
+    for person in ("wang.wei", "chen.xiaoyu"):  # both clones made before either adds a customer
+        subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / person)], check=True)
+    for person, row in (("wang.wei", GOOD[1]), ("chen.xiaoyu", GOOD[2])):
+        clone = tmp_path / person
+        git(clone, "switch", "-q", "-c", f"new-{person}")
+        result = dossier(clone, "import", "customers", write_xlsx(tmp_path / f"{person}.xlsx", HEADER, [row]),
+                         email=f"{person}@example.cn")
+        assert result.returncode == 0 and (clone / "customers/C0003.yaml").exists(), result.stdout + result.stderr
+        git(clone, "push", "-q", "origin", f"new-{person}")
+        clones[person] = clone
+    merging = clones["wang.wei"]
+    git(merging, "fetch", "-q")
+    merged = subprocess.run(["git", "merge", "--no-edit", "origin/new-chen.xiaoyu"], cwd=merging, capture_output=True,
+                            text=True)
+    assert merged.returncode != 0 and "CONFLICT (add/add)" in merged.stdout and "customers/C0003.yaml" in merged.stdout
+    # a careless resolution keeps both cards by renaming one file: validate names it
+    their = subprocess.run(["git", "show", "origin/new-chen.xiaoyu:customers/C0003.yaml"], cwd=merging,
+                           capture_output=True, check=True).stdout
+    (merging / "customers/C0004.yaml").write_bytes(their)
+    git(merging, "checkout", "-q", "--ours", "customers/C0003.yaml")
+    checked = dossier(merging, "validate", merging / "customers", email="wang.wei@example.cn")
+    assert checked.returncode == 1 and "customers/C0004.yaml" in checked.stdout and "customer-id" in checked.stdout

@@ -63,7 +63,7 @@ class Session:
         found = recover(root)
         if found is None:
             return
-        key = "operation-finished" if found.outcome == "finished" else "operation-undone"
+        key = f"operation-{found.outcome}"
         self.echo_err(key, action=found.action, pid=found.pid, started=found.started, sha=found.commit[:10],
                       subject=found.subject)
         if found.kept:

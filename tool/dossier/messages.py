@@ -138,6 +138,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "被中断的 `{action}` 操作（进程 {pid}，开始于 {started}）已完成提交 {sha}（{subject}）；"
         "已将工作区中的相关文件更新到该提交：操作已完整完成",
     ),
+    "operation-written": (
+        "an interrupted `{action}` (process {pid}, started {started}) had worked out every file it changes; the ones it "
+        "had not written yet are written now: the operation is complete (`git status` shows its files, to commit)",
+        "被中断的 `{action}` 操作（进程 {pid}，开始于 {started}）已算出全部需修改的文件；尚未写入的现已写入：操作已完整完成"
+        "（`git status` 可查看这些文件，待提交）",
+    ),
     "operation-undone": (
         "an interrupted `{action}` (process {pid}, started {started}) had not made its commit: nothing of it was kept "
         "and the archive is as it was before; run the command again",

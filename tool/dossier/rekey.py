@@ -20,11 +20,11 @@ from . import crypto, yamledit
 from .access import AccessPolicy, Reader, named, policy
 from .config import Archive
 from .errors import DossierError
-from .fsutil import atomic_write_bytes
 from .loader import Document, LoadError, load_bytes
 from .problems import Problem
 from .schema_errors import field_path
 from .schemas import SchemaSet
+from .transaction import write_work_tree
 
 FOLDERS = ("customers", "records", "daily", "trash")
 ENCRYPTED, REENCRYPTED = "encrypted", "reencrypted"  # done
@@ -161,8 +161,8 @@ def rekey(archive: Archive, schemas: SchemaSet, only: Iterable[str] | None, iden
           today: dt.date, dry_run: bool = False, writer: Reader | None = None) -> Report:
     """Every file is worked out first; then, unless `writer` (the person acting) may not write
     one of the files that change (access.Reader.may_write), which is refused by name with nothing
-    written, each is written atomically. A killed run is finished by running it again: values
-    already right stay byte-identical."""
+    written, they are written together (transaction.write_work_tree: a killed run is finished by
+    the next command)."""
     report = Report()
     rules = policy(archive, today)
     rekeyer = Rekeyer(archive, schemas, rules, identity, dry_run)
@@ -177,8 +177,7 @@ def rekey(archive: Archive, schemas: SchemaSet, only: Iterable[str] | None, iden
             raise DossierError("rekey-not-yours", person=named(writer.person), count=len(refused),
                                files=", ".join(refused[:5]) + (" …" if len(refused) > 5 else ""),
                                grantors=rules.grantors_text())
-    for rel, new in rewritten.items():
-        atomic_write_bytes(archive.root / rel, new)
+    write_work_tree(archive.root, "rekey", rewritten)
     return report
 
 

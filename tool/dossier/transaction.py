@@ -250,7 +250,7 @@ class _Commit:
             if before.get(src) is None:
                 raise DossierError("operation-not-committed", path=src)
             after[dst] = before[src]
-        for rel, blob in self._hash(self.op.writes).items():
+        for rel, blob in _hash(self.repo, self.op.writes).items():
             mode = (before.get(rel) or FILE_MODE).split()[0]
             after[rel] = f"{mode} {blob}"
         lines = [f"{entry or '0 ' + ZERO}\t{self.full(rel)}" for rel, entry in after.items() if entry != before.get(rel)]
@@ -270,21 +270,6 @@ class _Commit:
                 found[rel] = f"{mode} {blob}"
         return found
 
-    def _hash(self, writes: dict[str, bytes]) -> dict[str, str]:
-        """The blobs of the new files, written to the object store with one git process."""
-        if not writes:
-            return {}
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="dossier-objects.", dir=self.repo.git_dir) as folder:
-            names = []
-            for number, data in enumerate(writes.values()):
-                name = os.path.join(folder, str(number))
-                Path(name).write_bytes(data)
-                names.append(name)
-            out = self.git(["hash-object", "-w", "--no-filters", "--stdin-paths"], input="\n".join(names) + "\n")
-        return dict(zip(writes, out.split()))
-
     def _message(self, subject: str, body: str, trailers: list[tuple[str, str]]) -> str:
         """The commit message after the client hooks: pre-commit checks the temporary index and
         commit-msg the message, as for `git commit`; either may refuse."""
@@ -302,6 +287,43 @@ class _Commit:
             return message_file.read_text(encoding="utf-8")
         finally:
             message_file.unlink(missing_ok=True)
+
+
+def _hash(repo: Repository, writes: dict[str, bytes]) -> dict[str, str]:
+    """The blobs of new files' bytes, written to the object store with one git process."""
+    if not writes:
+        return {}
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="dossier-objects.", dir=repo.git_dir) as folder:
+        names = []
+        for number, data in enumerate(writes.values()):
+            name = os.path.join(folder, str(number))
+            Path(name).write_bytes(data)
+            names.append(name)
+        out = gitrepo.output(["hash-object", "-w", "--no-filters", "--stdin-paths"], repo.top, "lifecycle-git-failed",
+                             input="\n".join(names) + "\n")
+    return dict(zip(writes, out.split()))
+
+
+def write_work_tree(root: Path, action: str, files: dict[str, bytes]) -> None:
+    """Files a command changes in the work tree only, for the user to commit (rekey), written all
+    or none: in git, their objects and a journal first (HEAD stays; the index is left alone), so a
+    killed run is finished by the next command like an operation whose commit was made."""
+    repo = repository(root)
+    if repo is None or not files:
+        for rel, data in files.items():
+            atomic_write_bytes(root / rel, data)
+        return
+    with locked(root, action):
+        head = gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], repo.top, check=False).stdout.strip() or ZERO
+        now = _work_tree_blobs(repo, list(files))
+        entries = {rel: (f"{FILE_MODE} {now[rel]}" if now[rel] else None, f"{FILE_MODE} {blob}")
+                   for rel, blob in _hash(repo, files).items()}
+        journal = Journal(action, head, head, entries, action, stage=False)
+        journal.save(repo.git_dir)
+        pause_point("journal")
+        journal.finish(repo)
 
 
 def pause_point(moment: str) -> None:
@@ -327,6 +349,7 @@ class Journal:
     entries: dict[str, tuple[str | None, str | None]]  # path → ("mode blob" before, after)
     subject: str = ""
     prune: str = ""
+    stage: bool = True  # the index follows (a commit); False: the work tree only (rekey)
     pid: int = 0
     started: str = ""
 
@@ -367,7 +390,7 @@ class Journal:
                 _bring(root, rel, after, contents, self.prune)
                 changed.append(rel)
                 pause_point("work-tree")
-        if changed:
+        if changed and self.stage:
             listing = "\0".join(repo.prefix + rel for rel in changed) + "\0"
             gitrepo.output(["--literal-pathspecs", "reset", "-q", "--pathspec-from-file=-", "--pathspec-file-nul"],
                            repo.top, "lifecycle-git-failed", input=listing)
@@ -442,7 +465,7 @@ class Recovery:
     """What the next command did about an operation a killed process left."""
 
     action: str
-    outcome: str  # finished | undone
+    outcome: str  # finished (the commit was made) | written (a work-tree change) | undone
     commit: str
     subject: str
     pid: int
@@ -469,5 +492,6 @@ def recover(root: Path) -> Recovery | None:
         else:  # HEAD never moved: the work tree was not touched (it is changed only after HEAD moves)
             kept = ()
             journal.drop(git_dir)
-        return Recovery(journal.action, "finished" if made else "undone", journal.new if made else journal.old,
-                        journal.subject, journal.pid, journal.started, kept)
+        outcome = ("finished" if journal.stage else "written") if made else "undone"
+        return Recovery(journal.action, outcome, journal.new if made else journal.old, journal.subject, journal.pid,
+                        journal.started, kept)
