@@ -440,3 +440,23 @@ def test_the_ci_workflow_posts_the_markdown_review_on_pull_requests(tmp_path, ru
     assert "dossier verify --pending --format markdown" in script
     assert "GITHUB_STEP_SUMMARY" in script and "gh pr comment" in script
     assert workflow["permissions"]["pull-requests"] == "write"
+
+
+def test_a_deletion_reads_as_a_move_into_trash_and_a_conflict_is_named(sample_repo, run, monkeypatch):
+    root = sample_repo["root"]
+    git(root, "checkout", "-q", "-b", "remove", "main")
+    act_as(monkeypatch, EMAIL.format("li.na"))
+    deleted = run("--archive", root, "delete", CONTRACT_CODE, "--reason", "重复归档", "--lang", "en")
+    assert deleted.code == 0, deleted.err
+    git(root, "checkout", "-q", "main")
+    result = as_person(run, monkeypatch, "zhao.guoqiang", "--archive", root, "review", "remove", "--lang", "en")
+    item = f"records/2/2025/{CONTRACT_CODE}.yaml"
+    assert f"moved {item} → trash/{item} (item {CONTRACT_CODE})" in result.out
+    assert f"added trash/records/2/2025/{CONTRACT_CODE}.deletion.yaml" in result.out
+    assert "content.value" not in result.out  # moved as it was: no field changed
+    assert "reason: 重复归档" in result.out
+    # main changes C0007's credit limit too, otherwise than the branch `limit`: approval could not merge it
+    reseal(root, CARD, "C0007", ("credit_limit",), "1.00 CNY")
+    commit_as(root, "li.na", "main changes it\n\nReason: 额度调整", "2026-11-12T09:00:00+08:00")
+    clash = as_person(run, monkeypatch, "zhao.guoqiang", "--archive", root, "review", "limit", "--lang", "en")
+    assert clash.code == 1 and f"limit does not merge cleanly into main ({CARD})" in clash.out

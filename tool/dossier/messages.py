@@ -530,6 +530,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review-added": ("added", "新增"),
     "review-modified": ("modified", "修改"),
     "review-deleted": ("deleted", "删除"),
+    "review-moved": ("moved", "移动"),
     "review-item": ("item {subject}", "档案 {subject}"),
     "review-card": ("customer card {subject}", "客户资料卡 {subject}"),
     "review-withheld": (
@@ -538,8 +539,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "review-bytes": ("content (sha256) {old} → {new}", "内容（sha256）{old} → {new}"),
     "review-net": (
-        "What the approval's merge changes on {base} ({base} moved on since the branch began, or the branch holds {merges} merge(s)): this is what is signed",
-        "批准合并后 {base} 的实际变化（分支创建后 {base} 已有新提交，或分支含 {merges} 个合并）：签名所批准的即是以下内容",
+        "What the approval's merge changes on {base} ({base} moved on since the branch began, or the branch holds merges): this is what is signed",
+        "批准合并后 {base} 的实际变化（分支创建后 {base} 已有新提交，或分支含合并提交）：签名所批准的即是以下内容",
     ),
     "review-conflicts": (
         "{branch} does not merge cleanly into {base} ({paths}): bring the branch up to date with {base} and resolve them before approval",

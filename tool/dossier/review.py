@@ -43,12 +43,13 @@ ZERO = "0" * 40
 class FileChange:
     """One file a commit (or the approval's merge) changes."""
 
-    path: str  # relative to the archive root
-    status: str  # A added, M modified, D deleted
+    path: str  # relative to the archive root (where it is after the change)
+    status: str  # A added, M modified, D deleted, R moved (into trash/ or back: `moved_from`)
     subject: str | None = None  # the item's code or the card's customer id
     fields: list[FieldChange] = field(default_factory=list)
     digests: tuple[str, str] = ("", "")  # sha256 (short) of each version, for files compared by their bytes
     withheld: int = 0  # changed values the reader may not see (not theirs to read): only counted
+    moved_from: str = ""  # for R: where it was before
 
     @property
     def compared_by_bytes(self) -> bool:
@@ -73,8 +74,8 @@ class Review:
     base_sha: str
     tip_sha: str
     commits: list[ReviewedCommit]
-    merges: int  # merge commits on the branch (their own changes show in `net`)
     net: list[FileChange] | None  # what the approval's merge changes on the base, when the commits do not tell it
+    # (the base moved on, or the branch holds merges, whose own changes show only here)
     conflicts: list[str]
     policy: list  # approvals.Violation
     validation: list[Problem]
@@ -161,15 +162,14 @@ def review_branch(root: Path, branch: str, base: str, lens: Lens, reviewer=None,
         lens.schema_sets = _schema_sets(root, base_sha, merged_root) if lens.public else ()
         blobs = _blobs(root, [entry for entries in [*raw.values(), net_raw or []] for entry in entries])
         for commit in commits:
-            commit.files = [_file_change(entry, blobs, lens) for entry in raw[commit.sha]]
-        net = None if net_raw is None else [_file_change(entry, blobs, lens) for entry in net_raw]
-        changed = {entry[3] for entries in [*raw.values(), net_raw or []] for entry in entries}
-        validation = [] if conflicts else _validate(merged_root, changed, today)
+            commit.files = _file_changes(raw[commit.sha], blobs, lens)
+        net = None if net_raw is None else _file_changes(net_raw, blobs, lens)
+        validation = [] if conflicts else _validate(merged_root, {entry[3] for entry in net_all}, today)
     from .approvals import pending_verdict
 
     policy, approvers = pending_verdict(root, base_sha, tip_sha, merged_tree, [(e[0], e[3]) for e in net_all],
                                         {c.email for c in commits}, reviewer)
-    return Review(branch, base, base_sha, tip_sha, commits, len(merges), net, conflicts, policy, validation,
+    return Review(branch, base, base_sha, tip_sha, commits, net, conflicts, policy, validation,
                   approvers)
 
 
@@ -241,9 +241,26 @@ def _blobs(root: Path, entries) -> dict[str, bytes]:
     return read_objects(GitProcess(["cat-file", "--batch"], str(root), later=True), wanted)
 
 
-def _file_change(entry: tuple[str, str, str, str], blobs: dict[str, bytes], lens: Lens) -> FileChange:
+def _file_changes(entries: list[tuple[str, str, str, str]], blobs: dict[str, bytes], lens: Lens) -> list[FileChange]:
+    """The changes of one diff; a file deleted at one place and added at its place in trash/ (a
+    deletion), or the reverse (a restore), is one move, compared between its two places."""
+    added = {path.removeprefix(TRASH): (path, new) for status, _, new, path in entries if status == "A"}
+    found, paired = [], set()
+    for status, old, new, path in entries:
+        twin = added.get(path.removeprefix(TRASH)) if status == "D" else None
+        if twin and twin[0] != path:
+            found.append(_file_change(("R", old, twin[1], twin[0]), blobs, lens, moved_from=path))
+            paired.update({twin[0], path})
+    found += [_file_change(entry, blobs, lens) for entry in entries if entry[3] not in paired]
+    return sorted(found, key=lambda change: change.path)
+
+
+def _file_change(entry: tuple[str, str, str, str], blobs: dict[str, bytes], lens: Lens,
+                 moved_from: str = "") -> FileChange:
     status, old_sha, new_sha, path = entry
-    change = FileChange(path, status, subject_of(path))
+    change = FileChange(path, status, subject_of(path), moved_from=moved_from)
+    if old_sha == new_sha:
+        return change  # moved as it was
     old, new = (_parsed(path, blobs.get(sha)) if sha != ZERO else None for sha in (old_sha, new_sha))
     if old is _BYTES or new is _BYTES:
         change.digests = tuple(_digest(blobs.get(sha)) if sha != ZERO else "" for sha in (old_sha, new_sha))

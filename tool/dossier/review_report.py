@@ -17,7 +17,7 @@ from .messages import message
 from .reporter import problem_line
 from .sealed import Sealed
 
-_STATUS = {"A": "review-added", "M": "review-modified", "D": "review-deleted"}
+_STATUS = {"A": "review-added", "M": "review-modified", "D": "review-deleted", "R": "review-moved"}
 
 
 def _person_list(review) -> str:
@@ -29,6 +29,10 @@ def _subject(change, lang: str) -> str:
         return ""
     key = "review-item" if codes.parse(change.subject) else "review-card"
     return f" ({message(key, lang, subject=change.subject)})"
+
+
+def _where(change) -> str:
+    return f"{change.moved_from} → {change.path}" if change.moved_from else change.path
 
 
 def _field_lines(change, lang: str) -> list[str]:
@@ -57,7 +61,7 @@ def review_text(review, lang: str) -> str:
                              else message("review-no-reason", lang)))
         lines += _files_text(commit.files, lang)
     if review.net is not None:
-        lines += ["", message("review-net", lang, base=review.base, merges=review.merges)]
+        lines += ["", message("review-net", lang, base=review.base)]
         lines += _files_text(review.net, lang)
     lines += [""] + _verdicts_text(review, lang)
     return "\n".join(lines)
@@ -66,7 +70,7 @@ def review_text(review, lang: str) -> str:
 def _files_text(files, lang: str) -> list[str]:
     lines = []
     for change in files:
-        lines.append(f"  {message(_STATUS[change.status], lang)} {change.path}{_subject(change, lang)}")
+        lines.append(f"  {message(_STATUS[change.status], lang)} {_where(change)}{_subject(change, lang)}")
         lines += [f"      {line}" for line in _field_lines(change, lang)]
     return lines
 
@@ -128,7 +132,7 @@ def review_markdown(review, lang: str) -> str:
                             else message("review-no-reason", lang))]
         lines += _files_markdown(commit.files, lang)
     if review.net is not None:
-        lines += ["", f"### {md_text(message('review-net', lang, base=review.base, merges=review.merges))}"]
+        lines += ["", f"### {md_text(message('review-net', lang, base=review.base))}"]
         lines += _files_markdown(review.net, lang)
     return "\n".join(lines) + "\n"
 
@@ -137,7 +141,7 @@ def _files_markdown(files, lang: str) -> list[str]:
     lines = []
     header = message("review-md-columns", lang).split("|")
     for change in files:
-        lines += ["", f"**{md_text(message(_STATUS[change.status], lang))}** {md_code(change.path)}"
+        lines += ["", f"**{md_text(message(_STATUS[change.status], lang))}** {md_code(_where(change))}"
                   + " " + md_text(_subject(change, lang))]
         if change.withheld or change.compared_by_bytes or not change.fields:
             lines += [f"- {md_text(line)}" for line in _field_lines(change, lang)]
