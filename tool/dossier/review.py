@@ -228,7 +228,8 @@ def _is_ancestor(root: Path, old: str, new: str) -> bool:
 def _merge_tree(root: Path, base: str, tip: str) -> tuple[str, list[str]]:
     """The tree the approval's merge would make, and the files it could not merge; on git
     older than 2.38 (no `merge-tree --write-tree`), the branch's own tree and no conflicts known."""
-    result = gitrepo.run(["merge-tree", "--write-tree", "--name-only", "--no-messages", base, tip], root, check=False)
+    result = gitrepo.run(["-c", "core.quotePath=false", "merge-tree", "--write-tree", "--name-only", "--no-messages",
+                          base, tip], root, check=False)
     lines = result.stdout.splitlines()
     if result.returncode in (0, 1) and lines and len(lines[0]) >= 40:
         prefix = gitrepo.run(["rev-parse", "--show-prefix"], root).stdout.strip()
