@@ -268,10 +268,11 @@ def test_the_markdown_for_the_forge_never_holds_a_decrypted_value_even_where_a_k
 def test_attack_a_branch_putting_confidential_values_in_clear_does_not_publish_them(sample_repo, run, monkeypatch):
     """The branch writes a credit limit and a contact's phone in clear, strips the schema's mark from the
     credit limit on the same branch, turns the contract into another type, and adds a card with values in
-    clear: the markdown shows none of the values, and validation reports the values in clear."""
+    clear, one of them not even a valid amount (a schema error quotes the value it refuses): the markdown
+    shows none of the values, and validation reports the values in clear."""
     root = sample_repo["root"]
     git(root, "checkout", "-q", "-b", "leak", "limit")
-    secrets = {"31415926.00 CNY", "13900001111", "27182818.00 CNY", "88887777.00 CNY"}
+    secrets = {"31415926.00 CNY", "13900001111", "27182818.00 CNY", "88887777.00 CNY", "16180339 CNY"}
     card = load_file(root / CARD, CARD).data
     card["credit_limit"], card["contacts"][0]["phone"] = "31415926.00 CNY", "13900001111"
     (root / CARD).write_text(dump(card), encoding="utf-8")
@@ -283,13 +284,15 @@ def test_attack_a_branch_putting_confidential_values_in_clear_does_not_publish_t
     contract["content"]["value"], contract["type"] = "27182818.00 CNY", "agreement"
     (root / rel).write_text(dump(contract), encoding="utf-8")
     new_card = {**load_file(root / "customers/C0008.yaml", "customers/C0008.yaml").data, "id": "C0999",
-                "credit_limit": "88887777.00 CNY"}
+                "credit_limit": "88887777.00 CNY", "phone": "16180339 CNY"}
     (root / "customers/C0999.yaml").write_text(dump(new_card), encoding="utf-8")
     commit_as(root, "wang.wei", "Values\n\nReason: 更正", "2026-11-12T10:00:00+08:00")
     git(root, "checkout", "-q", "main")
     result = markdown(run, monkeypatch, root, "main..leak")
     assert not plaintext_in(result.out, secrets | sample_repo["plaintexts"]), result.out
     assert result.code == 1 and "confidential" in result.out  # validation: values in clear
+    verdicts = result.out.split("### ")[1]
+    assert "customers/C0999.yaml" in verdicts  # the refused value is named, not quoted
     limit = [line for line in result.out.splitlines() if line.startswith("| `credit_limit`")]
     assert limit[-1].endswith("| `已加密 / encrypted` |")  # withheld though the branch strips the mark
     assert "`contacts[0].phone`" in result.out

@@ -165,6 +165,8 @@ def review_branch(root: Path, branch: str, base: str, lens: Lens, reviewer=None,
             commit.files = _file_changes(raw[commit.sha], blobs, lens)
         net = None if net_raw is None else _file_changes(net_raw, blobs, lens)
         validation = [] if conflicts else _validate(merged_root, {entry[3] for entry in net_all}, today)
+    if lens.public:
+        validation = [_without_values(problem) for problem in validation]
     from .approvals import pending_verdict
 
     policy, approvers = pending_verdict(root, base_sha, tip_sha, merged_tree, [(e[0], e[3]) for e in net_all],
@@ -331,6 +333,18 @@ def _schema_sets(root: Path, base_sha: str, merged_root: Path) -> tuple:
             except DossierError:
                 continue  # schemas that do not load: validation says so; the other set still marks
     return tuple(found)
+
+
+_VALUE_ARGS = ("value", "detail")  # the arguments of a problem that can quote the value it is about
+
+
+def _without_values(problem: Problem) -> Problem:
+    """A problem of a card or item for a public page: without the value it quotes (a confidential
+    value in clear that fails its schema would otherwise be published by the verdict)."""
+    if not subject_of(problem.file) or not any(key in problem.args for key in _VALUE_ARGS):
+        return problem
+    args = {key: ("…" if key in _VALUE_ARGS else value) for key, value in problem.args.items()}
+    return Problem(problem.file, problem.line, problem.column, problem.rule, problem.key, args, problem.severity)
 
 
 def _validate(merged_root: Path, changed: set[str], today: dt.date | None) -> list[Problem]:
