@@ -76,3 +76,17 @@ def test_symlinked_attachment_leading_outside_is_refused(base_archive, tmp_path,
     assert "1-2025-S02-0001.yaml:19:12: attachment-outside: attachment 1-2025-S02-0001.scan-1.png leads outside" \
         in result.out
     assert result.code == 1
+
+
+def test_one_file_no_number_can_hold_stops_no_other_file_being_checked(base_archive, run):
+    """A 5,000-digit page count (once an internal error that ended the run) is reported where it
+    stands, and the other files are still checked: the broken signature elsewhere is found too."""
+    item = base_archive / "records/3/2025/3-2025-S02-0001.yaml"
+    item.write_text(item.read_text("utf-8").replace("pages: 1", "pages: " + "9" * 5000, 1), "utf-8")
+    card = base_archive / "customers/C0002.yaml"
+    card.write_text(card.read_text("utf-8").replace("manager: chen.xiaoyu", "manager: nobody"), "utf-8")
+    result = run("--archive", base_archive, "validate", "--format", "json", "--lang", "en")
+    found = {(p["file"], p["line"], p["column"], p["rule"]) for p in json.loads(result.out)["problems"]}
+    assert ("records/3/2025/3-2025-S02-0001.yaml", 9, 8, "yaml") in found
+    assert ("customers/C0002.yaml", 4, 10, "person-unknown") in found
+    assert result.code == 1 and "internal error" not in result.err

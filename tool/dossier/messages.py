@@ -1067,6 +1067,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{column}: '{value}' is not a date; write YYYY-MM-DD, e.g. 2025-03-14",
         "{column}：'{value}' 不是日期；请写作 YYYY-MM-DD，例如 2025-03-14",
     ),
+    "cell-amount-range": (
+        "{column}: '{value}' is not below {limit}; write the real amount",
+        "{column}：'{value}' 不小于 {limit}；请填写实际金额",
+    ),
+    "cell-number-range": (
+        "{column}: '{value}' lies beyond ±{limit}; write the real figure",
+        "{column}：'{value}' 超出 ±{limit}；请填写实际数值",
+    ),
     "cell-number": (
         "{column}: '{value}' is not a number; write digits only",
         "{column}：'{value}' 不是数字；请只填写数字",

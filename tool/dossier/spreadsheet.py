@@ -29,7 +29,7 @@ from . import schema_errors
 from .config import Person
 from .crypto import PLACEHOLDER, is_sealed
 from .errors import DossierError, UsageError
-from .loader import LoadError, load_file
+from .loader import MAX_INTEGER, LoadError, load_file
 from .messages import message
 from .problems import Problem
 from .schemas import value_kind
@@ -54,6 +54,7 @@ SPECIAL_FIELDS = {"code": "text", "customer": "text", "customer_name": "text"}  
 BOOLEAN_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
                  "y": True, "n": False, "√": True, "×": False}
 CENT = Decimal("0.01")
+AMOUNT_LIMIT = 10**15
 BOM = "\ufeff"
 SPACES = " \u3000\u00a0"  # typed around a cell's text: space, ideographic space, no-break space
 # A department's sheets run to a few MiB; anything beyond these is refused before it is read
@@ -498,6 +499,8 @@ def parse_amount(raw: object, currency: str) -> str:
         unit = match.group("cur1") or match.group("cur2") or currency
     if not number.is_finite():
         raise CellError("cell-amount", currency=currency)
+    if number.copy_abs() >= AMOUNT_LIMIT:  # the schemas' amounts have at most 15 digits before the point
+        raise CellError("cell-amount-range", limit=f"{AMOUNT_LIMIT:,}")
     rounded = number.quantize(CENT, rounding=ROUND_HALF_EVEN)
     if abs(number - rounded) > Decimal("1e-9"):
         raise CellError("cell-amount-decimals", currency=currency)
@@ -559,20 +562,20 @@ def parse_date(raw: object) -> str:
 
 
 def _number(raw: object, kind: str) -> int | float:
+    """A count or quantity: finite (a NaN cell passes every minimum), and within the integers
+    every tool holds exactly (loader.MAX_INTEGER; 1e999999999 is not turned into an int)."""
     if isinstance(raw, bool):
         raise CellError("cell-number")
-    if isinstance(raw, (int, float)):
-        value: int | float = raw
-    else:
-        try:
-            number = Decimal(cell_text(raw).replace(",", ""))
-        except InvalidOperation:
-            raise CellError("cell-number") from None
-        if not number.is_finite():
-            raise CellError("cell-number")
-        value = int(number) if number == number.to_integral_value() else float(number)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    try:
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw if isinstance(raw, int) else
+                                                                           cell_text(raw).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise CellError("cell-number") from None
+    if not number.is_finite():
+        raise CellError("cell-number")
+    if number.copy_abs() > MAX_INTEGER:  # copy_abs: never rounds, so 1e999999999 cannot overflow
+        raise CellError("cell-number-range", limit=MAX_INTEGER)
+    value: int | float = int(number) if number == number.to_integral_value() else float(number)
     if kind == "integer" and not isinstance(value, int):
         raise CellError("cell-integer")
     return value
