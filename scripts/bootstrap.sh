@@ -71,6 +71,24 @@ if [ ! -e "$stamp" ]; then
     rm -f .venv/.installed-* && touch "$stamp"
 fi
 
+# The tests validate the sample with two tools nobody on the project wrote: check-jsonschema (in
+# requirements.lock) and ajv, from npm, pinned by the package-lock.json that `dossier init` gives
+# every archive's CI too, installed in .cache/standard-tools. The age CLI encrypts test values
+# the way someone without dossier would.
+if command -v apt-get >/dev/null 2>&1; then
+    { command -v node >/dev/null && command -v npm >/dev/null; } || { say "installing nodejs and npm"; apt_install nodejs npm; }
+    command -v age >/dev/null || { say "installing age"; apt_install age; }
+fi
+tools=.cache/standard-tools
+npm_stamp=$tools/.installed-$(cat tool/dossier/defaults/standard-tools/package*.json | sha256sum | cut -c1-16)
+if [ ! -e "$npm_stamp" ]; then
+    say "installing ajv (pinned by tool/dossier/defaults/standard-tools/package-lock.json) into $tools"
+    rm -rf "$tools" && mkdir -p "$tools"
+    cp tool/dossier/defaults/standard-tools/package.json tool/dossier/defaults/standard-tools/package-lock.json "$tools/"
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$npm_stamp"
+fi
+
 # The sample's fictional private keys: ssh-keygen signs (dossier approve) only with a key no one
 # else can read, and git checks files out readable by all.
 find samples/identities -type f ! -name '*.pub' ! -name '*.md' -exec chmod 600 {} +

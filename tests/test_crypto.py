@@ -283,6 +283,49 @@ def test_a_ciphertext_moved_to_another_place_is_refused_on_decryption(sealed, ru
     assert "200000.00 CNY" not in result.out
 
 
+def test_a_value_encrypted_by_the_age_command_is_named_so_with_its_fix(sealed, run, keys, tmp_path):
+    """Issue 14: age itself (not pyrage, not dossier) encrypts a value to the right people; show
+    must not call it damaged but say that dossier's binding is missing and how to add it."""
+    assert shutil.which("age"), "the age command is missing: bash scripts/bootstrap.sh installs it (Debian: age)"
+    recipients = tmp_path / "recipients.txt"
+    recipients.write_text("".join(public(keys[p]) + "\n" for p in BASE_PEOPLE), encoding="utf-8")
+    armored = subprocess.run(["age", "--armor", "-R", str(recipients)], input=b"500000.00 CNY",
+                             capture_output=True, check=True).stdout.decode()
+    contract = sealed / CONTRACT
+    original = contract.read_text(encoding="utf-8")
+    contract.write_text(replace_scalars(original, {("content", "value"): armored}), encoding="utf-8")
+    show = ("--archive", sealed, "show", "2-2025-S02-0001", "--identity", keys["wang.wei"])
+    english = run(*show, "--lang", "en")
+    assert english.code == 0 and "value: 已加密 / encrypted" in english.out and "500000.00 CNY" not in english.out
+    assert ("content.value: this value was encrypted without dossier (by the age command?): it decrypts, but lacks "
+            "dossier's binding to its item and field") in english.err
+    assert "run `dossier rekey` on the file" in english.err and "damaged" not in english.err
+    assert "缺少 dossier 将其绑定到所属档案件与字段的信息" in run(*show, "--lang", "zh").err
+    refused = run("--archive", sealed, "rekey", contract, "--identity", keys["li.na"], "--lang", "en")
+    assert refused.code == 1 and "content.value: this value was encrypted without dossier" in refused.out
+    # the fix the message gives: the value in clear in its place, then rekey
+    data = load_bytes(original.encode(), CONTRACT).data
+    data["content"]["value"] = "500000.00 CNY"
+    contract.write_text(dump(data), encoding="utf-8")
+    assert run("--archive", sealed, "rekey", contract, "--lang", "en").code == 0
+    fixed = run(*show, "--lang", "en")
+    assert "value: 500000.00 CNY" in fixed.out and fixed.err == ""
+
+
+def test_a_damaged_ciphertext_is_still_called_damaged(keys):
+    armored = crypto.seal("x", "C0001:phone", [public(keys["li.na"])])
+    lines = armored.splitlines()
+    body = "".join(lines[1:-1])
+    flipped = body[:60] + ("A" if body[60] != "A" else "B") + body[61:]
+    rewrapped = "\n".join([lines[0], *[flipped[i:i + 64] for i in range(0, len(flipped), 64)], lines[-1]]) + "\n"
+    from pyrage import ssh
+
+    identity = ssh.Identity.from_buffer(keys["li.na"].read_bytes())
+    with pytest.raises(crypto.UnsealError) as caught:
+        crypto.unseal(rewrapped, "C0001:phone", [identity])
+    assert caught.value.reason in ("corrupt", "no-key")
+
+
 # --- reading -----------------------------------------------------------------------------------------------
 
 

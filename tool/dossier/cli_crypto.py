@@ -14,7 +14,9 @@ identity_option = click.option(
 
 _DONE = {"encrypted": "rekey-encrypted", "reencrypted": "rekey-reencrypted"}
 _WOULD = {"encrypted": "rekey-would-encrypt", "reencrypted": "rekey-would-reencrypt"}
-_FAILED = {"no-key": "rekey-no-key", "nobody": "rekey-nobody", "moved": "value-refused", "damaged": "value-damaged"}
+_FAILED = {"no-key": "rekey-no-key", "nobody": "rekey-nobody", "moved": "value-refused", "damaged": "value-damaged",
+           "unbound": "value-unbound"}
+_REFUSED = {"moved": "value-refused", "unbound": "value-unbound"}  # else value-damaged
 
 
 @cli.command()
@@ -63,8 +65,7 @@ def echo_hidden(session, seen, identity) -> None:
     from .schema_errors import field_path
 
     for path, error in seen.refused or []:
-        key = "value-refused" if error.reason == "moved" else "value-damaged"
-        session.echo_err(key, field=field_path(path), found=error.found)
+        session.echo_err(_REFUSED.get(error.reason, "value-damaged"), field=field_path(path), found=error.found)
     tell_hidden(session, seen.hidden - len(seen.refused or []), identity)
 
 

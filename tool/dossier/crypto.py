@@ -124,7 +124,8 @@ def _header(binary: bytes) -> bytes:
 
 class UnsealError(Exception):
     """A value that could not be decrypted: reason 'no-key', 'moved' (bound to another place;
-    `found` says which) or 'corrupt'."""
+    `found` says which), 'unbound' (it decrypts, but to a bare value: encrypted by the age
+    command or another tool, without the binding to its place) or 'corrupt'."""
 
     def __init__(self, reason: str, found: str = "") -> None:
         super().__init__(reason)
@@ -160,7 +161,7 @@ def unseal(armored: str, at: str, identities: list) -> object:
         bound = json.loads(plaintext)
         found, value = bound["at"], bound["v"]
     except (ValueError, TypeError, KeyError):
-        raise UnsealError("corrupt") from None
+        raise UnsealError("unbound") from None  # age authenticated it: whole, but not ours
     if found != at:
         raise UnsealError("moved", str(found))
     return value

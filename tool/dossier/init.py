@@ -43,6 +43,8 @@ def init_archive(path: Path, tool: str = DEFAULT_TOOL) -> None:
         shutil.copyfile(DEFAULTS / name, path / name)
     shutil.copyfile(DEFAULTS / "gitignore", path / ".gitignore")
     (path / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DEFAULTS / "standard-tools", path / ".github" / "standard-tools",
+                    ignore=shutil.ignore_patterns("node_modules"))
     workflow = (DEFAULTS / "workflow.yml").read_text("utf-8").replace("@TOOL@", shlex.quote(tool))
     atomic_write_text(path / ".github" / "workflows" / "dossier.yml", workflow)
     atomic_write_text(path / ".github" / "CODEOWNERS", codeowners((path / "people.yaml").read_text("utf-8")))

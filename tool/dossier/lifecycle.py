@@ -17,7 +17,7 @@ from .config import Archive, Person, text_or_none
 from .errors import DossierError
 from .fsutil import atomic_write_text, create_new
 from .loader import load_bytes, load_file
-from .schemas import value_kind
+from .schemas import plain, value_kind
 from .transaction import Operation, under_lock
 
 if TYPE_CHECKING:  # a type only: jsonschema takes tens of ms to import, which reading an item does not need
@@ -136,6 +136,7 @@ def _default_title(card: dict | None, type_schema: dict, item_type: str) -> str:
 def draft_value(schema: dict, known: dict[str, str]) -> object:
     """A value that satisfies `schema` with placeholders: required fields only.
     `known` fills the common definitions ($defs date, person, customer, amount, percent)."""
+    schema = plain(schema)
     if "$ref" in schema:
         return known.get(value_kind(schema), PLACEHOLDER)
     if "const" in schema:

@@ -230,6 +230,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: not a valid JSON Schema 2020-12: {detail}; fix the schema file",
         "{file}：不是有效的 JSON Schema 2020-12：{detail}；请修正该文件",
     ),
+    "schema-id": (
+        "{file}: its \"$id\" must be its path under schemas/, \"{expected}\" (ajv and check-jsonschema resolve the schemas' relative $refs by it); set it so",
+        "{file}：其 \"$id\" 必须是它在 schemas/ 下的路径 \"{expected}\"（ajv 与 check-jsonschema 据此解析模式间的相对 $ref）；请照此设置",
+    ),
+    "schema-confidential-form": (
+        "{file}: the confidential field at {pointer} must also accept an encrypted value, in the form every tool reads: write it as {expected}",
+        "{file}：{pointer} 处的保密字段还须接受加密值，且须用各工具都能读的写法：请写作 {expected}",
+    ),
+    "schema-armored-missing": (
+        "{file}: \"$defs\" must define \"{name}\" (what an encrypted value looks like) as {expected}",
+        "{file}：\"$defs\" 中须定义 \"{name}\"（加密值的格式），写作 {expected}",
+    ),
     "schema-missing": (
         "{file} is missing; copy it from a new archive made with `dossier init`",
         "缺少 {file}；请从 `dossier init` 新建的档案中复制",
@@ -459,6 +471,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hidden-values": (
         "{count} confidential value(s) shown as 已加密 / encrypted: {why}",
         "{count} 个保密字段显示为“已加密 / encrypted”：{why}",
+    ),
+    "value-unbound": (
+        "{field}: this value was encrypted without dossier (by the age command?): it decrypts, but lacks dossier's binding to its item and field, so it is not shown; write the value in clear in its place and run `dossier rekey` on the file, which encrypts it with the binding",
+        "{field}：此值不是由 dossier 加密的（是否用 age 命令加密？）：可以解密，但缺少 dossier 将其绑定到所属档案件与字段的信息，因此不予显示；请在原处改填明文，再对该文件运行 `dossier rekey`，由它加密并加上绑定",
     ),
     "value-refused": (
         "{field}: this encrypted value belongs to {found}, not here (copied from elsewhere?); it is not shown; enter the value again in clear and run `dossier rekey`",

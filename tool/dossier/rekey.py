@@ -28,7 +28,7 @@ from .transaction import write_work_tree
 
 FOLDERS = ("customers", "records", "daily", "trash")
 ENCRYPTED, REENCRYPTED = "encrypted", "reencrypted"  # done
-NO_KEY, NOBODY, MOVED, DAMAGED = "no-key", "nobody", "moved", "damaged"  # could not
+NO_KEY, NOBODY, MOVED, UNBOUND, DAMAGED = "no-key", "nobody", "moved", "unbound", "damaged"  # could not
 
 
 @dataclass
@@ -130,7 +130,7 @@ class Rekeyer:
             except crypto.ArmorError:
                 outcome.action = DAMAGED
             except crypto.UnsealError as exc:
-                outcome.action = {"no-key": NO_KEY, "moved": MOVED}.get(exc.reason, DAMAGED)
+                outcome.action = {"no-key": NO_KEY, "moved": MOVED, "unbound": UNBOUND}.get(exc.reason, DAMAGED)
                 outcome.found = exc.found
             else:
                 outcome.action = REENCRYPTED

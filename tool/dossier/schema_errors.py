@@ -13,6 +13,7 @@ import jsonschema
 
 from .loader import Document
 from .problems import Problem
+from .schemas import ARMORED_DEF
 
 
 def field_path(path: Sequence) -> str:
@@ -37,6 +38,8 @@ def _short(value: object) -> str:
 def to_problems(doc: Document, errors: Iterable[jsonschema.ValidationError]) -> list[Problem]:
     problems, seen = [], set()
     for error in errors:
+        if error.schema == ARMORED_DEF:
+            continue  # a damaged encrypted value: the confidential rule says what is wrong with it
         path = tuple(error.absolute_path)
         for key, args, position in _translations(doc, error, path):
             args.setdefault("field", field_path(path))

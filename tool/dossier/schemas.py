@@ -1,38 +1,56 @@
-"""The archive's JSON Schemas (archive/schemas/), compiled once and reused.
+"""The archive's JSON Schemas (archive/schemas/), compiled once and reused: 模式.
 
-Schemas live inside the archive, versioned with the data. Each schema file is
-registered under a URI built from its path, so the relative `$ref`s that editors and
-check-jsonschema follow on disk resolve the same way here, without any retrieval.
+Schemas live inside the archive, versioned with the data, and dossier uses them exactly as they
+are on disk, as any standard tool does (check-jsonschema, ajv, editors through the YAML language
+server). Each has an `$id`: its path under schemas/ ("item.schema.json",
+"types/contract.schema.json"), so the relative `$ref`s resolve the same way in every tool
+without any retrieval.
+
+`pattern` is an ECMA-262 regular expression, as JSON Schema says: it is evaluated by regress
+(the engine check-jsonschema uses), not Python's `re`, so dossier agrees with ajv and editors
+("107950.00 CNY\n" does not match `^…[A-Z]{3}$`).
 
 For speed the item envelope is not evaluated with its 30 `if/then` dispatch branches:
 the envelope is checked without them and `content` with the type's own validator,
 which is what the dispatch amounts to (jsonschema's docs: build one validator per
 schema and reuse it).
 
-Fields marked `x-confidential: true` may hold an age-encrypted value (crypto.py) in place of
-the value: the validators are compiled from copies in which such a field accepts the armored
-text, and the value's own schema applies otherwise. `documents` keeps the schemas as written.
+A field marked `x-confidential: true` may hold an age-encrypted value (crypto.py) in place of
+its value. The schema on disk says so itself, in one form that `sealable` writes and the
+loading checks: `{"title": …, "x-confidential": true, "if": ARMOR_IF, "then": {"$ref":
+"…common.schema.json#/$defs/age-armored"}, "else": <the value's own schema>}`. Tools that do
+not know the keyword ignore it (ajv in strict mode is told of it by schemas/ajv-keywords.cjs; README "The schemas in other tools").
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import jsonschema
+import regress
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .errors import DossierError
 
-BASE_URI = "https://customer-dossier.invalid/schemas/"
 SCHEMA_SUFFIX = ".schema.json"
+COMMON = "common" + SCHEMA_SUFFIX
 CONFIDENTIAL = "x-confidential"
-ARMOR_PATTERN = "^-----BEGIN AGE ENCRYPTED FILE-----"  # crypto.ARMOR_BEGIN; its form is checked by the rule
+ARMORED = "age-armored"  # the $defs entry of common.schema.json an encrypted value matches
+ARMOR_IF = {"type": "string", "pattern": "^-----BEGIN AGE ENCRYPTED FILE-----"}  # crypto.ARMOR_BEGIN
+ARMORED_DEF = {
+    "type": "string",
+    "pattern": "^-----BEGIN AGE ENCRYPTED FILE-----\\r?\\n([A-Za-z0-9+/=]{1,64}\\r?\\n)+-----END AGE ENCRYPTED FILE-----(\\r?\\n)?$",
+    "description": "an age-encrypted value, armored, as `dossier rekey` writes it 加密值",
+}
+ANNOTATIONS = ("title", "description", "$comment")  # kept on a confidential field itself, for editors
 Pattern = tuple  # a path into a document, "*" standing for every item of a list
 # Common definitions that narrow another (common.schema.json): for display, sheets and drafts a
 # non-negative amount is an amount.
@@ -40,8 +58,9 @@ NARROWED = {"non_negative_amount": "amount"}
 
 
 def value_kind(schema: dict) -> str | None:
-    """The common definition a field's schema refers to ('amount', 'date', 'person' …), or None."""
-    ref = schema.get("$ref")
+    """The common definition a field's schema refers to ('amount', 'date', 'person' …), or None;
+    for a confidential field, the one its value in clear refers to."""
+    ref = plain(schema).get("$ref")
     if not isinstance(ref, str):
         return None
     name = ref.rsplit("/", 1)[-1]
@@ -54,6 +73,39 @@ class Dispatch:
 
     category_of: dict[str, object]
     content_ref: dict[str, str]
+
+
+# --- patterns as ECMA-262 says --------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def ecma_regex(pattern: str) -> regress.Regex:
+    """A schema's pattern compiled as ECMA-262 with the "u" flag, as ajv and check-jsonschema do."""
+    return regress.Regex(pattern, flags="u")
+
+
+def ecma_search(pattern: str, text: str) -> bool:
+    """Whether `pattern` matches somewhere in `text` (JSON Schema's `pattern`: not anchored)."""
+    return ecma_regex(pattern).find(text) is not None
+
+
+def _pattern(validator, pattern: str, instance: object, schema: dict) -> Iterator[jsonschema.ValidationError]:
+    if validator.is_type(instance, "string") and not ecma_search(pattern, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _is_ecma_regex(text: object) -> bool:
+    if isinstance(text, str):
+        ecma_regex(text)  # raises regress.RegressError: the format checker's "invalid"
+    return True
+
+
+FORMATS = FormatChecker()
+FORMATS.checks("regex", raises=regress.RegressError)(_is_ecma_regex)
+SchemaValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+# --- reading ----------------------------------------------------------------------------------
 
 
 def _read_schema(path: Path, rel: str) -> dict:
@@ -81,16 +133,52 @@ def _split_dispatch(item_schema: dict) -> tuple[dict, Dispatch]:
     return envelope, Dispatch(category_of, content_ref)
 
 
-def _accepting_sealed(node: object) -> object:
-    """A copy of a schema in which every confidential field also accepts an armored value."""
+# --- confidential fields: the one place their form is made and checked -----------------------
+
+
+def sealable(plain: dict, rel: str) -> dict:
+    """The form a confidential field takes in schema file `rel`: an age-armored value, or a value
+    of its own schema `plain` (a field's annotations stay on the field, for editors)."""
+    common = posixpath.relpath(COMMON, posixpath.dirname(rel) or ".")
+    outer = {key: plain[key] for key in ANNOTATIONS if key in plain}
+    inner = {key: value for key, value in plain.items() if key not in ANNOTATIONS and key != CONFIDENTIAL}
+    return {**outer, CONFIDENTIAL: True, "if": ARMOR_IF, "then": {"$ref": f"{common}#/$defs/{ARMORED}"},
+            "else": inner}
+
+
+def plain(field: dict) -> dict:
+    """A field's own schema, without the armored alternative of a confidential field."""
+    if field.get(CONFIDENTIAL) is not True or "else" not in field:
+        return field
+    return {**{key: field[key] for key in ANNOTATIONS if key in field}, **field["else"]}
+
+
+def _confidential_nodes(node: object, pointer: str = "") -> Iterator[tuple[str, dict]]:
+    """(JSON pointer, field) of every node marked confidential."""
     if isinstance(node, list):
-        return [_accepting_sealed(inner) for inner in node]
-    if not isinstance(node, dict):
-        return node
-    copied = {key: _accepting_sealed(inner) for key, inner in node.items()}
-    if copied.get(CONFIDENTIAL) is True:
-        return {CONFIDENTIAL: True, "if": {"type": "string", "pattern": ARMOR_PATTERN}, "else": copied}
-    return copied
+        for index, inner in enumerate(node):
+            yield from _confidential_nodes(inner, f"{pointer}/{index}")
+    elif isinstance(node, dict):
+        if node.get(CONFIDENTIAL) is True:
+            yield pointer, node
+        for key, inner in node.items():
+            yield from _confidential_nodes(inner, f"{pointer}/{key}")
+
+
+def check_form(documents: dict[str, dict]) -> None:
+    """Every schema has its path as `$id`, every confidential field accepts an encrypted value
+    in the one form `sealable` writes, and common.schema.json defines that value."""
+    for rel, doc in documents.items():
+        if doc.get("$id") != rel:
+            raise DossierError("schema-id", file="schemas/" + rel, expected=rel)
+        for pointer, field in _confidential_nodes(doc):
+            expected = sealable(plain(field), rel)
+            if field != expected:
+                raise DossierError("schema-confidential-form", file="schemas/" + rel, pointer=pointer or "/",
+                                   expected=json.dumps(expected, ensure_ascii=False))
+    if documents.get(COMMON, {}).get("$defs", {}).get(ARMORED) != ARMORED_DEF:
+        raise DossierError("schema-armored-missing", file="schemas/" + COMMON, name=ARMORED,
+                           expected=json.dumps(ARMORED_DEF, ensure_ascii=False))
 
 
 def confidential_patterns(schema: dict, prefix: Pattern = ()) -> list[Pattern]:
@@ -120,35 +208,32 @@ class SchemaSet:
         for name in ("item", "customer", "people", "archive", "access"):
             if f"{name}{SCHEMA_SUFFIX}" not in self.documents:
                 raise DossierError("schema-missing", file=f"schemas/{name}{SCHEMA_SUFFIX}")
-        self._checked = {rel: _accepting_sealed(doc) for rel, doc in self.documents.items()}
+        check_form(self.documents)
+        for rel, doc in self.documents.items():  # all of them: a $ref reaches into any
+            try:
+                SchemaValidator.check_schema(doc, format_checker=FORMATS)
+            except jsonschema.SchemaError as exc:
+                raise DossierError("schema-invalid", file="schemas/" + rel, detail=exc.message) from None
         self.registry = Registry().with_resources(
-            (BASE_URI + rel, Resource.from_contents(doc, default_specification=DRAFT202012))
-            for rel, doc in self._checked.items()
+            (rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in self.documents.items()
         )
-        envelope, self.dispatch = _split_dispatch(self._checked["item" + SCHEMA_SUFFIX])
+        envelope, self.dispatch = _split_dispatch(self.documents["item" + SCHEMA_SUFFIX])
         self._confidential: dict[str, tuple[Pattern, ...]] = {}
         self._validators: dict[str, Draft202012Validator] = {}
-        self._validators["item-envelope"] = self._compile(envelope, "item" + SCHEMA_SUFFIX)
+        self._validators["item-envelope"] = self._compile(envelope)
         self.types = sorted(self.dispatch.category_of)
 
-    def _compile(self, schema: dict, rel: str) -> Draft202012Validator:
-        try:
-            Draft202012Validator.check_schema(schema)
-        except jsonschema.SchemaError as exc:
-            raise DossierError("schema-invalid", file="schemas/" + rel, detail=exc.message) from None
-        schema = {**schema, "$id": BASE_URI + rel}
-        return Draft202012Validator(schema, registry=self.registry, format_checker=FormatChecker())
+    def _compile(self, schema: dict) -> Draft202012Validator:
+        return SchemaValidator(schema, registry=self.registry, format_checker=FORMATS)
 
     def validator(self, name: str) -> Draft202012Validator:
         """'customer', 'people', 'archive', 'access', 'item-envelope' or 'type:<item type>'."""
         if name not in self._validators:
             if name.startswith("type:"):
-                rel = "item" + SCHEMA_SUFFIX
                 ref = self.dispatch.content_ref[name[5:]]
-                self._validators[name] = self._compile(self._checked[ref], ref) if ref in self._checked else None
+                self._validators[name] = self._compile(self.documents[ref]) if ref in self.documents else None
             else:
-                rel = name + SCHEMA_SUFFIX
-                self._validators[name] = self._compile(self._checked[rel], rel)
+                self._validators[name] = self._compile(self.documents[name + SCHEMA_SUFFIX])
         return self._validators[name]
 
     def type_schema(self, item_type: str) -> dict:
