@@ -4,6 +4,7 @@ archives and real git repositories."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -301,6 +302,11 @@ def test_a_value_encrypted_by_the_age_command_is_named_so_with_its_fix(sealed, r
             "dossier's binding to its item and field") in english.err
     assert "run `dossier rekey` on the file" in english.err and "damaged" not in english.err
     assert "缺少 dossier 将其绑定到所属档案件与字段的信息" in run(*show, "--lang", "zh").err
+    # validate decrypts nothing, but the payload's length tells: 13 bytes cannot hold the binding
+    said = problems(run, sealed)
+    assert len(said) == 1 and said[0].startswith(f"{CONTRACT}:") and ("content.value: this encrypted value is too "
+                                                                     "short to hold dossier's binding") in said[0]
+    assert "run `dossier rekey records/2/2025/2-2025-S02-0001.yaml`" in said[0]
     refused = run("--archive", sealed, "rekey", contract, "--identity", keys["li.na"], "--lang", "en")
     assert refused.code == 1 and "content.value: this value was encrypted without dossier" in refused.out
     # the fix the message gives: the value in clear in its place, then rekey
@@ -310,6 +316,26 @@ def test_a_value_encrypted_by_the_age_command_is_named_so_with_its_fix(sealed, r
     assert run("--archive", sealed, "rekey", contract, "--lang", "en").code == 0
     fixed = run(*show, "--lang", "en")
     assert "value: 500000.00 CNY" in fixed.out and fixed.err == ""
+    assert problems(run, sealed) == []
+
+
+def test_the_plaintext_size_of_a_value_is_read_from_its_length(keys, tmp_path):
+    """What validate's binding check stands on: age's payload length gives the plaintext's, for
+    dossier's values and the age command's, across the 64 KiB chunk boundary."""
+    for value in ("1", "13800000000", "x" * 65536):
+        armored = crypto.seal(value, "C0001:phone", [public(keys["li.na"])])
+        assert crypto.plaintext_size(armored) == len(json.dumps({"at": "C0001:phone", "v": value}, ensure_ascii=False))
+    recipients = tmp_path / "r.txt"
+    recipients.write_text(public(keys["li.na"]) + "\n", encoding="utf-8")
+    for size in (0, 13, 65536, 65537, 131073):
+        armored = subprocess.run(["age", "--armor", "-R", str(recipients)], input=b"z" * size, capture_output=True,
+                                 check=True).stdout.decode()
+        assert crypto.plaintext_size(armored) == size
+    assert not crypto.can_be_bound(13, "1-2025-S02-0001:content.phone")
+    assert crypto.can_be_bound(len('{"at": "C0001:phone", "v": 0}'), "C0001:phone")
+    cut = crypto.seal("1", "C0001:phone", [public(keys["li.na"])]).splitlines()
+    with pytest.raises(crypto.ArmorError):
+        crypto.plaintext_size("\n".join([cut[0], cut[1], cut[-1]]))
 
 
 def test_a_damaged_ciphertext_is_still_called_damaged(keys):

@@ -120,6 +120,7 @@ def test_both_tools_and_dossier_refuse_a_trailing_newline_and_a_damaged_armor(ru
     done = standard_check(archive, ajv)
     assert done.returncode == 1
     assert "must match pattern" in done.stdout + done.stderr  # ajv
+    assert "$.content.value: '107950.00 CNY\\n' does not match" in done.stdout  # check-jsonschema, ECMA-262 too
     result = run("--archive", archive, "validate", "--lang", "en")
     assert result.code == 1 and "content.value" in result.out and "schema" in result.out
     # an armored value cut short: not an age-armored block for either tool
@@ -194,7 +195,7 @@ def test_dossier_refuses_a_trailing_newline_in_an_amount_as_ajv_does():
     schemas = SchemaSet(SAMPLE / "schemas")
     content = {"number": "HT-1", "signed": "2025-01-02", "value": "107950.00 CNY\n"}
     errors = list(schemas.validator("type:contract").iter_errors(content))
-    assert [e.validator for e in errors if list(e.path) == ["value"]] == ["pattern"]
+    assert {e.validator for e in errors if list(e.path) == ["value"]} == {"pattern"}  # amount, non-negative amount
     content["value"] = "107950.00 CNY"
     assert not [e for e in schemas.validator("type:contract").iter_errors(content) if list(e.path) == ["value"]]
 
@@ -263,7 +264,8 @@ def test_the_armored_definition_must_be_there(tmp_path):
 
 def test_the_value_schema_of_a_confidential_field_is_its_else():
     field = json.loads((SAMPLE / "schemas/types/contract.schema.json").read_text("utf-8"))["properties"]["value"]
-    assert schemas_module.plain(field) == {"title": "合同金额", "$ref": "../common.schema.json#/$defs/amount"}
+    assert schemas_module.plain(field) == {"title": "合同金额", "$ref": "../common.schema.json#/$defs/non_negative_amount"}
+    assert schemas_module.value_kind(field) == "amount"
 
 
 # --- editors ------------------------------------------------------------------------------------

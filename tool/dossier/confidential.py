@@ -27,7 +27,7 @@ from .schema_errors import field_path
 from .schemas import SchemaSet
 
 RULE = "confidential"
-CLEAR, SEALED, MALFORMED = "clear", "sealed", "malformed"
+CLEAR, SEALED, MALFORMED, UNBOUND = "clear", "sealed", "malformed", "unbound"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Value:
     field: str  # dotted path, for messages
     line: int
     column: int
-    state: str  # clear | sealed | malformed
+    state: str  # clear | sealed | malformed | unbound (too short for dossier's binding: crypto.can_be_bound)
     tags: tuple[str, ...] = ()  # recipients' key tags (sealed); what is wrong (malformed: the detail)
 
 
@@ -61,8 +61,9 @@ def sealing(doc: Document, kind: str, schemas: SchemaSet, encrypting: bool) -> S
     data = doc.data if isinstance(doc.data, dict) else {}
     card = kind == "customer"
     patterns = schemas.confidential("customer" if card else str(data.get("type")))
-    found = (_value(doc, path, value) for _, path, value in crypto.values_at(data, patterns)
-             if encrypting or crypto.is_sealed(value))
+    owner = crypto.owner_of(data)
+    found = (_value(doc, crypto.place(owner, pattern), path, value)
+             for pattern, path, value in crypto.values_at(data, patterns) if encrypting or crypto.is_sealed(value))
     values = tuple(found)
     if not values and not card:
         return None
@@ -72,15 +73,17 @@ def sealing(doc: Document, kind: str, schemas: SchemaSet, encrypting: bool) -> S
 
 
 
-def _value(doc: Document, path: tuple, value: object) -> Value:
+def _value(doc: Document, at: str, path: tuple, value: object) -> Value:
     line, column = doc.position(path)
     field = field_path(path)
     if not crypto.is_sealed(value):
         return Value(field, line, column, CLEAR)
     try:
-        return Value(field, line, column, SEALED, crypto.recipient_tags(value))
+        tags = crypto.recipient_tags(value)
+        bound = crypto.can_be_bound(crypto.plaintext_size(value), at)
     except crypto.ArmorError as exc:
         return Value(field, line, column, MALFORMED, (str(exc),))
+    return Value(field, line, column, SEALED if bound else UNBOUND, tags)
 
 
 # --- archive-wide ----------------------------------------------------------------------------------
@@ -125,6 +128,8 @@ class _Checker:
             where = (sealing.file, value.line, value.column, RULE)
             if value.state == CLEAR and encrypting:
                 found.append(Problem(*where, "confidential-clear", {"field": value.field, "file": sealing.file}))
+            elif value.state == UNBOUND:
+                found.append(Problem(*where, "confidential-unbound", {"field": value.field, "file": sealing.file}))
             elif value.state == MALFORMED:
                 found.append(Problem(*where, "confidential-armor", {"field": value.field, "detail": value.tags[0],
                                                                     "file": sealing.file}))

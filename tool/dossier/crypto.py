@@ -29,6 +29,7 @@ from .errors import UsageError
 ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
 AGE_VERSION_LINE = b"age-encryption.org/v1"
+NONCE, TAG, CHUNK = 16, 16, 64 * 1024  # age's payload: a nonce, then chunks of plaintext each with a tag
 SSH_STANZA = "ssh-ed25519"
 PLACEHOLDER = "已加密 / encrypted"  # what a reader without a usable key sees instead of a value
 IDENTITY_ENV = "DOSSIER_IDENTITY"
@@ -100,6 +101,19 @@ def recipient_tags(armored: str) -> tuple[str, ...]:
     return tuple(tags)
 
 
+def plaintext_size(armored: str) -> int:
+    """How many bytes an armored value decrypts to, told by its length alone (age's payload is a
+    16-byte nonce, then the plaintext in 64 KiB chunks each followed by a 16-byte tag): what
+    validate, which decrypts nothing, can know of a value's binding. Raises ArmorError."""
+    binary = _dearmor(armored)
+    mac_end = binary.find(b"\n", len(_header(binary)))
+    body = len(binary) - (mac_end + 1) - NONCE if mac_end >= 0 else -1
+    if body < TAG:
+        raise ArmorError("the encrypted payload is cut short")
+    chunks = -(-body // (CHUNK + TAG))
+    return body - chunks * TAG
+
+
 def _dearmor(armored: str) -> bytes:
     lines = armored.strip().splitlines()
     if len(lines) < 3 or lines[0].strip() != ARMOR_BEGIN or lines[-1].strip() != ARMOR_END:
@@ -142,9 +156,20 @@ def seal(value: object, at: str, public_keys: list[str]) -> str:
     """The armored ciphertext of `value` bound to `at`, for these SSH public keys (ends with a newline)."""
     import pyrage
 
-    plaintext = json.dumps({"at": at, "v": value}, ensure_ascii=False, sort_keys=True).encode()
+    plaintext = _bound(at, value)
     armored = pyrage.encrypt(plaintext, [ssh_recipient(key) for key in public_keys], armored=True).decode()
     return armored if armored.endswith("\n") else armored + "\n"
+
+
+def _bound(at: str, value: object) -> bytes:
+    """The plaintext of a value bound to its place."""
+    return json.dumps({"at": at, "v": value}, ensure_ascii=False, sort_keys=True).encode()
+
+
+def can_be_bound(size: int, at: str) -> bool:
+    """Whether a plaintext of `size` bytes can hold a value bound to `at` (the shortest value, a
+    digit, included): a shorter one was encrypted without dossier, or for a place of shorter name."""
+    return size >= len(_bound(at, 0))
 
 
 def unseal(armored: str, at: str, identities: list) -> object:

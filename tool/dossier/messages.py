@@ -440,6 +440,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} is not encrypted to exactly the people who may read it (missing: {missing}; extra: {extra}); run `dossier rekey {file}` with a key that can decrypt it (e.g. the sales manager's)",
         "{field} 的加密对象与有权查阅的人不一致（缺少：{missing}；多出：{extra}）；请用能解密的密钥（如销售经理的）运行 `dossier rekey {file}`",
     ),
+    "confidential-unbound": (
+        "{field}: this encrypted value is too short to hold dossier's binding to its item and field: it was encrypted without dossier (by the age command?) or copied from another place; write the value in clear in its place and run `dossier rekey {file}`, which encrypts it with the binding",
+        "{field}：此加密值太短，容不下 dossier 将其绑定到所属档案件与字段的信息：它不是由 dossier 加密的（是否用 age 命令加密？），或是从别处复制而来；请在原处改填明文，再运行 `dossier rekey {file}`，由它加密并加上绑定",
+    ),
     "confidential-armor": (
         "{field}: the encrypted value is damaged ({detail}); restore it from the history (`git log -p {file}`) or enter the value again in clear and run `dossier rekey {file}`",
         "{field}：加密值已损坏（{detail}）；请从历史中恢复（`git log -p {file}`），或重新填写明文后运行 `dossier rekey {file}`",
