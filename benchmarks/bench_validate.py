@@ -35,15 +35,15 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
 
 
 def item_files(root: Path) -> list[str]:
-    return sorted(str(p) for folder in ("records", "daily") for p in (root / folder).rglob("*.yaml"))
+    return sorted(str(p.resolve()) for folder in ("records", "daily") for p in (root / folder).rglob("*.yaml"))
 
 
 def baseline(root: Path) -> tuple[float, int]:
     files = item_files(root)
     total, worst = 0.0, 0
-    schema = str(root / "schemas" / "item.schema.json")
-    for start in range(0, len(files), BATCH):
-        seconds, code = timed(["check-jsonschema", "--schemafile", schema, *files[start:start + BATCH]])
+    for start in range(0, len(files), BATCH):  # from schemas/: it resolves the relative $id there (README)
+        seconds, code = timed(["check-jsonschema", "--schemafile", "item.schema.json", *files[start:start + BATCH]],
+                              cwd=root / "schemas")
         total, worst = total + seconds, max(worst, code)
     return total, worst
 
