@@ -401,3 +401,22 @@ def test_the_report_as_pdf_and_xlsx(archive, tmp_path):
 def test_json_report_digest_is_recorded(archive):
     run = check_run(archive, "gd", TODAY, "李娜 (li.na)", "zh")
     assert run.digest == run.run.digest() and len(run.digest) == 64
+
+
+def test_a_hostile_package_is_reported_item_by_item_never_with_a_traceback(received, tmp_path, capsys, monkeypatch):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            '<电子档案元数据>&b;</电子档案元数据>')
+    (received / ITEM_XML).write_text(bomb, encoding="utf-8")
+    (received / "data/目录文件.xml").write_bytes(b"\xff\xfe not xml")
+    (received / "data/说明文件.xml").write_text("<说明文件><件数>many</件数></说明文件>", encoding="utf-8")
+    rebag(received)
+    outcomes = check(received, "yj", TODAY)
+    broken = next(o for o in outcomes if o.item.number == "3-1").findings
+    assert {f.file for f in broken} == {ITEM_XML.removeprefix("data/"), "目录文件.xml"}
+    assert {"1-12", "2-1", "3-1"} <= failed(outcomes)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--stage", "yj", str(received), "--lang", "en"]) == 1
+    assert "internal error" not in capsys.readouterr().err
+    (received / "bagit.txt").write_text("not a bag\n", encoding="utf-8")
+    assert main(["check", "--stage", "yj", str(received), "--lang", "en"]) == 1
+    assert "internal error" not in capsys.readouterr().err

@@ -55,10 +55,12 @@ def archive_numbers(holding: Holding) -> Decision:
 
 
 def duplicates(holding: Holding) -> Decision:
-    """The same 档号, 文件编号 (文号), or 题名 with the same date and customer, on two items."""
+    """The same 档号, 文件编号 (文号), or 题名 with the same date, customer and section, on two items
+    (two managers' monthly reports may share a title: each section files its own)."""
     findings = []
     keys = {"档号": lambda e: e.value("档号"), "文件编号": lambda e: e.value("文件编号"),
-            "题名": lambda e: (e.value("题名"), e.value("日期"), e.value("客户")) if e.value("题名") else None}
+            "题名": lambda e: (e.value("题名"), e.value("日期"), e.value("客户"), e.value("机构或问题"))
+            if e.value("题名") else None}
     for tag, key_of in keys.items():
         seen: dict[object, Entry] = {}
         for entry in holding.entries:

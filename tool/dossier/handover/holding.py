@@ -35,7 +35,7 @@ class Entry:
     tools: list[str | None] = field(default_factory=list)  # 文档创建程序 of each file (package)
 
     def value(self, tag: str) -> str | None:
-        entry = self.record.get(tag)
+        entry = self.record[tag] if tag in self.record else None  # [] never looks a position up
         return entry[0] if entry else None
 
     def position(self, tag: str) -> Position:

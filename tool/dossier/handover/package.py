@@ -306,7 +306,8 @@ def _other(archive: Archive, chosen: list[Manifest], items: list[_Item], commit:
               ("内容描述", "、".join(m.archive_number for m in chosen)), ("移交电子档案数量", f"{totals['items']} 件"),
               ("移交数据量", f"{totals['files']} 个文件，{totals['bytes']} 字节"), ("载体类型", "在线 / 离线载体"),
               ("来源提交", commit)]
-    results = [[f"{name}检测", _side_result(archive, number, today), ""]
+    outcomes = _gd_check(archive, today)
+    results = [[f"{name}检测", _side_result(outcomes, number), ""]
                for number, name in (("1", "真实性"), ("2", "完整性"), ("3", "可用性"), ("4", "安全性"))]
     out[layout.REGISTRATION + ".pdf"], out[layout.REGISTRATION + ".xlsx"] = forms.registration(
         fields, results, when, creator, identifier)
@@ -320,22 +321,22 @@ def _other(archive: Archive, chosen: list[Manifest], items: list[_Item], commit:
     return out
 
 
-_CHECKED: dict = {}
-
-
-def _side_result(archive: Archive, prop: str, today: dt.date) -> str:
-    """The transferring side's result for one property, from a GD check of the archive."""
+def _gd_check(archive: Archive, today: dt.date):
+    """The transferring side's check of the archive at filing (GD), for the registration form."""
     from .archive_check import ArchiveCheck
     from .checks import run
+
+    return run(ArchiveCheck(archive.root, "gd", today), "gd")
+
+
+def _side_result(outcomes, prop: str) -> str:
+    """The transferring side's result for one property (1…4): 通过, or 不通过 with the failing
+    codes, and how many items still need a person."""
     from .items import FAIL, MANUAL
 
-    key = str(archive.root)
-    if key not in _CHECKED:
-        _CHECKED.clear()
-        _CHECKED[key] = run(ArchiveCheck(archive.root, "gd", today), "gd")
-    outcomes = [o for o in _CHECKED[key] if o.item.property == prop]
-    failed = [o.code for o in outcomes if o.result == FAIL]
-    manual = sum(o.result == MANUAL for o in outcomes)
+    mine = [o for o in outcomes if o.item.property == prop]
+    failed = [o.code for o in mine if o.result == FAIL]
+    manual = sum(o.result == MANUAL for o in mine)
     verdict = f"不通过（{'、'.join(failed)}）" if failed else "通过"
     return f"{verdict}；需人工 {manual} 项" if manual else verdict
 
