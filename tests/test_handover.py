@@ -137,12 +137,12 @@ def encrypted_pdf() -> bytes:
 
 
 def fake_scanner(root: Path, monkeypatch) -> None:
-    """A clamscan on PATH that finds a virus in the attachment (ClamAV's output format)."""
+    """A clamscan on PATH that finds a virus in the first file it is given (ClamAV's output format)."""
     folder = root.parent / "bin"
     folder.mkdir()
     script = folder / "clamscan"
     script.write_text("#!/bin/sh\n[ \"$1\" = --version ] && { echo 'ClamAV 1.0.0'; exit 0; }\n"
-                      f"echo \"{root.resolve() / ATTACHMENT}: Eicar-Test-Signature FOUND\"; exit 1\n")
+                      "shift 2\necho \"$1: Eicar-Test-Signature FOUND\"; exit 1\n")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
 
@@ -310,6 +310,20 @@ def drop_attachment(bag: Path) -> None:
          f"<字节数>{size}</字节数>")
 
 
+def plain_pdf(bag: Path) -> None:
+    """The item's content replaced by a PDF that is not PDF/A, its size recorded as it is."""
+    import io
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    data = io.BytesIO()
+    writer.write(data)
+    pdf = bag / ITEM_DIR / "Z001-KH·2025-D30-C3-0001.pdf"
+    old = pdf.stat().st_size
+    pdf.write_bytes(data.getvalue())
+    pedit(bag, ITEM_XML, f"<计算机文件大小>{old}</计算机文件大小>", f"<计算机文件大小>{len(data.getvalue())}</计算机文件大小>")
+
+
 PACKAGE_FAULTS = {
     "1-1": lambda b: (b / ITEM_DIR / "3-2025-S02-0001.scan-1.png").write_bytes(
         (b / ITEM_DIR / "3-2025-S02-0001.scan-1.png").read_bytes()[:-1] + b"\x01"),
@@ -328,6 +342,15 @@ PACKAGE_FAULTS = {
     "2-4": lambda b: pedit(b, ITEM_XML, "<责任者>太原龙城会馆销售部</责任者>", "<责任者> </责任者>"),
     "2-5": lambda b: pedit(b, ITEM_XML, "<行为>审批</行为>", "<行为>阅</行为>"),
     "2-11": drop_attachment,
+    "1-3": lambda b: pedit(b, ITEM_XML, "<页数>1</页数>", "<页数>one</页数>"),
+    "1-6": lambda b: pedit(b, ITEM_XML, "<题名>关于", "<题名>\ue000关于"),
+    "1-7": lambda b: pedit(b, ITEM_XML, "<保管期限>30年</保管期限>", "<保管期限>10年</保管期限>"),
+    "1-8": lambda b: [pedit(b, xml, "<题名>", "<文件编号>龙会销〔2025〕9号</文件编号><题名>")
+                      for xml in (ITEM_XML, ITEM_XML.replace("0001", "0002"))],
+    "1-10": lambda b: pedit(b, ITEM_XML, "<计算机文件大小>", "<计算机文件大小>1"),
+    "1-11": lambda b: (b / ITEM_DIR / "3-2025-S02-0001.scan-1.png").unlink() or reregister(b),
+    "2-6": lambda b: pedit(b, "data/目录文件.xml", "<顺序号>2</顺序号>", "<顺序号>5</顺序号>"),
+    "3-3": plain_pdf,
     "3-1": lambda b: (b / "data/其他/规则/元数据方案.xml").write_text("<元数据方案><未闭合></元数据方案>", encoding="utf-8"),
     "3-8": lambda b: (b / "data/其他/规则/archive.yaml").write_text(
         "limit: |\n  -----BEGIN AGE ENCRYPTED FILE-----\n  YWdl\n  -----END AGE ENCRYPTED FILE-----\n", encoding="utf-8"),
@@ -335,13 +358,21 @@ PACKAGE_FAULTS = {
 }
 
 
-@pytest.mark.parametrize("number", sorted(PACKAGE_FAULTS, key=lambda n: tuple(map(int, n.split("-")))))
-def test_each_seeded_fault_in_a_package_is_caught_by_exactly_its_item(received, number):
-    PACKAGE_FAULTS[number](received)
+@pytest.mark.parametrize("number", sorted([*PACKAGE_FAULTS, "4-2"], key=lambda n: tuple(map(int, n.split("-")))))
+def test_each_seeded_fault_in_a_package_is_caught_by_exactly_its_item(received, monkeypatch, number):
+    if number == "4-2":
+        fake_scanner(received, monkeypatch)
+    else:
+        PACKAGE_FAULTS[number](received)
     rebag(received)
     outcomes = check(received, "yj", TODAY)
     assert failed(outcomes) == {number}, [(o.code, [(f.file, f.key) for f in o.findings]) for o in outcomes
                                           if o.result == FAIL]
+
+
+def test_every_automated_yj_item_has_its_seeded_fault(package):
+    automated = {o.item.number for o in check(package, "yj", TODAY) if o.method == AUTOMATIC}
+    assert automated - {*PACKAGE_FAULTS, "1-14", "4-2"} <= {"4-1", "3-2"}  # 1-14: the one-byte test
 
 
 def test_an_encrypted_value_left_in_an_item_of_the_package_fails_yj_3_8(received):
