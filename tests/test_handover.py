@@ -392,6 +392,16 @@ def test_the_package_is_checked_without_the_archive(received, tmp_path, monkeypa
     assert '"YJ-1-14"' in capsys.readouterr().out
 
 
+def test_handover_refuses_a_bound_attachment_changed_since_binding_and_writes_nothing(sample, archive, tmp_path):
+    attachment = archive / "records/3/2025/3-2025-S02-0001.scan-1.png"
+    attachment.write_bytes(attachment.read_bytes() + b"\x00")
+    git(archive, "commit", "-q", "--no-verify", "-am", "Damage\n\nReason: test")
+    code, out, err = dossier(archive, "handover", "3", "2025", "--output", tmp_path / "p", "--identity",
+                             sample.parent / "manager", "--lang", "en", email="li.na@example.cn")
+    assert code == 1 and "3-2025-S02-0001.scan-1.png no longer matches" in err, err
+    assert not (tmp_path / "p").exists() and not list(tmp_path.glob(".handover-*"))
+
+
 def test_handover_refuses_an_output_in_the_work_tree_and_a_person_who_may_not_read_all(sample, tmp_path):
     code, out, err = dossier(sample, "handover", "3", "2025", "--output", sample / "out", email="li.na@example.cn")
     assert code == 2 and "work tree" in err and not (sample / "out").exists()

@@ -235,9 +235,9 @@ class ArchiveCheck:
         named |= set(self.items)  # drafts and their attachments are the archive's too
         for data_rel, data in self.items.items():
             folder = data_rel.rsplit("/", 1)[0]
-            for attachment in data.get("attachments") or [] if isinstance(data.get("attachments"), list) else []:
-                if isinstance(attachment, dict) and isinstance(attachment.get("file"), str):
-                    named.add(os.path.normpath(f"{folder}/{attachment['file']}"))
+            attachments = data.get("attachments") if isinstance(data.get("attachments"), list) else []
+            named |= {os.path.normpath(f"{folder}/{a['file']}") for a in attachments
+                      if isinstance(a, dict) and isinstance(a.get("file"), str)}
         extra = [Finding.of(rel, "check-extra-file", (0, 0)) for rel in self.present
                  if rel.startswith(tuple(f + "/" for f in ITEM_FOLDERS))
                  and not rel.endswith((".yaml", ".yml"))  # YAML out of place: validate's stray-file (1-13)

@@ -132,6 +132,10 @@ def _item(root: Path, manifest: Manifest, entry: dict, schemas: SchemaSet, ident
     raw = (root / rel).read_bytes() if (root / rel).is_file() else b""
     if hashlib.sha256(raw).hexdigest() != entry.get("sha256"):
         raise DossierError("handover-bound-changed", file=rel)
+    for attachment in entry.get("attachments") or []:  # as bound: the package carries them as they were
+        path = root / Path(rel).parent / str(attachment.get("file"))
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != attachment.get("sha256"):
+            raise DossierError("handover-bound-changed", file=path.relative_to(root).as_posix())
     doc = load_bytes(raw, rel)
     data = copy.deepcopy(doc.data)
     patterns = schemas.confidential(str(data.get("type")))
