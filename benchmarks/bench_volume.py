@@ -17,7 +17,7 @@ in a child process:
             their blank pages (pypdf). The contents' page ranges are left as placeholders of the
             same width (one HTML document knows them only by laying out twice: target-counter),
             so the baseline does a little less than dossier does.
-  cold      `dossier render volume 2 2025` with an empty render cache (.dossier/render/ removed)
+  cold      `dossier render volume 2 2025` with an empty render cache (its folder removed)
   one item  the same command after one item's title changed, everything else cached: first before
             the change is committed, then after (a draft volume's contents name the repository's
             head commit in every row, so a new commit renders all the contents' pages again)
@@ -52,6 +52,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tool"))
+
+from dossier.render.cache import cache_folder  # noqa: E402 - the tool's source is on sys.path from here
 
 ARCHIVE_ITEMS = 15_000  # the archive; category 2 of 2025 then holds a little over VOLUME_ITEMS
 CATEGORY, YEAR, VOLUME_ITEMS = "2", 2025, 1_000
@@ -296,7 +298,7 @@ def main() -> None:
     for _ in range(args.rounds):  # in turn, so that a busy spell of the machine falls on both
         base = measure("one HTML document, one WeasyPrint write_pdf (baseline)", one_html, HERE.parent,
                        patience=args.patience)
-        shutil.rmtree(root / ".dossier" / "render", ignore_errors=True)
+        shutil.rmtree(cache_folder(root), ignore_errors=True)
         rounds.append((base, measure("`dossier render volume`, cold (empty render cache)", render, root,
                                      patience=args.patience)))
     fastest = min(base.seconds for base, _ in rounds)
@@ -308,7 +310,7 @@ def main() -> None:
                         render, root))
     warm.append(measure("`dossier render volume`, nothing changed", render, root))
     volume = next(output.glob("Z*.pdf"))
-    cache = sum(p.stat().st_size for p in (root / ".dossier" / "render").rglob("*") if p.is_file())
+    cache = sum(p.stat().st_size for p in cache_folder(root).rglob("*") if p.is_file())
     print(f"\n{VOLUME_ITEMS} items in one volume ({volume.name}: {volume.stat().st_size / 1_048_576:.1f} MiB; the "
           f"baseline's PDF {(output / 'baseline.pdf').stat().st_size / 1_048_576:.1f} MiB; render cache "
           f"{cache / 1_048_576:.0f} MiB); {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

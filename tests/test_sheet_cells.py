@@ -235,3 +235,15 @@ def test_hostile_numbers_in_a_sheet_are_named_by_their_cell(repo, run, tmp_path,
     assert result.code == 1, result.out + result.err
     assert f"sales!{column}2: cell: {said}" in result.out, result.out
     assert "internal error" not in result.out + result.err
+
+
+def test_the_customer_list_as_csv_escapes_formula_like_names(repo, run, monkeypatch):
+    card = repo / "customers/C0001.yaml"
+    card.write_text(card.read_text("utf-8").replace("name: 山西晋能集团有限公司", "name: '=HYPERLINK(\"http://x\")晋能'", 1),
+                    "utf-8")
+    act_as(monkeypatch, SEES_ALL)
+    result = run("--archive", repo, "customers", "--format", "csv")
+    assert result.code == 0
+    rows = list(csv.reader(io.StringIO(result.out.lstrip("\ufeff"), newline="")))
+    assert ["C0001", "'=HYPERLINK(\"http://x\")晋能"] == rows[1][:2]
+    assert not [cell for row in rows for cell in row if sheet_cells.is_formula_like(cell)]

@@ -68,8 +68,10 @@ def _echo_csv(header, rows) -> None:
     import csv
     import io
 
+    from .sheet_cells import escape
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([escape(cell) if isinstance(cell, str) else cell for cell in row] for row in rows)  # cells are data
     click.echo("\ufeff" + buffer.getvalue(), nl=False)
