@@ -156,11 +156,12 @@ def test_settings_of_the_wrong_shape_stop_a_command_at_their_position(base_archi
     settings.write_text(settings.read_text(encoding="utf-8").replace("deletion_retention_days: 30",
                                                                      "deletion_retention_days: a month"), encoding="utf-8")
     git(base_archive, "commit", "-qam", "a slip")
-    for args in (["delete", ITEM_CODE, "--reason", "重复"], ["render", "catalogue", "--output", base_archive / "out"]):
+    out = base_archive.parent / "out"  # outside the archive: a catalogue is never written inside it
+    for args in (["delete", ITEM_CODE, "--reason", "重复"], ["render", "catalogue", "--output", out]):
         result = run("--archive", base_archive, *args, "--lang", "en")
         assert result.code == 1, (args, result.err)
         assert re.match(r"archive\.yaml:\d+:\d+: schema: deletion_retention_days must be integer", result.err)
-    assert (base_archive / ITEM).is_file() and not (base_archive / "out").exists()  # nothing done
+    assert (base_archive / ITEM).is_file() and not out.exists()  # nothing done
     assert "archive.yaml" in run("--archive", base_archive, "validate", "--lang", "en").out
 
 
