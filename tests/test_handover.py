@@ -375,6 +375,13 @@ def test_every_automated_yj_item_has_its_seeded_fault(package):
     assert automated - {*PACKAGE_FAULTS, "1-14", "4-2"} <= {"4-1", "3-2"}  # 1-14: the one-byte test
 
 
+@pytest.mark.parametrize("stage", ["gd", "bc"])
+def test_a_package_is_checked_at_any_stage(package, stage):
+    outcomes = check(package, stage, TODAY)
+    assert len(outcomes) == {"gd": 36, "bc": 32}[stage] and not failed(outcomes)
+    assert all(o.result != PASS for o in outcomes if o.method != AUTOMATIC)
+
+
 def test_an_encrypted_value_left_in_an_item_of_the_package_fails_yj_3_8(received):
     yaml_file = received / ITEM_DIR / "3-2025-S02-0001.yaml"
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace(

@@ -1660,6 +1660,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check-evidence-package": ("{items} item(s), {files} file(s), {bytes} bytes", "{items} 件，{files} 个文件，{bytes} 字节"),
     "check-evidence-signatures-at-handover": ("approvals of {commits} commit(s) were verified when the package was made",
                                               "生成移交包时已核验 {commits} 个提交的审批签名"),
+    "check-manual": ("the package alone cannot decide this: have a person check it", "仅凭信息包无法判定：请人工检测"),
     "check-manual-2-7": ("open each item's content and compare it with the paper volume",
                          "请打开每件内容，与纸质案卷核对"),
     "check-manual-2-8": ("open each attachment and check that none is missing or cut short",

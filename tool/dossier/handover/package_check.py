@@ -121,6 +121,16 @@ class PackageCheck:
                                            expected=f"{expected}/{layout.metadata_name(number)}"))
         return judged(findings, ("check-evidence-package", self._counts()))
 
+    def _1_15(self) -> Decision:
+        return not_applicable("check-na-eep")
+
+    _1_16 = _1_15
+
+    def _2_10(self) -> Decision:
+        """BC: the package's metadata complete (DA/T 70 2-10 a), for a package that is no EEP)."""
+        return judged(self.elements["2-3"], ("check-evidence-values", {"items": len(self.holding.entries),
+                                                                        "elements": 21}))
+
     def _1_14(self) -> Decision:
         import bagit
 
