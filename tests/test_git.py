@@ -169,6 +169,11 @@ def test_a_failed_approval_says_why_on_one_line_and_merges_nothing(repo, run, ke
     refused = run("--archive", repo, "approve", "fix", "--yes", "--lang", "en")
     assert refused.code == 1 and "UNPROTECTED PRIVATE KEY FILE" in refused.err
     assert refused.err.count("\n") == 1 and "\r" not in refused.err and refused.err.rstrip().endswith("nothing was merged")
+    # ssh's whole text, readable: no frame of @, no '?' where its lines ended, nothing cut off
+    assert "@@@" not in refused.err and "?" not in refused.err, refused.err
+    assert "Permissions 0644" in refused.err and "This private key will be ignored." in refused.err
+    assert "failed to write commit object" in refused.err
+    assert f"chmod 600 {keys['manager']}" in refused.err  # and what to do
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
 
 

@@ -164,10 +164,48 @@ RENDER_COMMANDS = _by_command({"cli_volumes": ["volume"], "cli_catalogue": ["cat
 @click.option("--archive", "archive", metavar="PATH", help="The archive (default: $DOSSIER_ARCHIVE, else the "
               "nearest folder upwards holding archive.yaml, else ./archive).")
 @lang_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on a terminal (it never shows elsewhere).")
 @click.pass_context
-def cli(ctx: click.Context, archive: str | None, lang: str | None) -> None:
+def cli(ctx: click.Context, archive: str | None, lang: str | None, quiet: bool) -> None:
     """Customer Dossier: the customer archive (客户档案) as schema-validated YAML in git."""
     ctx.obj = Session(archive, lang)
+    if not quiet and sys.stderr.isatty():
+        from .progress import showing
+
+        ctx.with_resource(showing(TerminalProgress(ctx.obj)))
+
+
+class TerminalProgress:
+    """Long work's progress on the terminal's stderr, on one line redrawn in place (at most ten times a
+    second), from DOSSIER_PROGRESS_DELAY seconds (default 0.5) after the work began, so that quick
+    commands never flicker; the line is cleared when the work is done."""
+
+    def __init__(self, session: Session, stream=None) -> None:
+        self.session = session
+        self.stream = stream or sys.stderr
+        self.delay = float(os.environ.get("DOSSIER_PROGRESS_DELAY") or 0.5)
+        self.began = self.drawn = 0.0
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done == 0:
+            self.began, self.drawn = now, 0.0
+            return
+        if done >= total:
+            if self.drawn:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+            self.drawn = 0.0
+            return
+        if now - self.began < self.delay or now - self.drawn < 0.1:
+            return
+        self.drawn = now
+        filled = 30 * done // total
+        label = message(what, self.session.lang)
+        self.stream.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        self.stream.flush()
 
 
 @cli.command()

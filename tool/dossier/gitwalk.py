@@ -51,9 +51,14 @@ def environment() -> dict[str, str]:
 
 
 def said(text: str, limit: int = 600) -> str:
-    """What a failed git command said, on one line (ssh's warnings come in framed lines) and short:
-    cut at a word's end, never inside a word, and marked as cut."""
-    line = " ".join(text.split())
+    """What a failed git command said, on one line and short: cut at a word's end, never inside a
+    word, and marked as cut. ssh's warnings come framed in lines of @, each line ending in a carriage
+    return that git shows as '?' (git's sanitising of stderr): the frame and those '?' go, the
+    sentences stay."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    if sum(line.endswith("?") for line in lines) >= 2:  # carriage returns, not questions
+        lines = [line[:-1] if line.endswith("?") else line for line in lines]
+    line = " ".join(" ".join(part.strip().strip("@").split()) for part in lines if part.strip("@ \t"))
     if len(line) <= limit:
         return line
     return line[:limit].rsplit(" ", 1)[0] + " …"

@@ -44,6 +44,7 @@ from .config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES, text_or_none
 from .crypto import ARMOR_BEGIN
 from .loader import LoadError, load_bytes
 from .problems import Problem
+from .progress import track
 
 INDEX_FILE = ".dossier/index.sqlite"
 STAT_SNAPSHOT = ".dossier/index-stat.marshal"  # what the files table holds, for a quick comparison
@@ -484,9 +485,9 @@ class Index:
         processes = jobs or os.cpu_count() or 1
         if processes > 1 and len(recheck) >= PARALLEL_THRESHOLD:
             with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupts) as pool:
-                changed += pool.imap_unordered(_read_job, recheck, chunksize=200)
+                changed += track(pool.imap_unordered(_read_job, recheck, chunksize=200), len(recheck), "progress-index")
         else:
-            changed += [_read(*job) for job in recheck]
+            changed += [_read(*job) for job in track(recheck, len(recheck), "progress-index")]
         self._write(changed)
         return len(changed)
 

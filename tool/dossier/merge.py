@@ -32,5 +32,9 @@ def approve_branch(root: Path, approver: Person, branch: str) -> str:
     result = gitrepo.run(["-c", "gpg.format=ssh", "merge", "--no-ff", "-S", "-m", message, branch], root, check=False)
     if result.returncode != 0:
         gitrepo.run(["merge", "--abort"], root, check=False)
-        raise DossierError("approve-failed", branch=branch, detail=gitrepo.said(result))
+        detail = gitrepo.said(result)
+        if "UNPROTECTED PRIVATE KEY FILE" in detail:  # ssh's refusal: say what to do, too
+            key = gitrepo.config_value("user.signingkey", root) or ""
+            raise DossierError("approve-key-mode", branch=branch, detail=detail, key=key.removesuffix(".pub"))
+        raise DossierError("approve-failed", branch=branch, detail=detail)
     return gitrepo.run(["rev-parse", "HEAD"], root).stdout.strip()

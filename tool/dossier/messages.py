@@ -664,6 +664,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件类型 {type}（第 {category} 类）必须指定客户：请加上 --customer",
     ),
     "unknown-type": ("unknown item type {type}; the types are: {types}", "未知的文件类型 {type}；可用类型：{types}"),
+    "progress-validate": ("checking files", "正在检查文件"),
+    "progress-render": ("rendering items", "正在排版档案"),
+    "progress-index": ("reading files into the index", "正在更新索引"),
+    "progress-report": ("reading records", "正在读取档案"),
+    "progress-import": ("checking rows", "正在检查各行"),
+    "progress-export": ("writing rows", "正在写出各行"),
     "customers-none": ("no customer matches these filters", "没有符合条件的客户"),
     "filter-unknown": (
         "{option} {value}: no such value in this archive (closest: {closest}); `dossier customers` lists the customers, people.yaml the people, `dossier new --help` the types",
@@ -831,6 +837,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check-paper-pages": (
         "the items take {found} numbered page(s), the manifest says {expected}; pages are missing or extra: render and print the volume again",
         "卷内文件共 {found} 页，装订清单为 {expected} 页；有缺页或多页：请重新生成并打印案卷",
+    ),
+    "check-paper-pages-missing": (
+        "page(s) {pages} of the items are missing (page {next} follows page {before}): the items take {found} numbered page(s), the manifest says {expected}; print the missing page(s) of the volume again",
+        "卷内文件缺第 {pages} 页（第 {before} 页之后即为第 {next} 页）：共 {found} 页，装订清单为 {expected} 页；请重新打印所缺的页",
     ),
     "check-paper-stamp": (
         "page {position} of the items is numbered {found}, expected {expected}; pages are missing, extra or out of order: render and print the volume again",
@@ -1438,6 +1448,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "approve-no-key": (
         "no signing key: set `git config gpg.format ssh` and `git config user.signingkey <your key>` (the key people.yaml lists for you)",
         "未设置签名密钥：请设置 `git config gpg.format ssh` 和 `git config user.signingkey 密钥文件`（须与 people.yaml 登记的一致）",
+    ),
+    "approve-key-mode": (
+        "the merge of {branch} failed: {detail}; make your key readable only by you (`chmod 600 {key}`) and approve again; nothing was merged",
+        "合并 {branch} 失败：{detail}；请将密钥设为仅本人可读（`chmod 600 {key}`）后重新审批；未做任何合并",
     ),
     "approve-failed": (
         "the merge of {branch} failed: {detail}; nothing was merged",

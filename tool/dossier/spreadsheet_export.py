@@ -23,6 +23,7 @@ from .config import Archive
 from .fsutil import atomic_write_bytes
 from .loader import Document
 from .problems import Problem
+from .progress import track
 from .reporter import display_width
 from .schema_errors import field_path
 from .sheet_cells import escape, protect_workbook
@@ -54,7 +55,7 @@ def customers_table(archive: Archive, mapping: Mapping, reader: Reader | None = 
     cards, failures = load_cards(archive.root)
     shown, hidden = reader.visible_cards(sorted(cards)) if reader is not None else (sorted(cards), 0)
     table = Table(mapping, _title(archive, mapping), failures=failures, hidden=hidden)
-    for card_id in shown:
+    for card_id in track(shown, len(shown), "progress-export"):
         data = reveal(cards[card_id].data) if isinstance(cards[card_id].data, dict) else {}
         paths = [column.path for column in mapping.sheet_columns]
         _add_rows(table, cards[card_id], [([get_path(data, path) for path in paths], paths)])
@@ -83,7 +84,7 @@ def items_table(archive: Archive, schemas, mapping: Mapping, reader: Reader | No
     found, hidden = reader.visible(found) if reader is not None else (found, 0)
     cards, _ = load_cards(archive.root)
     table = Table(mapping, _title(archive, mapping), failures=[f.problem for f in failures], hidden=hidden)
-    for entry in found:
+    for entry in track(found, len(found), "progress-export"):
         data = reveal(entry.data)  # confidential values decrypted, or shown as 已加密 / encrypted
         content = data.get("content") if isinstance(data.get("content"), dict) else {}
         lines = content.get(mapping.lines) if isinstance(content.get(mapping.lines), list) else []

@@ -50,6 +50,7 @@ from .spreadsheet import (
 )
 from .transaction import Operation
 from .yamlio import dump
+from .progress import track
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # never a path, whatever the archive's schema allows
@@ -320,11 +321,12 @@ def _map(function: Callable, jobs: list) -> list:
     what the function reads from module globals), in this process for a small one."""
     processes = os.cpu_count() or 1
     if processes < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        return [function(job) for job in jobs]
+        return [function(job) for job in track(jobs, len(jobs), "progress-import")]
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        return pool.map(function, jobs, chunksize=max(50, len(jobs) // (4 * processes)))
+        return list(track(pool.imap(function, jobs, chunksize=max(50, len(jobs) // (4 * processes))), len(jobs),
+                          "progress-import"))
 
 
 def _header(mapping: Mapping, field_text: str) -> str:

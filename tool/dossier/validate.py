@@ -26,6 +26,7 @@ from .config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, open_archiv
 from .fsutil import atomic_write_bytes
 from .loader import Document, LoadError, load_bytes
 from .problems import Problem
+from .progress import track
 from .schemas import SchemaSet
 
 CACHE_FILE = ".dossier/validate.pickle"  # per-file results
@@ -275,11 +276,12 @@ def _check_files(archive, schemas, files, cache: _Cache, jobs,
     if processes > 1 and len(todo) >= PARALLEL_THRESHOLD:
         _worker = checker
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            checked = pool.map(_check_in_worker, [job[:3] + (None,) for job in todo], chunksize=200)
+            checked = list(track(pool.imap(_check_in_worker, [job[:3] + (None,) for job in todo], chunksize=200),
+                                 len(todo), "progress-validate"))
         _worker = None
         checked = [_fill_deps(result, files) for result in checked]
     else:
-        checked = [checker.check(*job) for job in todo]
+        checked = [checker.check(*job) for job in track(todo, len(todo), "progress-validate")]
     results.update(zip((job[0] for job in todo), checked))
     return results, cached
 

@@ -816,7 +816,7 @@ def bound_changes(root: Path, results: dict | None = None, only: set[str] | None
                 continue
             actual = digests.get(rel) or hashes.sha256(rel)
             if actual != entry.get("sha256"):
-                problems.append(Problem(rel, 0, 0, RULE, "bound-changed",
+                problems.append(Problem(rel, *_where_changed(root, rel, manifest.path), RULE, "bound-changed",
                                         {"path": rel, "volume": manifest.archive_number,
                                          "manifest": manifest.path}))
             folder = rel.rsplit("/", 1)[0]
@@ -825,11 +825,44 @@ def bound_changes(root: Path, results: dict | None = None, only: set[str] | None
                     continue
                 path = os.path.normpath(f"{folder}/{attachment['file']}")
                 if not (root / path).is_file() or hashes.sha256(path) != attachment.get("sha256"):
-                    problems.append(Problem(rel, 0, 0, RULE, "bound-attachment-changed",
+                    problems.append(Problem(rel, *_attachment_position(root, rel, attachment["file"]), RULE,
+                                            "bound-attachment-changed",
                                             {"path": rel, "file": attachment["file"],
                                              "volume": manifest.archive_number, "manifest": manifest.path}))
     hashes.save()
     return problems
+
+
+def _where_changed(root: Path, rel: str, manifest_path: str) -> tuple[int, int]:
+    """Line and column of the first difference between a bound item and the item as bound (as the
+    commit that added its volume's manifest holds it); (0, 0), no position, when that version cannot be read."""
+    from . import gitrepo
+
+    log = gitrepo.run(["log", "-1", "--diff-filter=A", "--format=%H", "--", manifest_path], root, check=False)
+    bound = gitrepo.blob(root, log.stdout.strip(), rel) if log.returncode == 0 and log.stdout.strip() else None
+    try:
+        now = (root / rel).read_bytes()
+    except OSError:
+        return 0, 0
+    if bound is None:
+        return 0, 0
+    old_lines, new_lines = bound.splitlines(), now.splitlines()
+    for number, (old, new) in enumerate(zip(old_lines, new_lines), 1):
+        if old != new:
+            same = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+            return number, len(new[:same].decode("utf-8", "replace")) + 1
+    return min(len(old_lines), len(new_lines)) + 1, 1
+
+
+def _attachment_position(root: Path, rel: str, file: str) -> tuple[int, int]:
+    """Where the item names the attachment (its `file:` value); (1, 1) when the item cannot be read."""
+    try:
+        doc = load_file(root / rel, rel)
+        attachments = doc.data.get("attachments") if isinstance(doc.data, dict) else None
+        index = next(i for i, a in enumerate(attachments or []) if isinstance(a, dict) and a.get("file") == file)
+        return doc.position(("attachments", index, "file"))
+    except (LoadError, StopIteration):
+        return 1, 1
 
 
 class _HashCache:
@@ -920,6 +953,21 @@ def check_paper(archive: Archive, category: str, year: int, pdfs: list[Path], fo
     return problems, len(todo)
 
 
+def _missing_run(stamps: list[int | None], pages: object) -> tuple[int, int] | None:
+    """(first missing page number, how many) when the numbered pages are those of the manifest but
+    for one run left out (the page after the gap carries its own number, every page in order), else None."""
+    if not isinstance(pages, int) or len(stamps) >= pages:
+        return None
+    count = pages - len(stamps)
+    start = next((position for position, stamp in enumerate(stamps, 1) if stamp != position), len(stamps) + 1)
+    expected = list(range(1, start)) + list(range(start + count, pages + 1))
+    return (start, count) if stamps == expected else None
+
+
+def _span_pages(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def _check_volume(archive: Archive, manifest: Manifest, path: Path, pdf) -> list[PaperProblem]:
     from .render.environment import date_compact
     from .render.readback import squeeze
@@ -981,16 +1029,27 @@ def _check_volume(archive: Archive, manifest: Manifest, path: Path, pdf) -> list
                     "volume": manifest.archive_number}, in_archive=True))
 
     body = [pdf.pages[i] for i in pdf.body]
-    if len(body) != pages:
-        problem("check-paper-pages", found=len(body), expected=pages)
-    for position, page in enumerate(body, 1):
-        stamp = page.stamp()
-        if stamp != position:
-            problem("check-paper-stamp", position=position, found="—" if stamp is None else stamp, expected=position)
-            break
+    stamps = [page.stamp() for page in body]
+    gap = _missing_run(stamps, pages)
+    if gap is not None:  # one run of pages left out: one line, not one per page and item after it
+        start, count = gap
+        problem("check-paper-pages-missing", pages=_span_pages(start, start + count - 1), before=start - 1,
+                next=start + count, found=len(body), expected=pages)
+    else:
+        count = 0
+        if len(body) != pages:
+            problem("check-paper-pages", found=len(body), expected=pages)
+        for position, stamp in enumerate(stamps, 1):
+            if stamp != position:
+                problem("check-paper-stamp", position=position, found="—" if stamp is None else stamp,
+                        expected=position)
+                break
     for entry in items:
         first = entry.get("first_page")
-        if isinstance(first, int) and 1 <= first <= len(body) and str(entry.get("code")) not in body[first - 1].text:
+        if not isinstance(first, int) or (gap is not None and gap[0] <= first < gap[0] + count):
+            continue  # its first page is among those missing: said above
+        at = first - (count if gap is not None and first >= gap[0] + count else 0)
+        if 1 <= at <= len(body) and str(entry.get("code")) not in body[at - 1].text:
             problem("check-paper-start", code=entry.get("code"), page=first)
 
     back = pdf.back_text

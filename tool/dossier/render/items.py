@@ -38,6 +38,7 @@ from .cache import RenderCache, Rendered
 from .environment import environment, retention
 from .model import Names, content_fields, signatures
 from .worker import Job, preload, render_job
+from ..progress import track
 
 PARALLEL_THRESHOLD = 6  # below this many items to render, worker start-up costs more than it saves
 ENVELOPE = (  # (label, key) of the item's own form, two per row
@@ -266,12 +267,12 @@ class ItemRenderer:
         enough jobs (or the workers are running already), else here."""
         pooled = self._pool is not None and len(jobs) > 1
         if self.jobs < 2 or not (pooled or len(jobs) >= self.parallel_threshold):
-            return ((job, render_job(job)) for job in jobs)
+            return track(((job, render_job(job)) for job in jobs), len(jobs), "progress-render")
         if self._pool is None:
             preload()  # imported and initialised once in the parent: the forked workers inherit it
             self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
         order = sorted(jobs, key=lambda job: -len(job.html))  # long documents first: the load evens out
-        return zip(order, self._pool.imap(render_job, order, chunksize=1))
+        return track(zip(order, self._pool.imap(render_job, order, chunksize=1)), len(order), "progress-render")
 
     # --- what the cache keeps ------------------------------------------------------------------------
 

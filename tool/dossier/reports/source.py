@@ -26,6 +26,7 @@ from ..crypto import PLACEHOLDER
 from ..loader import LoadError, load_bytes, load_file
 from ..problems import Problem
 from .money import Money, parse_amount
+from ..progress import track
 
 RULE = "report"
 CATEGORY_OF = {
@@ -276,8 +277,9 @@ def _parse_all(files: list[tuple[str, str]], types: tuple[str, ...], jobs: int |
         if context is not None:
             chunk = max(64, len(files) // (processes * 8))
             with context.Pool(processes) as pool:
-                return pool.map(_parse_one, [(rel, path, types) for rel, path in files], chunksize=chunk)
-    return [_parse_one((rel, path, types)) for rel, path in files]
+                return list(track(pool.imap(_parse_one, [(rel, path, types) for rel, path in files], chunksize=chunk),
+                                  len(files), "progress-report"))
+    return [_parse_one((rel, path, types)) for rel, path in track(files, len(files), "progress-report")]
 
 
 _NEEDLES: dict[tuple[str, ...], tuple[bytes, ...]] = {}
