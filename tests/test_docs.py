@@ -40,3 +40,15 @@ def test_every_command_has_a_readme_section_naming_its_options(name):
         for option in getattr(param, "opts", []):
             if option.startswith("--"):
                 assert option in match.group(1), f"dossier {name} {option} is not in README"
+
+
+def test_every_document_the_readme_and_docs_link_is_in_the_repository():
+    """A fresh clone holds everything its documentation links (no ../shared/, no file left behind)."""
+    for page in [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        assert "../shared" not in text, f"{page.name} points outside the repository"
+        for target in re.findall(r"\]\(([^)#\s]+)\)", text):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            assert (page.parent / target).resolve().exists(), f"{page.relative_to(REPO)} links {target}, not in the repository"
+            assert REPO in (page.parent / target).resolve().parents or (page.parent / target).resolve() == REPO

@@ -6,6 +6,8 @@ repository with the pre-receive hook, and pushes to it.
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -476,3 +478,27 @@ def test_a_failed_git_command_is_a_message_naming_the_command_past_its_options(t
         gitrepo.output(["-c", "core.quotePath=false", "status"], tmp_path, "lifecycle-git-failed")
     assert failed.value.key == "lifecycle-git-failed"
     assert failed.value.args_["step"] == "status" and "not a git repository" in failed.value.args_["detail"]
+
+
+def test_following_the_servers_advice_for_a_change_made_on_main_gets_it_approved_and_pushed(repo, server, run, keys):
+    """The refusal says what to do as commands; run exactly those, have the sales manager approve, push: accepted."""
+    as_person(repo, "wang.wei@example.cn")
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 5"), encoding="utf-8")
+    assert commit(repo, "Correct the page count\n\nReason: 原件共五页").returncode == 0  # straight on main
+    refused = push(repo)
+    assert refused.returncode != 0 and "unapproved" in refused.stderr
+    commands = re.findall(r"`(git [^`]+)`", refused.stderr)
+    assert [c.split()[1] for c in commands] == ["branch", "reset", "push"], refused.stderr
+    for command in commands:
+        done = subprocess.run(shlex.split(command), cwd=repo, capture_output=True, text=True)
+        assert done.returncode == 0, (command, done.stderr)
+    branch = shlex.split(commands[0])[2]
+    assert git(repo, "rev-parse", "main") == git(server, "rev-parse", "main")  # main is the server's again
+    assert git(server, "rev-parse", branch) == git(repo, "rev-parse", branch)  # the change waits on its branch
+    assert f"dossier approve {branch}" in refused.stderr
+    as_person(repo, MANAGER, keys["manager"])
+    assert run("--archive", repo, "approve", branch).code == 0
+    accepted = push(repo)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "pages: 5" in git(server, "show", f"main:{ITEM}")

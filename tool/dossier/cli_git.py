@@ -256,12 +256,23 @@ def post_receive(prefix):
 @lang_option
 @click.pass_context
 def pre_receive(ctx, prefix, lang):
-    from .hooks import pre_receive as check
+    from .hooks import ZERO, pre_receive as check
 
     session = _session(ctx, lang)
-    refused = check(Path.cwd(), _pushed(), prefix)
-    for ref, violations in refused.items():
+    pushed = _pushed()
+    refused = check(Path.cwd(), pushed, prefix)
+    for old, new, ref in pushed:
+        violations = refused.get(ref)
+        if not violations:
+            continue
         for violation in violations:
             click.echo(violation.line(session.lang), err=True)
         session.echo_err("push-refused", ref=ref)
+        if old != ZERO and new != ZERO and not {v.rule for v in violations} & REF_RULES:
+            # nothing reached the server: the commits go to a branch for approval, main back to the server's
+            session.echo_err("push-refused-move", branch=f"change-{new[:7]}", new=new[:10], old=old[:10])
     ctx.exit(1 if refused else 0)
+
+
+# refusals of the update itself (not of the commits it brings): moving the commits does not help
+REF_RULES = {"history-rewritten", "branch-deleted", "ref-outside-branches", "ref-shadows-record"}

@@ -35,6 +35,6 @@ def approve_branch(root: Path, approver: Person, branch: str) -> str:
         detail = gitrepo.said(result)
         if "UNPROTECTED PRIVATE KEY FILE" in detail:  # ssh's refusal: say what to do, too
             key = gitrepo.config_value("user.signingkey", root) or ""
-            raise DossierError("approve-key-mode", branch=branch, detail=detail, key=key.removesuffix(".pub"))
+            raise DossierError("approve-key-mode", branch=branch, detail=detail, keyfile=key.removesuffix(".pub"))
         raise DossierError("approve-failed", branch=branch, detail=detail)
     return gitrepo.run(["rev-parse", "HEAD"], root).stdout.strip()

@@ -865,8 +865,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role-sales_manager": ("the sales manager", "销售部经理"),
     "role-general_manager": ("the general manager", "总经理"),
     "verify-unapproved": (
-        "changes {paths} directly on the main line; such changes reach main only through a merge approved and signed by {role}: revert it and open a pull request",
-        "直接在主线上修改了 {paths}；此类修改须经{role}审批签名的合并才能进入主线：请撤销并提交合并请求",
+        "changes {paths} directly on the main line; such changes reach main only through a merge approved and signed by {role}: move the commit to a branch and ask for `dossier approve` (a push says how); once it is on the server's main, undo it with a revert approved the same way",
+        "直接在主线上修改了 {paths}；此类修改须经{role}审批签名的合并才能进入主线：请将该提交移到分支上并请其执行 `dossier approve`（推送被拒时会说明步骤）；若已在服务器的主线上，请以同样经审批的撤销提交（revert）撤销",
     ),
     "verify-missing-reason": (
         "changes {paths} without a `Reason:` trailer holding visible text; amend the commit message with `Reason: <why>`",
@@ -1371,6 +1371,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "WeasyPrint cannot run ({detail}); install its system libraries (Pango) or use --format html or xlsx",
         "WeasyPrint 无法运行（{detail}）；请安装其系统库（Pango），或改用 --format html 或 xlsx",
     ),
+    "push-refused-move": (
+        "nothing of it reached the server. To have it approved, keep the commits on a branch, put main back as the "
+        "server has it and push the branch: `git branch {branch} {new}`, `git reset --keep {old}`, "
+        "`git push origin {branch}`; then ask the sales manager for `dossier approve {branch}` and a push of main",
+        "服务器未收下任何提交。要送审，请把这些提交留在分支上，将 main 恢复为服务器上的状态，再推送该分支："
+        "`git branch {branch} {new}`、`git reset --keep {old}`、`git push origin {branch}`；然后请销售部经理执行 "
+        "`dossier approve {branch}` 并推送 main",
+    ),
     "push-refused": (
         "push refused: {ref} would bring changes that break the archive regulation (above); fix them and push again",
         "推送被拒绝：{ref} 含有违反档案管理制度的修改（见上）；请修正后重新推送",
@@ -1450,8 +1458,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未设置签名密钥：请设置 `git config gpg.format ssh` 和 `git config user.signingkey 密钥文件`（须与 people.yaml 登记的一致）",
     ),
     "approve-key-mode": (
-        "the merge of {branch} failed: {detail}; make your key readable only by you (`chmod 600 {key}`) and approve again; nothing was merged",
-        "合并 {branch} 失败：{detail}；请将密钥设为仅本人可读（`chmod 600 {key}`）后重新审批；未做任何合并",
+        "the merge of {branch} failed: {detail}; make your key readable only by you (`chmod 600 {keyfile}`) and approve again; nothing was merged",
+        "合并 {branch} 失败：{detail}；请将密钥设为仅本人可读（`chmod 600 {keyfile}`）后重新审批；未做任何合并",
     ),
     "approve-failed": (
         "the merge of {branch} failed: {detail}; nothing was merged",
