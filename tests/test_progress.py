@@ -18,14 +18,16 @@ from dossier.progress import showing, track
 COMMANDS = {
     "validate": (("validate", "--no-cache", "--jobs", "1"), "checking files ["),
     "index": (("index", "rebuild"), "reading files into the index ["),
-    "report": (("report", "monthly", "--period", "2025-09", "--format", "html", "--output", "out"), "reading records ["),
-    "export": (("export", "customers", "--format", "csv", "--output", "out"), "writing rows ["),
+    "report": (("report", "monthly", "--period", "2025-09", "--format", "html", "--output", "{out}"), "reading records ["),
+    "export": (("export", "customers", "--format", "csv", "--output", "{out}"), "writing rows ["),
 }
 
 
 def dossier(archive, args, on_terminal: bool) -> tuple[int, str]:
     """Run dossier as a process with stderr on a pseudo-terminal (or a pipe); (exit status, stderr)."""
     env = {**os.environ, "DOSSIER_PROGRESS_DELAY": "0", "DOSSIER_TODAY": "2026-11-23"}
+    out = archive.parent / "out"  # what reports and exports write goes outside the archive's work tree
+    args = [arg.format(out=out) for arg in args]
     command = [sys.executable, "-m", "dossier", "--archive", str(archive), *args, "--lang", "en"]
     if not on_terminal:
         done = subprocess.run(command, cwd=archive, env=env, capture_output=True, text=True)
