@@ -498,7 +498,7 @@ def test_following_the_servers_advice_for_a_change_made_on_main_gets_it_approved
     assert git(server, "rev-parse", branch) == git(repo, "rev-parse", branch)  # the change waits on its branch
     assert f"dossier approve {branch}" in refused.stderr
     as_person(repo, MANAGER, keys["manager"])
-    assert run("--archive", repo, "approve", branch).code == 0
+    assert run("--archive", repo, "approve", branch, "--yes").code == 0
     accepted = push(repo)
     assert accepted.returncode == 0, accepted.stderr
     assert "pages: 5" in git(server, "show", f"main:{ITEM}")

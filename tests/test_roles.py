@@ -120,7 +120,7 @@ def test_sales_manager_approves_with_her_signature_and_reports_the_month(office,
     assert commit(office, "Count the back page\n\nReason: 原件背面有客户签字，页数更正").returncode == 0
     git(office, "checkout", "-q", "main")
     act(office, "li.na", monkeypatch, tmp_path)
-    approved = run("--archive", office, "approve", "wang.wei/pages", "--lang", "en")
+    approved = run("--archive", office, "approve", "wang.wei/pages", "--yes", "--lang", "en")
     assert approved.code == 0, approved.out + approved.err
     assert "Approved-by: 李娜" in git(office, "log", "-1", "--format=%B")
     verified = run("--archive", office, "verify", "--lang", "en")
