@@ -75,3 +75,18 @@ def test_an_unknown_language_in_archive_yaml_is_reported_where_it_is(sample, run
     settings.write_text(settings.read_text(encoding="utf-8").replace("language: zh", "language: fr"), encoding="utf-8")
     result = run("--archive", sample, "validate", sample / "archive.yaml")
     assert result.code == 1 and re.search(r"archive\.yaml:6:\d+: schema", result.out), result.out
+
+
+def test_find_log_and_history_name_people_and_values_in_chinese(sample, run, tmp_path):
+    from conftest import git
+
+    git(sample, "init", "-q", "-b", "main")
+    git(sample, "add", "-A")
+    git(sample, "-c", "user.name=li.na", "-c", f"user.email={SAMPLE_SEES_ALL}", "commit", "-q", "-m", "archive")
+    found = run("--archive", sample, "find", "华宇", "--customer", "C0007", "--limit", "3").out
+    assert re.search(r"1-2025-S02-0001\s+2025-01-20\s+已归档\s+C0007\s+王伟\s+有效签单人员名单", found), found
+    logged = run("--archive", sample, "log", "--customer", "华宇地产").out
+    assert "李娜" in logged and "li.na" not in logged, logged
+    history = run("--archive", sample, "history", "1-2025-S02-0001").out
+    assert "李娜" in history and "新增" in history
+    assert "li.na" in run("--archive", sample, "--lang", "en", "history", "1-2025-S02-0001").out

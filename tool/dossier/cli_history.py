@@ -34,7 +34,7 @@ def history(ctx, code, fmt, identity, lang):
     if fmt == "json":
         echo_json([c.to_json() for c in changes])
     else:
-        click.echo(history_text(changes, session.lang))
+        click.echo(history_text(changes, session.lang, _words(session)))
     tell_hidden(session, sum(change.hidden_values for change in changes), key)
     _tell_whereabouts(session, root, code)
 
@@ -74,7 +74,7 @@ def log(ctx, since_text, customer, category, fmt, lang):
     if fmt == "json":
         echo_json([c.to_json(with_fields=False) for c in changes])
         return
-    click.echo(log_text(changes, session.lang))
+    click.echo(log_text(changes, session.lang, _words(session)))
 
 
 def _when(change) -> str:
@@ -85,14 +85,24 @@ def _action(change, lang: str) -> str:
     return message(f"history-action-{change.action}", lang)
 
 
-def history_text(changes, lang: str) -> str:
+def _words(session):
+    """People by name in Chinese (the author and approver are people.yaml ids, else e-mails)."""
+    from .vocabulary import words_for
+
+    return words_for(session.root, session.lang, types=False)
+
+
+def history_text(changes, lang: str, words=None) -> str:
+    from .vocabulary import Words
+
+    words = words or Words(lang)
     lines = [message("history-title", lang, code=changes[0].code, count=len(changes))] if changes else []
     for change in changes:
-        parts = [_when(change), change.commit[:10], change.author, _action(change, lang)]
+        parts = [_when(change), change.commit[:10], words.of("author", change.author), _action(change, lang)]
         if change.reason:
             parts.append(message("history-reason", lang, reason=change.reason))
         if change.approver:
-            parts.append(message("history-approver", lang, person=change.approver))
+            parts.append(message("history-approver", lang, person=words.of("approver", change.approver)))
         lines.append("  ".join(parts))
         reencrypted = message("history-reencrypted", lang)
         lines += [f"    {field.text(reencrypted)}" for field in change.fields]
@@ -101,12 +111,15 @@ def history_text(changes, lang: str) -> str:
     return "\n".join(lines)
 
 
-def log_text(changes, lang: str) -> str:
+def log_text(changes, lang: str, words=None) -> str:
     if not changes:
         return message("history-log-empty", lang)
     from .reporter import render_table
 
     header = message("history-columns", lang).split("|")
-    rows = [[_when(c), c.commit[:10], c.author, _action(c, lang), c.code, c.reason, c.approver or ""]
-            for c in changes]
+    from .vocabulary import Words
+
+    words = words or Words(lang)
+    rows = [[_when(c), c.commit[:10], words.of("author", c.author), _action(c, lang), c.code, c.reason,
+             words.of("approver", c.approver) if c.approver else ""] for c in changes]
     return render_table(header, rows)

@@ -65,8 +65,11 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
     if not found.hits:
         session.echo("find-none", text=text)
         return
+    from .vocabulary import words_for
+
+    words = words_for(root, session.lang)
     table = render_table(HEADERS.get(session.lang, FIELDS),
-                         [[str(getattr(hit, f) or "") for f in FIELDS] for hit in found.hits]).split("\n")
+                         [[words.of(f, getattr(hit, f) or "") for f in FIELDS] for hit in found.hits]).split("\n")
     click.echo("\n".join(table[:2]))
     for line, hit in zip(table[2:], found.hits):
         click.echo(line)

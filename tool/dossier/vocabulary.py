@@ -74,14 +74,18 @@ class Words:
         return enum_label(field, value, self.lang)
 
 
-def words_for(root, lang: str, people: Mapping | None = None) -> Words:
-    """The Words of an archive (its people's names, its types' titles); in English nothing is read."""
+def words_for(root, lang: str, people: Mapping | None = None, types: bool = True) -> Words:
+    """The Words of an archive (its people's names and, with `types`, its types' titles, which cost
+    reading the schemas); in English nothing is read."""
     if lang != "zh":
         return Words(lang)
     from .config import open_archive
-    from .schemas import SchemaSet
 
     people = open_archive(root).people if people is None else people
-    schemas = SchemaSet(root / "schemas")
-    titles = {item_type: schemas.type_schema(item_type).get("title", "") for item_type in schemas.types}
+    titles = {}
+    if types:
+        from .schemas import SchemaSet
+
+        schemas = SchemaSet(root / "schemas")
+        titles = {item_type: schemas.type_schema(item_type).get("title", "") for item_type in schemas.types}
     return Words(lang, {pid: person.name for pid, person in people.items()}, titles)
