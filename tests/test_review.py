@@ -463,3 +463,23 @@ def test_a_deletion_reads_as_a_move_into_trash_and_a_conflict_is_named(sample_re
     commit_as(root, "li.na", "main changes it\n\nReason: 额度调整", "2026-11-12T09:00:00+08:00")
     clash = as_person(run, monkeypatch, "zhao.guoqiang", "--archive", root, "review", "limit", "--lang", "en")
     assert clash.code == 1 and f"limit does not merge cleanly into main ({CARD})" in clash.out
+
+
+def test_ci_writes_the_markdown_in_a_fresh_clone_with_no_identity_and_no_key(sample_repo, tmp_path, monkeypatch):
+    """As the workflow runs it: a clone of the server's bare repository, the pull request's branch checked
+    out, no git user, no key; the real command, as a process."""
+    root = sample_repo["root"]
+    bare = tmp_path / "server.git"
+    git(tmp_path, "clone", "-q", "--bare", str(root), str(bare))
+    clone = tmp_path / "ci"
+    git(tmp_path, "clone", "-q", str(bare), str(clone))
+    git(clone, "checkout", "-q", "limit")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GIT_", "DOSSIER_IDENTITY"))}
+    env.update(GIT_CONFIG_GLOBAL=str(tmp_path / "none"), GIT_CONFIG_NOSYSTEM="1", HOME=str(tmp_path / "home"))
+    result = subprocess.run([str(Path(sys.executable).with_name("dossier")), "verify", "--pending", "--format",
+                             "markdown", "origin/main..HEAD", "--lang", "zh"], cwd=clone, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("## ✅ 档案审阅：`HEAD` 合并入 `origin/main`，共 2 个提交")
+    assert "| `credit_limit` | `已加密 / encrypted #" in result.stdout and REASON in result.stdout
+    assert not plaintext_in(result.stdout + result.stderr, sample_repo["plaintexts"])
