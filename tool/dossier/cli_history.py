@@ -52,7 +52,7 @@ def _tell_whereabouts(session, root, code_text: str) -> None:
 
 @cli.command()
 @click.option("--since", "since_text", metavar="YYYY-MM-DD", help="Only changes made on or after this day.")
-@click.option("--customer", metavar="ID|NAME", help="Only items of this customer (before or after the change).")
+@click.option("--customer", metavar="ID|NAME", help="Only this customer's card and items (before or after the change).")
 @click.option("--category", type=click.Choice(["1", "2", "3", "4", "5", "6", "D"]))
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @lang_option
