@@ -22,6 +22,7 @@ from conftest import REPO, SAMPLE
 from dossier import schemas as schemas_module
 from dossier.errors import DossierError
 from dossier.schemas import SchemaSet
+from dossier.tojson import main as tojson
 
 TOOLS = REPO / "tool/dossier/defaults/standard-tools"
 NODE_TOOLS = REPO / ".cache/standard-tools"  # where scripts/bootstrap.sh installs ajv
@@ -305,3 +306,24 @@ def test_the_editor_mapping_leaves_trash_out(settings_file, prefix):
                     "trash/daily/2025/D-2025-S01-0001.yaml", "trash/customers/C0007.yaml"):
         assert _schemas_for(settings, prefix + deleted) == [], deleted
     assert _yls_matches("records/**/*.yaml", "trash/records/3/2025/x.yaml")  # why the globs are anchored
+
+
+# --- YAML handed to ajv as dossier reads it -------------------------------------------------------
+
+
+def test_tojson_keeps_what_dossier_reads_and_refuses_what_it_refuses(tmp_path, monkeypatch, capsys):
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    Path("records/1/2025").mkdir(parents=True)
+    Path("records/1/2025/a.yaml").write_text("date: 2025-03-14\nvalue: '107950.00 CNY'\n", "utf-8")
+    (tmp_path / "outside.yaml").write_text("a: 1\n", "utf-8")
+    Path("b.yaml").write_text("code: x\ncode: y\n", "utf-8")
+    assert tojson(["out", "records/1/2025/a.yaml", "b.yaml", "../outside.yaml"]) == 1
+    assert json.loads(Path("out/records/1/2025/a.yaml.json").read_text("utf-8")) == {
+        "date": "2025-03-14", "value": "107950.00 CNY"}  # js-yaml would make the date a Date
+    err = capsys.readouterr().err
+    assert "b.yaml:2:1: yaml:" in err and not Path("out/b.yaml.json").exists()
+    assert not (tmp_path / "out").exists()  # a ../ path is written under OUT by its name
+    assert sorted(p.relative_to("out").as_posix() for p in Path("out").rglob("*.json")) == [
+        "outside.yaml.json", "records/1/2025/a.yaml.json"]
+    assert tojson([]) == 2

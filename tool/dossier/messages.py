@@ -235,8 +235,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}：其 \"$id\" 必须是它在 schemas/ 下的路径 \"{expected}\"（ajv 与 check-jsonschema 据此解析模式间的相对 $ref）；请照此设置",
     ),
     "schema-confidential-form": (
-        "{file}: the confidential field at {pointer} must also accept an encrypted value, in the form every tool reads: write it as {expected}",
-        "{file}：{pointer} 处的保密字段还须接受加密值，且须用各工具都能读的写法：请写作 {expected}",
+        "{file}: the confidential field at {pointer} must also accept an encrypted value, in the form every tool reads: write it as {expected} (schemas from an older dossier: if you never changed them, copy schemas/ from an archive made by `dossier init`)",
+        "{file}：{pointer} 处的保密字段还须接受加密值，且须用各工具都能读的写法：请写作 {expected}（旧版 dossier 的模式：如从未修改过，可从 `dossier init` 新建的档案中复制 schemas/）",
     ),
     "schema-armored-missing": (
         "{file}: \"$defs\" must define \"{name}\" (what an encrypted value looks like) as {expected}",
