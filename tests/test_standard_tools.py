@@ -92,6 +92,21 @@ def test_the_archive_init_makes_runs_both_tools_in_its_ci(run, tmp_path, ajv):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_the_mapping_schema_and_default_mappings_pass_both_tools(ajv, tmp_path):
+    """The other schema `dossier` ships (import/export mappings, copied to mappings/ to change)."""
+    mappings = REPO / "tool/dossier/defaults/mappings"
+    assert json.loads((mappings / "mapping.schema.json").read_text("utf-8"))["$id"] == "mapping.schema.json"
+    files = sorted(p.name for p in mappings.glob("*.yaml"))
+    assert tojson([str(tmp_path), *(str(mappings / name) for name in files)]) == 0  # absolute: OUT/<name>.json
+    done = subprocess.run([str(ajv), "validate", "--spec=draft2020", "--strict=true", "--all-errors", "-c", "ajv-formats",
+                           "-s", "mapping.schema.json", *(f"-d={tmp_path / f}.json" for f in files)],
+                          cwd=mappings, capture_output=True, text=True)
+    assert done.returncode == 0 and "invalid" not in done.stdout + done.stderr, done.stdout + done.stderr
+    done = subprocess.run([str(REPO / ".venv/bin/check-jsonschema"), "--schemafile", "mapping.schema.json", *files],
+                          cwd=mappings, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 # --- what the tools and dossier refuse alike --------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from .errors import DossierError, UsageError
 from .loader import MAX_INTEGER, LoadError, load_file
 from .messages import message
 from .problems import Problem
-from .schemas import value_kind
+from .schemas import SchemaValidator, value_kind
 from .sheet_cells import unescape
 
 MAPPINGS = Path(__file__).resolve().parent / "defaults" / "mappings"
@@ -225,9 +225,7 @@ def load_mapping(path: Path, kind: str, schemas, currency: str) -> Mapping:
         doc = load_file(path, shown)
     except LoadError as exc:
         raise SheetProblems([exc.problem], 2) from None
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(json.loads(MAPPING_SCHEMA.read_text(encoding="utf-8")))
+    validator = SchemaValidator(json.loads(MAPPING_SCHEMA.read_text(encoding="utf-8")))  # ECMA-262 patterns
     problems = schema_errors.to_problems(doc, validator.iter_errors(doc.data))
     if problems:
         raise SheetProblems(problems, 2)
