@@ -207,6 +207,10 @@ def test_dossier_evaluates_patterns_as_ajv_does(ajv):
     assert sum(p != t for p, t in zip(python, theirs)) >= 8  # the cases do tell the engines apart
 
 
+def test_a_lone_surrogate_is_matched_never_a_crash():
+    assert schemas_module.ecma_search("^a.$", "a\ud800") and not schemas_module.ecma_search("^\\p{L}+$", "a\ud800")
+
+
 def test_dossier_refuses_a_trailing_newline_in_an_amount_as_ajv_does():
     schemas = SchemaSet(SAMPLE / "schemas")
     content = {"number": "HT-1", "signed": "2025-01-02", "value": "107950.00 CNY\n"}

@@ -19,7 +19,8 @@ A field marked `x-confidential: true` may hold an age-encrypted value (crypto.py
 its value. The schema on disk says so itself, in one form that `sealable` writes and the
 loading checks: `{"title": …, "x-confidential": true, "if": ARMOR_IF, "then": {"$ref":
 "…common.schema.json#/$defs/age-armored"}, "else": <the value's own schema>}`. Tools that do
-not know the keyword ignore it (ajv in strict mode is told of it by schemas/ajv-keywords.cjs; README "The schemas in other tools").
+not know the keyword ignore it; ajv's strict mode is told of it by schemas/ajv-keywords.cjs
+(README, "The schemas in other tools").
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ def ecma_regex(pattern: str) -> regress.Regex:
 
 def ecma_search(pattern: str, text: str) -> bool:
     """Whether `pattern` matches somewhere in `text` (JSON Schema's `pattern`: not anchored)."""
-    return ecma_regex(pattern).find(text) is not None
+    try:
+        return ecma_regex(pattern).find(text) is not None
+    except UnicodeEncodeError:  # a lone surrogate, which has no UTF-8 form: matched as a "?"
+        return ecma_regex(pattern).find(text.encode("utf-8", "replace").decode()) is not None
 
 
 def _pattern(validator, pattern: str, instance: object, schema: dict) -> Iterator[jsonschema.ValidationError]:
