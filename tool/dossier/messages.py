@@ -1712,8 +1712,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "检测记录 {file}（提交 {commit}），报告 sha256 {digest}…"),
     "check-package-not-recorded": ("a package check is recorded by its report: keep it (report sha256 {digest})",
                                    "信息包检测以报告为记录：请保存报告（sha256 {digest}）"),
-    "check-record-failed": ("the check's record could not be committed: {detail}; nothing was recorded",
-                            "检测记录无法提交：{detail}；未作记录"),
     # --- handover: the DA/T 93 package ------------------------------------------------------------
     "handover-what": ("name a category and a year, or --all", "请指定类别和年度，或使用 --all"),
     "handover-output-exists": ("{folder} exists and is not empty; choose a new folder", "{folder} 已存在且不为空；请换一个新文件夹"),

@@ -174,6 +174,7 @@ class Operation:
     moves: dict[str, str] = field(default_factory=dict)  # destination → source (same blob, new place)
     removals: list[str] = field(default_factory=list)
     prune: str = ""  # a folder under which folders the operation leaves empty go (git keeps none)
+    hooks: bool = True  # run the client hooks on the commit, as `git commit` does
 
     def write(self, rel: str, data: bytes) -> None:
         self.writes[rel] = data
@@ -278,7 +279,7 @@ class _Commit:
         message_file.write_text("\n\n".join(part for part in (subject, body.strip(), block) if part) + "\n",
                                 encoding="utf-8")
         try:
-            for hook, args in (("pre-commit", []), ("commit-msg", ["--", str(message_file)])):
+            for hook, args in (("pre-commit", []), ("commit-msg", ["--", str(message_file)])) if self.op.hooks else ():
                 result = gitrepo.run(["hook", "run", "--ignore-missing", hook, *args], self.repo.top, check=False,
                                      extra_env={"GIT_INDEX_FILE": str(self.index)})
                 if result.returncode != 0:

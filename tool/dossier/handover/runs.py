@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from .. import gitrepo, yamlio
-from ..fsutil import atomic_write_text
+from .. import yamlio
+from ..transaction import Operation, locked
 from .report import Run, tool_version
 
 CHECKS = "checks"
@@ -31,32 +31,22 @@ def record_text(run: Run, report_digest: str) -> str:
 
 
 def record(root: Path, run: Run, report_digest: str) -> tuple[str, str | None]:
-    """Write the run's record under checks/ and commit it alone; (path, commit or None when the
+    """Write the run's record under checks/ and commit it alone, as one operation under the clone's
+    lock (transaction.py: its number is allocated there too); (path, commit or None when the
     archive is not a git repository)."""
-    folder = root / CHECKS / run.date[:4]
-    folder.mkdir(parents=True, exist_ok=True)
-    taken = {p.name for p in folder.iterdir()}
-    number = 1 + max((int(n[-8:-5]) for n in taken if NAME.match(n) and n.startswith(run.date)), default=0)
-    path = folder / f"{run.date}-{run.stage}-{number:03d}.yaml"
-    atomic_write_text(path, record_text(run, report_digest))
-    rel = path.relative_to(root).as_posix()
-    if not gitrepo.is_repository(root):
-        return rel, None
-    counts = run.counts()
-    subject = (f"四性检测 {run.stage.upper()}: 通过 {counts['通过']}, 不通过 {counts['不通过']}, "
-               f"需人工 {counts['需人工']} (four-property check)")
-    body = f"Dossier-Action: check\nDossier-Report-SHA256: {report_digest}"
-    gitrepo.run(["add", "--", rel], root)
-    # --no-verify: the record of a check that found faults must be kept, and the pre-commit hook
-    # would refuse any commit while the archive has them; the record itself is no archive file.
-    result = gitrepo.run(["commit", "-q", "--no-verify", "-m", subject, "-m", body, "--", rel], root, check=False)
-    if result.returncode:
-        gitrepo.run(["reset", "-q", "--", rel], root, check=False)
-        path.unlink(missing_ok=True)
-        from ..errors import DossierError
-
-        raise DossierError("check-record-failed", detail=gitrepo.said(result))
-    return rel, gitrepo.run(["rev-parse", "HEAD"], root).stdout.strip()
+    with locked(root, "check"):
+        folder = root / CHECKS / run.date[:4]
+        taken = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+        number = 1 + max((int(n[-8:-5]) for n in taken if NAME.match(n) and n.startswith(run.date)), default=0)
+        rel = f"{CHECKS}/{run.date[:4]}/{run.date}-{run.stage}-{number:03d}.yaml"
+        counts = run.counts()
+        subject = (f"四性检测 {run.stage.upper()}: 通过 {counts['通过']}, 不通过 {counts['不通过']}, "
+                   f"需人工 {counts['需人工']} (four-property check)")
+        # hooks=False: the record of a check that found faults must be kept, and the pre-commit hook
+        # would refuse any commit while the archive has them; the record itself is no archive file.
+        operation = Operation(root, "check", hooks=False)
+        operation.write(rel, record_text(run, report_digest).encode("utf-8"))
+        return rel, operation.commit(subject, [("Dossier-Action", "check"), ("Dossier-Report-SHA256", report_digest)])
 
 
 def last_run(root: Path) -> dict | None:
