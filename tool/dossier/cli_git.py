@@ -197,7 +197,8 @@ def approve(ctx, branch, yes, identity, lang):
         if not click.confirm(message("approve-confirm", session.lang, branch=branch, base=here), default=False):
             session.echo_err("approve-declined")
             ctx.exit(1)
-    sha = approve_branch(root, actor, branch)
+    with session.changing("approve"):  # the merge commit, like every commit the tool makes (not the question)
+        sha = approve_branch(root, actor, branch)
     session.echo("approved", branch=branch, sha=sha[:10])
 
 
