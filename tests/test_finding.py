@@ -99,3 +99,12 @@ def test_show_of_a_purged_item_names_the_commit_and_restore_from_history(repo, r
     assert run("--archive", repo, "show", CREDIT).code == 0
     never = run("--archive", repo, "show", "3-2025-S02-0099", "--lang", "en")
     assert never.code == 1 and "no item 3-2025-S02-0099" in never.err
+
+
+def test_access_takes_a_customer_by_name_too(repo, run):
+    by_id = run("--archive", repo, "access", "who", "C0001", "--lang", "en")
+    by_name = run("--archive", repo, "access", "who", "晋能", "--lang", "en")
+    assert by_name.code == 0 and by_name.out == by_id.out
+    assert run("--archive", repo, "access", "check", "wang.wei", "山西晋能集团有限公司", "--lang", "en").code == 0
+    unknown = run("--archive", repo, "access", "who", "华宇", "--lang", "en")
+    assert unknown.code == 2 and "is neither an electronic code" in unknown.err

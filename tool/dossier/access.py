@@ -404,7 +404,15 @@ def subject(root: Path, text: str) -> Subject:
         return Subject(str(code), customer, category, manager)
     if text and "/" not in text and "\\" not in text and (root / "customers" / f"{text}.yaml").is_file():
         return Subject(text, text, None, None)
-    raise UsageError("access-what-invalid", what=text)
+    from .lookup import customer_id  # a customer's name, or a part of one naming only one customer
+
+    try:
+        found = customer_id(root, text, "CUSTOMER")
+    except UsageError as exc:
+        if exc.key == "filter-ambiguous":
+            raise
+        raise UsageError("access-what-invalid", what=text) from None
+    return Subject(found, found, None, None)
 
 
 def item_data(root: Path, code: codes.Code) -> dict | None:

@@ -416,8 +416,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "people.yaml 中没有 id 或电子邮箱为 {person} 的人员；`dossier access who CODE` 可列出有权查阅的人",
     ),
     "access-what-invalid": (
-        "{what} is neither an electronic code (e.g. 3-2025-S02-0001) nor a customer id with a card in customers/",
-        "{what} 既不是电子编码（如 3-2025-S02-0001），也不是在 customers/ 中有资料卡的客户编号",
+        "{what} is neither an electronic code (e.g. 3-2025-S02-0001) nor a customer's id or name with a card in customers/ (`dossier customers` lists them)",
+        "{what} 既不是电子编码（如 3-2025-S02-0001），也不是在 customers/ 中有资料卡的客户编号或名称（`dossier customers` 可列出）",
     ),
     "grant-approver-not-entitled": (
         "this grant was approved by {approver}, who may not grant access (only the sales manager or the general manager may): it gives nothing; have it approved again",
