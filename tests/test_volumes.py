@@ -233,14 +233,16 @@ def page_texts(pdf: Path) -> list[str]:
 
 
 def test_a_signature_block_never_stands_on_a_page_without_its_items_archive_number(tmp_path):
-    """A ledger long enough to run over two pages: its continuation page, with the last rows,
-    the totals and the signatures, names the item by 档号 and title; so does every item page."""
+    """A ledger just long enough to run over to a second page (with 11 more entries, the
+    stylesheet of before left the totals row and the signatures alone under a repeated header):
+    its continuation page names the item by 档号 and title, and carries its last rows, the
+    totals and the signatures; every page holding signatures names its item."""
     root = make_archive(tmp_path / "archive")
     item = root / "records/3/2025/3-2025-S02-0002.yaml"
     lines = "".join(f"  - {{date: 2025-04-{1 + n % 28:02d}, kind: charge, amount: 10.00 CNY, due: 2025-06-30, "
-                    f"reference: KF2504{n:04d}}}\n" for n in range(70))
+                    f"reference: KF2504{n:04d}}}\n" for n in range(11))
     text = item.read_text(encoding="utf-8").replace("  closing_balance: 8400.00 CNY",
-                                                    lines + "  closing_balance: 9100.00 CNY")
+                                                    lines + "  closing_balance: 8510.00 CNY")
     item.write_text(text, encoding="utf-8")
     git(root, "commit", "-qam", "长台账")
     code, _, err = dossier(root, "render", "volume", "3", "2025", "--output", tmp_path / "pdf", "--jobs", "1")
@@ -250,8 +252,10 @@ def test_a_signature_block_never_stands_on_a_page_without_its_items_archive_numb
     signed = [text for text in pages if "直接领导审批" in text]
     assert len(signed) == 3 and all(numbers.search(text) for text in signed)
     ledger = [text for text in pages if "档号 Z001-KH·2025-D30-C3-0002" in text]
-    assert len(ledger) >= 3 and "直接领导审批" in ledger[-1] and "山西晋能集团2025年上半年欠款还款台账" in ledger[-1]
+    assert len(ledger) == 2 and "直接领导审批" in ledger[-1] and "山西晋能集团2025年上半年欠款还款台账" in ledger[-1]
     assert "直接领导审批" not in "".join(ledger[:-1])  # the block stays whole, on the item's last page
+    # and the totals row never stands alone under the repeated header: the last rows come with it
+    assert "KF25040009" in ledger[-1] and "KF25040010" in ledger[-1] and "计（14 笔）" in ledger[-1]
 
 
 def test_the_catalogue_counts_the_pages_the_volume_prints_and_bind_says_where_they_differ(tmp_path):
