@@ -61,6 +61,11 @@ def commit(repo: Path, message: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, capture_output=True, text=True)
 
 
+def signed_merge(repo: Path, branch: str) -> None:
+    """A merge signed by hand, as someone bypassing `dossier approve` (which refuses what verify rejects)."""
+    git(repo, "-c", "gpg.format=ssh", "merge", "-q", "--no-ff", "-S", branch, "-m", f"Approve {branch}")
+
+
 def change_filed_item(repo: Path, branch: str, reason: str | None = "客户更正页数") -> None:
     git(repo, "checkout", "-q", "-b", branch)
     path = repo / ITEM
@@ -218,7 +223,8 @@ def test_missing_reason_and_direct_commits_on_main_are_reported(repo, run, keys)
     git(repo, "commit", "-q", "--no-verify", "-m", "No reason given")  # hooks bypassed
     git(repo, "checkout", "-q", "main")
     as_person(repo, MANAGER, keys["manager"])
-    assert run("--archive", repo, "approve", "fix", "--yes").code == 0
+    assert "missing-reason" in run("--archive", repo, "approve", "fix").err  # approve refuses it
+    signed_merge(repo, "fix")
     assert "missing-reason" in run("--archive", repo, "verify").out
     path.write_text(path.read_text(encoding="utf-8").replace("pages: 5", "pages: 6"), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "Straight onto main\n\nReason: 更正")
@@ -228,7 +234,8 @@ def test_missing_reason_and_direct_commits_on_main_are_reported(repo, run, keys)
 def test_self_approval_is_reported(repo, run, keys):
     as_person(repo, MANAGER, keys["manager"])
     change_filed_item(repo, "own")
-    assert run("--archive", repo, "approve", "own", "--yes").code == 0
+    assert "self-approval" in run("--archive", repo, "approve", "own").err  # approve refuses it
+    signed_merge(repo, "own")
     assert "self-approval" in run("--archive", repo, "verify").out
 
 
@@ -259,7 +266,8 @@ def test_bound_items_changed_after_binding_are_reported(repo, run, keys):
     assert commit(repo, "Late correction\n\nReason: 更正").returncode == 0
     git(repo, "checkout", "-q", "main")
     as_person(repo, MANAGER, keys["manager"])
-    assert run("--archive", repo, "approve", "late", "--yes").code == 0
+    assert "bound-changed" in run("--archive", repo, "approve", "late").err  # approve refuses it
+    signed_merge(repo, "late")
     result = run("--archive", repo, "verify", "HEAD~1..HEAD", "--lang", "en")
     assert result.code == 1 and f"bound-changed: {ITEM} was bound into a volume" in result.out
 
@@ -393,8 +401,7 @@ def test_a_range_or_branch_that_is_not_there_is_named(repo, run, keys):
         assert "Traceback" not in result.err and "internal error" not in result.err
     as_person(repo, MANAGER, keys["manager"])
     missing = run("--archive", repo, "approve", "no-such-branch", "--lang", "en")
-    assert missing.code == 1 and "'no-such-branch' is not a branch or commit" in missing.err
-    assert "internal error" not in missing.err
+    assert missing.code == 1 and "there is no branch no-such-branch" in missing.err and "internal error" not in missing.err
 
 
 def test_init_creates_a_working_archive_repository(tmp_path, run):

@@ -161,7 +161,7 @@ def verify(history: ArchiveHistory, rev_range: str, clock: "Clock | None" = None
     if merges:
         violations += _merges(history, rev_range, merges)
     for commit, need in purges:
-        violations += _purge_timing(history, clock, commit, need)
+        violations += purge_timing(history, clock, commit, need)
     return _unique(violations)
 
 
@@ -316,12 +316,12 @@ def _reasons(history: ArchiveHistory, commits: list[Commit]) -> list[Violation]:
     return found
 
 
-def _purge_timing(history: ArchiveHistory, clock, commit: Commit, need: Need) -> list[Violation]:
+def purge_timing(history: ArchiveHistory, clock, commit: Commit, need: Need) -> list[Violation]:
     """A purge comes a retention month after the server received the deletion on the record
     branch, both measured by the server's clock (receipts.py); the deletion record's own dates
     and the commits' dates are the client's and count for nothing."""
     days = _retention_days(history.blob(commit.parents[0], policy.ARCHIVE_FILE))
-    deleted_in = gitrepo.run(["log", "--first-parent", "--diff-merges=first-parent", "--diff-filter=A",
+    deleted_in = gitrepo.run(["log", "--first-parent", "--diff-merges=first-parent", "--diff-filter=A", "-s",
                               "--format=%H", "-1", commit.parents[0], "--", f":(top){history.prefix}{need.path}"],
                              history.cwd, check=False).stdout.strip()
     deleted, purged = clock.received(deleted_in), clock.received_purge(history, commit, need.path)

@@ -175,22 +175,24 @@ def review(ctx, branch, base, identity, lang):
 @lang_option
 @click.pass_context
 def approve(ctx, branch, yes, identity, lang):
-    """Show the review of BRANCH, ask, then merge it into the current branch as the sales
-    manager's approval, signed with your SSH key, with a summary of the changes and their
-    reasons in the merge message."""
+    """Merge BRANCH into the record branch as your approval, signed with your SSH key, with a
+    summary of the changes and their reasons in the merge message. After showing the review of
+    BRANCH it refuses, changing nothing, whatever verify would reject (not on the record branch,
+    a branch that does not validate or is merged already, a key that is not yours in people.yaml,
+    your own changes, changes someone else approves); then asks."""
     from . import gitrepo
-    from .merge import approve_branch
-
     from .config import open_archive
+    from .merge import check_approval, sign_approval
 
     session = _session(ctx, lang)
     root = session.root
     _require_repository(root)
     actor = _acting_person(open_archive(root))
-    if "sales_manager" not in actor.roles:
-        raise UsageError("approve-not-sales-manager", person=actor.id)
+    if not {"sales_manager", "general_manager"} & set(actor.roles):
+        raise UsageError("approve-not-approver", person=actor.id)
     here = gitrepo.run(["symbolic-ref", "-q", "--short", "HEAD"], root, check=False).stdout.strip() or "HEAD"
     _review(session, branch, here, identity)
+    prospect = check_approval(root, actor, branch, session.today)  # refuses what verify would reject
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError("approve-needs-terminal", branch=branch)
@@ -198,7 +200,7 @@ def approve(ctx, branch, yes, identity, lang):
             session.echo_err("approve-declined")
             ctx.exit(1)
     with session.changing("approve"):  # the merge commit, like every commit the tool makes (not the question)
-        sha = approve_branch(root, actor, branch)
+        sha = sign_approval(root, actor, prospect)
     session.echo("approved", branch=branch, sha=sha[:10])
 
 

@@ -101,3 +101,4 @@ def purge(ctx, dry_run, lang):
         session.echo("purge-would", count=len(change.deletions))
     else:
         session.echo("purged", count=len(change.deletions), sha=change.commit[:10])
+        tell_if_unapproved(session, archive.root, change.commit, f"purge-{session.today.isoformat()}")

@@ -17,6 +17,7 @@ from .config import Archive, Person, text_or_none
 from .errors import DossierError
 from .fsutil import atomic_write_text, create_new
 from .loader import load_bytes, load_file
+from .policy import visible
 from .schemas import plain, value_kind
 from .transaction import Operation, under_lock
 
@@ -222,7 +223,7 @@ def delete_item(archive: Archive, actor: Person, code_text: str, reason: str | N
     require_repository(root)
     code = _parse_code(code_text)
     reason = _one_line(reason)
-    if not reason:
+    if not visible(reason):  # spaces or zero-width characters only say nothing
         raise DossierError("reason-empty", code=str(code))
     if _exists(root / record_path(code.path)) or _exists(root / TRASH / code.path):
         raise DossierError("item-in-trash", code=str(code))

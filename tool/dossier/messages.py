@@ -1449,9 +1449,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该档案库已有 `dossier watch` 在运行（进程 {pid}）；请先停止它",
     ),
     "watch-stopped": ("stopped watching", "已停止监视"),
-    "approve-not-sales-manager": (
-        "{person} is not the sales manager; only the sales manager approves modifications and deletions",
-        "{person} 不是销售部经理；只有销售部经理可以批准修改和删除",
+    "approve-not-approver": (
+        "{person} approves nothing: only the sales manager and the general manager approve changes (archive.yaml change_control says which); nothing was merged",
+        "{person} 无审批权：只有销售部经理和总经理可以审批修改（由 archive.yaml 的 change_control 规定）；未做任何合并",
+    ),
+    "approve-not-on-record-branch": (
+        "you are on {current}, not on the record branch {main}; `git switch {main}` and approve there (nothing was merged)",
+        "当前在 {current} 上，而不是记录分支 {main}；请 `git switch {main}` 后再审批（未做任何合并）",
+    ),
+    "approve-no-branch": (
+        "there is no branch {branch}; fetch it (`git fetch origin {branch}`) or check its name (nothing was merged)",
+        "没有分支 {branch}；请先取回（`git fetch origin {branch}`）或核对名称（未做任何合并）",
+    ),
+    "approve-already-merged": (
+        "{branch} is already merged into {main}: there is nothing left to approve (nothing was merged)",
+        "{branch} 已合并到 {main}，没有可审批的内容（未做任何合并）",
+    ),
+    "approve-dirty": (
+        "the work tree has uncommitted changes ({paths}); commit or stash them before approving (nothing was merged)",
+        "工作区有未提交的修改（{paths}）；请先提交或暂存（git stash）再审批（未做任何合并）",
+    ),
+    "approve-wrong-key": (
+        "the key git would sign with (…{fingerprint}) is not the signing_key people.yaml lists for {person} (…{listed}); set `git config user.signingkey` to your own key (nothing was signed)",
+        "git 将使用的签名密钥（…{fingerprint}）不是 people.yaml 为 {person} 登记的 signing_key（…{listed}）；请把 `git config user.signingkey` 设为本人的密钥（未做任何签名）",
+    ),
+    "approve-refused": (
+        "{branch} is not approved, since verify would reject the merge: {problems} (nothing was signed)",
+        "未批准 {branch}：verify 会拒绝这次合并：{problems}（未做任何签名）",
+    ),
+    "approve-invalid": (
+        "{branch} merged into the record does not validate ({count} error(s); first: {first}); have it fixed on the branch (nothing was signed)",
+        "{branch} 合并后的档案不能通过校验（{count} 处错误；第一处：{first}）；请在该分支上修正（未做任何签名）",
     ),
     "approve-no-key": (
         "no signing key: set `git config gpg.format ssh` and `git config user.signingkey <your key>` (the key people.yaml lists for you)",
