@@ -401,7 +401,8 @@ def test_a_range_or_branch_that_is_not_there_is_named(repo, run, keys):
         assert "Traceback" not in result.err and "internal error" not in result.err
     as_person(repo, MANAGER, keys["manager"])
     missing = run("--archive", repo, "approve", "no-such-branch", "--lang", "en")
-    assert missing.code == 1 and "there is no branch no-such-branch" in missing.err and "internal error" not in missing.err
+    assert missing.code == 1 and "'no-such-branch' is not a branch or commit" in missing.err
+    assert "internal error" not in missing.err
 
 
 def test_init_creates_a_working_archive_repository(tmp_path, run):
@@ -413,8 +414,9 @@ def test_init_creates_a_working_archive_repository(tmp_path, run):
                  ".git/hooks/commit-msg", ".vscode/settings.json"):
         assert (target / name).exists(), name
     owners = (target / ".github/CODEOWNERS").read_text()
-    assert "/records/ sales.manager@example.com" in owners and "/schemas/ sales.manager@example.com" in owners
-    assert "/.github/ sales.manager@example.com" in owners
+    assert "/records/ sales.manager@example.com general.manager@example.com" in owners
+    assert "/schemas/ general.manager@example.com" in owners and "/people.yaml general.manager@example.com" in owners
+    assert "/.github/ general.manager@example.com" in owners
     assert "- run: pip install customer-dossier\n" in (target / ".github/workflows/dossier.yml").read_text()
     assert ".dossier/" in (target / ".gitignore").read_text()
     assert run("--archive", target, "validate").code == 0

@@ -321,7 +321,10 @@ def test_approve_refuses_a_branch_already_merged_or_missing(repo, run, keys):
     as_person(repo, SALES, keys["sales"])
     assert run("--archive", repo, "approve", "fix", "--yes").code == 0
     refused_and_untouched(repo, run, "fix", "already merged")
-    refused_and_untouched(repo, run, "no-such-branch", "there is no branch")
+    before = state(repo)
+    missing = run("--archive", repo, "approve", "no-such-branch", "--lang", "en")
+    assert missing.code == 1 and "'no-such-branch' is not a branch or commit" in missing.err
+    assert state(repo) == before
 
 
 def test_approve_refuses_a_branch_missing_its_reason(repo, run, keys):

@@ -318,8 +318,10 @@ def test_attack_text_from_the_branch_cannot_inject_markup_into_the_pull_request(
     assert "``a \\| b ` c <img src=x onerror=alert(1)>``" in row  # inside a code span: shown, never rendered
 
 
-def test_approve_shows_the_review_and_refuses_to_sign_without_a_terminal_or_yes(sample_repo, run, monkeypatch):
+def test_approve_shows_the_review_and_refuses_to_sign_without_a_terminal_or_yes(sample_repo, run, monkeypatch,
+                                                                                tmp_path):
     root = sample_repo["root"]
+    signing(root, tmp_path)  # nothing else stands against signing: only the question is left
     before = git(root, "rev-parse", "main")
     result = as_person(run, monkeypatch, "li.na", "--archive", root, "approve", "limit", "--identity", KEYS / "li.na",
                        "--lang", "en")
@@ -400,7 +402,8 @@ def test_approve_yes_signs_for_scripts_after_showing_the_review_with_its_verdict
     git(root, "checkout", "-q", "main")
     before = git(root, "rev-parse", "main")
     asked = as_person(run, monkeypatch, "li.na", "--archive", root, "approve", "noreason", "--lang", "en")
-    assert asked.code == 2 and "missing-reason" in asked.out and "remarks: — → 无因修改" in asked.out
+    assert asked.code == 1 and "missing-reason" in asked.out and "remarks: — → 无因修改" in asked.out
+    assert "missing-reason" in asked.err and "nothing was signed" in asked.err  # refused before any question
     assert git(root, "rev-parse", "main") == before and git(root, "status", "--porcelain") == ""
     signed = as_person(run, monkeypatch, "li.na", "--archive", root, "approve", "limit", "--yes", "--lang", "en")
     assert signed.code == 0, signed.err

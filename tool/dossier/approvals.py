@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitrepo, policy, signatures
+from .config import Person
 from .errors import DossierError
 from .messages import message
-from .config import Person
 from .policy import Need, Policy
 
 _RS, _US = "\x1e", "\x1f"
@@ -273,21 +273,36 @@ def pending_verdict(archive_root: Path, base: str, tip: str, merged: str, change
     change, none of its authors (e-mails)."""
     authors = {author.lower() for author in authors}
     with ArchiveHistory.of_work_tree(archive_root) as history:
-        violations = verify_pending(history, f"{base}..{tip}")
         judged = history.policy_at(base)
-        approvals = policy.needs(history.blob, base, changes, merged)
-    violations += [Violation(tip, need.refused, {"path": need.path}) for need in approvals if need.refused]
-    approvals = [need for need in approvals if need.approver]
+        violations, approvals = merge_verdict(history, base, tip, changes, merged, authors, None)
+        if reviewer is not None and approvals:
+            found, _ = merge_verdict(history, base, tip, changes, merged, authors, reviewer)
+            problems = [v for v in found if v.rule in ("self-approval", "not-approver")]
+        else:
+            problems = []
     roles = {judged.approver_for(need.kind, authors) for need in approvals}
     approvers = [person for person in judged.people.values() if person.email.lower() not in authors
                  and all(judged.may_approve(person, role) for role in roles)]
-    if reviewer is not None and approvals:
-        names = "、".join(f"{p.name} ({p.id})" for p in approvers) or "-"
-        signed = signatures.Signature("G", reviewer.email.lower(), "")  # as if she signed with her listed key
-        for problem in approval_problems(judged, tip, reviewer.email, signed, approvals, authors):
-            rule = {"self-approval": "approver-self", "not-approver": "approver-role"}.get(problem.rule, problem.rule)
-            violations.append(Violation(tip, rule, {"person": reviewer.id, "approvers": names}))
+    names = "、".join(f"{p.name} ({p.id})" for p in approvers) or "-"
+    for problem in problems:
+        rule = {"self-approval": "approver-self", "not-approver": "approver-role"}[problem.rule]
+        violations.append(Violation(tip, rule, {"person": reviewer.id, "approvers": names}))
     return _unique(violations), approvers
+
+
+def merge_verdict(history: ArchiveHistory, base: str, tip: str, changes: list[tuple[str, str]], merged: str,
+                  authors: set[str], approver: Person | None) -> tuple[list[Violation], list[Need]]:
+    """What verify would say of the merge of `base..tip` into `base` (changing `changes`, making
+    the tree or commit `merged`) signed by `approver` with their listed key (None: unsigned
+    questions only), and the changes that need an approval. review and approve ask this."""
+    found = policy.needs(history.blob, base, changes, merged)
+    violations = verify_pending(history, f"{base}..{tip}")
+    violations += [Violation(tip, need.refused, {"path": need.path}) for need in found if need.refused]
+    approvals = [need for need in found if need.approver]
+    if approver is not None and approvals:
+        signed = signatures.Signature("G", approver.email.lower(), "")  # as if signed with the listed key
+        violations += approval_problems(history.policy_at(base), tip, approver.email, signed, approvals, authors)
+    return violations, approvals
 
 
 def verify_pending(history: ArchiveHistory, rev_range: str) -> list[Violation]:

@@ -17,17 +17,25 @@ DEFAULT_TOOL = "customer-dossier"  # the package's name, for a department that p
 
 
 def codeowners(people_yaml: str) -> str:
-    """The sales manager is the required reviewer of records and customers (PR approval)."""
+    """The forge's required reviewers, as the change-control policy (policy.py) has them: the
+    sales manager (and the general manager, who approves her own changes) for records, cards,
+    trash and volumes; the general manager for people, grants, settings, schemas, mappings and
+    the files that decide the checks."""
     from .config import people_by_id
     from .loader import load_bytes
 
     people = people_by_id(load_bytes(people_yaml.encode(), "people.yaml").data)
-    owners = " ".join(p.email for p in people.values() if "sales_manager" in p.roles) or "@sales-manager"
-    lines = ["# 修改和删除须经销售部经理批准 — the sales manager approves every change"]
-    # and what decides the checks: the schemas, the configuration, this file and the CI workflow
-    lines += [f"/{folder}/ {owners}" for folder in ("records", "customers", "daily", "trash", "volumes", "schemas",
-                                                    ".github")]
-    lines += [f"/{name} {owners}" for name in ("people.yaml", "access.yaml", "archive.yaml")]
+
+    def emails(role: str, fallback: str) -> list[str]:
+        return [p.email for p in people.values() if role in p.roles] or [fallback]
+
+    general = emails("general_manager", "@general-manager")
+    sales = " ".join(emails("sales_manager", "@sales-manager") + general)
+    lines = ["# 修改和删除须经销售部经理批准；人员、授权、配置和模式须经总经理批准",
+             "# the sales manager approves records and cards, the general manager the rest (dossier policy)"]
+    lines += [f"/{folder}/ {sales}" for folder in ("records", "customers", "daily", "trash", "volumes")]
+    lines += [f"/{name} {' '.join(general)}" for name in ("people.yaml", "access.yaml", "archive.yaml", "schemas/",
+                                                         "mappings/", ".github/")]
     return "\n".join(lines) + "\n"
 
 

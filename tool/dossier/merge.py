@@ -19,9 +19,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gitrepo, policy, signatures
-from .approvals import (ArchiveHistory, Commit, Violation, approval_problems, purge_timing, record_branch,
-                        verify_pending)
+from . import gitrepo, signatures
+from .approvals import ArchiveHistory, Commit, Violation, merge_verdict, purge_timing, record_branch
 from .config import Person
 from .errors import DossierError
 
@@ -48,7 +47,7 @@ class Prospect:
     head: str
     tip: str
     commits: list[Commit]
-    needs: list[policy.Need]
+    changes: list[tuple[str, str]]  # (status, archive-relative path) the merge makes on head
 
 
 def check_approval(root: Path, approver: Person, branch: str, today: dt.date) -> Prospect:
@@ -70,7 +69,7 @@ def check_approval(root: Path, approver: Person, branch: str, today: dt.date) ->
     _require_own_key(root, approver, head)
     with ArchiveHistory.of_work_tree(root) as history:
         prospect = _prospect(history, branch, head, tip)
-        violations = _policy_violations(history, root, approver, prospect)
+        violations = _policy_violations(history, approver, prospect)
     if violations:
         raise ApprovalRefused(branch, violations)
     _require_valid_merge(root, branch, head, today)
@@ -79,31 +78,23 @@ def check_approval(root: Path, approver: Person, branch: str, today: dt.date) ->
 
 def _prospect(history: ArchiveHistory, branch: str, head: str, tip: str) -> Prospect:
     base = gitrepo.run(["merge-base", head, tip], history.cwd).stdout.strip()
-    merged = Commit(tip, [head], "", "", "", "", _changes(history, base, tip))
-    return Prospect(branch, head, tip, history.commits(f"{head}..{tip}"), history.needs(merged))
-
-
-def _changes(history: ArchiveHistory, base: str, tip: str) -> list[tuple[str, str]]:
     out = gitrepo.run(["-c", "core.quotePath=false", "diff", "--no-renames", "--name-status", base, tip, "--",
                        f":(top){history.prefix}"], history.cwd).stdout
-    return [(line[0], line.split("\t", 1)[1][len(history.prefix):]) for line in out.splitlines() if "\t" in line]
+    changes = [(line[0], line.split("\t", 1)[1][len(history.prefix):]) for line in out.splitlines() if "\t" in line]
+    return Prospect(branch, head, tip, history.commits(f"{head}..{tip}"), changes)
 
 
-def _policy_violations(history: ArchiveHistory, root: Path, approver: Person, prospect: Prospect) -> list[Violation]:
-    """verify's verdict on the merge, as if `approver` had signed it with their listed key."""
-    judged = history.policy_at(prospect.head)
-    found = [Violation(prospect.tip, need.refused, {"path": need.path}) for need in prospect.needs if need.refused]
-    found += verify_pending(history, f"{prospect.head}..{prospect.tip}")
-    approvals = [need for need in prospect.needs if need.approver]
-    if approvals:
-        signature = signatures.Signature("G", approver.email.lower(), "")
-        found += approval_problems(judged, prospect.tip, approver.email, signature, approvals,
-                                   {c.author for c in prospect.commits})
+def _policy_violations(history: ArchiveHistory, approver: Person, prospect: Prospect) -> list[Violation]:
+    """verify's verdict on the merge, as if `approver` had signed it with their listed key, and
+    on the purges it brings, timed on the server's receipts."""
     from .receipts import Clock
 
+    authors = {c.author for c in prospect.commits}
+    found, approvals = merge_verdict(history, prospect.head, prospect.tip, prospect.changes, prospect.tip, authors,
+                                     approver)
     clock = Clock.of_repository(history.cwd)
     merged = Commit(prospect.tip, [prospect.head], "", "", "", "", [])
-    for need in prospect.needs:
+    for need in approvals:
         if need.purge:
             found += purge_timing(history, clock, merged, need)
     return found
