@@ -183,5 +183,10 @@ def sign_approval(root: Path, approver: Person, prospect: Prospect) -> str:
                          check=False)
     if result.returncode != 0:
         gitrepo.run(["merge", "--abort"], root, check=False)
-        raise DossierError("approve-failed", branch=prospect.branch, detail=gitrepo.said(result))
+        detail = gitrepo.said(result)
+        if "UNPROTECTED PRIVATE KEY FILE" in detail:  # ssh's refusal: say what to do, too
+            key = gitrepo.config_value("user.signingkey", root) or ""
+            raise DossierError("approve-key-mode", branch=prospect.branch, detail=detail,
+                               keyfile=key.removesuffix(".pub"))
+        raise DossierError("approve-failed", branch=prospect.branch, detail=detail)
     return gitrepo.run(["rev-parse", "HEAD"], root).stdout.strip()
