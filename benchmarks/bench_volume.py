@@ -121,7 +121,7 @@ def baseline(root: Path, out: Path) -> None:
     from weasyprint import CSS, HTML, URLFetcher
 
     from dossier import volumes as vol
-    from dossier.config import open_archive
+    from dossier.archive.config import open_archive
     from dossier.render import STYLESHEET
     from dossier.render.items import Context
     from dossier.render.volume import matter

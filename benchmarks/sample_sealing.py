@@ -20,10 +20,10 @@ SAMPLE_TODAY = dt.date(2026, 11, 23)
 
 sys.path.insert(0, str(HERE.parent / "tool"))
 
-from dossier import crypto, rekey  # noqa: E402
-from dossier.config import open_archive  # noqa: E402
-from dossier.loader import load_bytes  # noqa: E402
-from dossier.schemas import SchemaSet  # noqa: E402
+from dossier.access import crypto, rekey  # noqa: E402
+from dossier.archive.config import open_archive  # noqa: E402
+from dossier.archive.loader import load_bytes  # noqa: E402
+from dossier.archive.schemas import SchemaSet  # noqa: E402
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -27,11 +27,11 @@ import pytest
 
 from conftest import FIXTURES, SAMPLE, SEES_ALL, TODAY, act_as, copy_archive, git, init_repo
 from dossier import reports
-from dossier.access import policy
-from dossier.config import open_archive
+from dossier.access.rights import policy
+from dossier.archive.config import open_archive
 from dossier.spreadsheet import load_mapping, mapping_path
 from dossier.spreadsheet_export import items_table
-from dossier.schemas import SchemaSet
+from dossier.archive.schemas import SchemaSet
 
 REGISTRATION, CONTRACT, CREDIT = "1-2025-S02-0001", "2-2025-S02-0001", "3-2025-S02-0001"
 EXPORT_TERMS, TREND, MINUTES = "3-2025-S04-0001", "5-2025-S01-0001", "D-2025-S02-0001"

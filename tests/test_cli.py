@@ -15,7 +15,7 @@ import pytest
 
 import dossier
 from conftest import FIXTURES, TODAY, git, init_repo
-from dossier.validate import validate_archive
+from dossier.regulation.validate import validate_archive
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
 ITEM_CODE = "2-2025-S02-0001"
@@ -125,7 +125,7 @@ def test_the_code_fingerprint_follows_the_modules(tmp_path):
 
     before = fingerprint()
     assert before == dossier.code_fingerprint() and before.startswith(dossier.__version__ + "+")
-    with (package / "rules.py").open("a", encoding="utf-8") as rules:
+    with (package / "regulation" / "rules.py").open("a", encoding="utf-8") as rules:
         rules.write("\n# a rule changed\n")
     assert fingerprint() != before
 

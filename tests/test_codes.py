@@ -1,4 +1,4 @@
-from dossier import codes
+from dossier.archive import codes
 
 
 def test_parse_and_print_round_trip():

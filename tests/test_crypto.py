@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, REPO, SAMPLE, TODAY, act_as, copy_archive, git, init_repo
-from dossier import crypto
-from dossier.loader import load_bytes, load_file
-from dossier.schemas import SchemaSet
-from dossier.yamledit import replace_scalars
-from dossier.yamlio import dump
+from dossier.access import crypto
+from dossier.archive.loader import load_bytes, load_file
+from dossier.archive.schemas import SchemaSet
+from dossier.archive.yamledit import replace_scalars
+from dossier.archive.yamlio import dump
 
 BASE_PEOPLE = ("zhao.guoqiang", "li.na", "zhang.min", "wang.wei", "chen.xiaoyu", "zhou.jing")
 CARD = "customers/C0001.yaml"  # wang.wei's customer; zhang.min holds a grant for it (sealed below)

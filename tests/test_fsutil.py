@@ -1,6 +1,6 @@
 import os
 
-from dossier.fsutil import atomic_write_text
+from dossier.archive.fsutil import atomic_write_text
 
 
 def test_atomic_write_gives_new_files_the_usual_mode_and_keeps_existing_modes(tmp_path):

@@ -480,8 +480,8 @@ def test_pending_branch_is_checked_for_reasons_only(repo, run):
 
 
 def test_a_failed_git_command_is_a_message_naming_the_command_past_its_options(tmp_path):
-    from dossier import gitrepo
-    from dossier.errors import DossierError
+    from dossier.git import gitrepo
+    from dossier.archive.errors import DossierError
 
     with pytest.raises(DossierError) as failed:
         gitrepo.output(["-c", "core.quotePath=false", "status"], tmp_path, "lifecycle-git-failed")

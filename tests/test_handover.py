@@ -73,7 +73,7 @@ LIMIT = "limit: 200000.00 CNY"
 
 def seal_limit(root: Path, public: str) -> None:
     """The credit limit of the bound item encrypted at rest to the sales manager, as rekey does."""
-    from dossier.crypto import place, seal
+    from dossier.access.crypto import place, seal
 
     armored = seal("200000.00 CNY", place("3-2025-S02-0001", ("content", "limit")), [public])
     block = "limit: |\n" + "".join(f"    {line}\n" for line in armored.splitlines())

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, copy_archive, git, init_repo
-from dossier.errors import DossierError
+from dossier.archive.errors import DossierError
 from dossier.history import (
     ABSENT,
     FieldChange,

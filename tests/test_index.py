@@ -11,10 +11,11 @@ import pytest
 
 from conftest import SAMPLE, SAMPLE_SEES_ALL, SEES_ALL, act_as, copy_archive, git, init_repo
 import dossier
-from dossier import codes, index as index_module
-from dossier.catalogue import Filters, item_files
+from dossier.archive import codes
+from dossier import index as index_module
+from dossier.archive.catalogue import Filters, item_files
 from dossier.index import INDEX_FILE, Index, item_row, scan
-from dossier.loader import load_file
+from dossier.archive.loader import load_file
 
 CONTRACT = "records/2/2025/2-2025-S02-0001.yaml"
 CREDIT = "records/3/2025/3-2025-S02-0001.yaml"

@@ -10,7 +10,7 @@ import sys
 import click
 import pytest
 
-from dossier import gitwalk
+from dossier.git import gitwalk
 from dossier.cli import cli
 from dossier.history import item_history
 from dossier.launch import GLOBAL_VALUE_OPTIONS, history_request

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import FIXTURES, copy_archive, git, init_repo
 from dossier import lifecycle
-from dossier.config import open_archive
-from dossier.errors import DossierError
-from dossier.loader import load_file
+from dossier.archive.config import open_archive
+from dossier.archive.errors import DossierError
+from dossier.archive.loader import load_file
 
 CODE = "1-2025-S02-0001"
 ITEM = f"records/1/2025/{CODE}.yaml"

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from dossier import loader
-from dossier.loader import MAX_BYTES, Document, LoadError, load_bytes, load_file
-from dossier.messages import message
+from dossier.archive import loader
+from dossier.archive.loader import MAX_BYTES, Document, LoadError, load_bytes, load_file
+from dossier.archive.messages import message
 
 DISPLAY = "items/2-2025-S02-0007.yaml"
 

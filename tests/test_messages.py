@@ -2,7 +2,7 @@ import string
 
 import pytest
 
-from dossier.messages import MESSAGES, default_lang, message
+from dossier.archive.messages import MESSAGES, default_lang, message
 
 
 def fields(template: str) -> set[str]:
@@ -36,9 +36,9 @@ def test_no_message_key_is_written_twice():
     import collections
     from pathlib import Path
 
-    import dossier.messages
+    import dossier.archive.messages
 
-    tree = ast.parse(Path(dossier.messages.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(dossier.archive.messages.__file__).read_text(encoding="utf-8"))
     table = next(node.value for node in tree.body if isinstance(node, ast.AnnAssign)
                  and getattr(node.target, "id", "") == "MESSAGES")
     counts = collections.Counter(key.value for key in table.keys)

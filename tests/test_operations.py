@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEES_ALL, TODAY, copy_archive, git, init_repo
-from dossier import transaction
+from dossier.git import transaction
 from test_crypto import keys  # noqa: F401  (a fixture)
 from test_spreadsheet import GOOD, HEADER, write_xlsx
 
@@ -175,7 +175,7 @@ def test_a_command_that_cannot_get_the_lock_says_who_holds_it_and_changes_nothin
 
 
 def test_a_draft_never_overwrites_a_file_that_appeared_meanwhile(repo):
-    from dossier.fsutil import create_new
+    from dossier.archive.fsutil import create_new
 
     target = repo / "records/1/2025/1-2025-S02-0009.yaml"
     target.write_text("someone's draft\n", encoding="utf-8")
@@ -186,7 +186,7 @@ def test_a_draft_never_overwrites_a_file_that_appeared_meanwhile(repo):
 
 
 def test_what_git_said_is_cut_at_a_word_never_inside_one():
-    from dossier.gitwalk import said
+    from dossier.git.gitwalk import said
 
     text = "pre-commit: " + " ".join(f"customers/C{n:04d}.yaml:12:3: confidential: re-encrypt it" for n in range(40))
     short = said(text)
@@ -199,7 +199,7 @@ def test_what_git_said_is_cut_at_a_word_never_inside_one():
 def test_rekey_killed_midway_is_finished_by_the_next_command(tmp_path, keys, moment):  # noqa: F811
     import yaml
 
-    from dossier.yamlio import dump
+    from dossier.archive.yamlio import dump
     from test_crypto import public
 
     root = copy_archive(FIXTURES / "base", tmp_path / "archive")

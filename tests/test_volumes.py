@@ -28,8 +28,8 @@ from pypdf import PdfReader, PdfWriter
 from conftest import FIXTURES, TODAY, copy_archive, git, init_repo
 from dossier import volumes
 from dossier.cli import main
-from dossier.config import open_archive
-from dossier.loader import load_file
+from dossier.archive.config import open_archive
+from dossier.archive.loader import load_file
 from dossier.render.cache import cache_folder
 from dossier.render.readback import cells, read_volume, Word
 

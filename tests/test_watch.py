@@ -19,11 +19,11 @@ import pytest
 import yaml
 
 from conftest import SAMPLE, SAMPLE_SEES_ALL, act_as, git, init_repo
-from dossier.catalogue import item_files
-from dossier.errors import DossierError
+from dossier.archive.catalogue import item_files
+from dossier.archive.errors import DossierError
 from dossier.index import Index, item_row, watcher_running
-from dossier.loader import load_file
-from dossier.validate import validate_archive
+from dossier.archive.loader import load_file
+from dossier.regulation.validate import validate_archive
 from dossier.watch import Watcher
 
 TODAY = dt.date(2026, 11, 23)

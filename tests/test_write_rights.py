@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, SEES_ALL, act_as, copy_archive, git, init_repo
-from dossier import crypto
-from dossier.loader import load_file
-from dossier.schemas import SchemaSet
+from dossier.access import crypto
+from dossier.archive.loader import load_file
+from dossier.archive.schemas import SchemaSet
 from test_crypto import keys, seal_archive  # noqa: F401  (keys is a fixture)
 from test_spreadsheet import HEADER, snapshot, write_xlsx
 

@@ -14,8 +14,9 @@ def code_fingerprint() -> str:
         import hashlib
         from pathlib import Path
 
+        package = Path(__file__).parent
         digest = hashlib.sha256(__version__.encode())
-        for module in sorted(Path(__file__).parent.glob("*.py")):
-            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+        for module in sorted(package.rglob("*.py")):  # the modules of every folder (part)
+            digest.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())
         _fingerprint = f"{__version__}+{digest.hexdigest()[:16]}"
     return _fingerprint

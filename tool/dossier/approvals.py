@@ -19,10 +19,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gitrepo, policy, signatures
-from .config import Person
-from .errors import DossierError
-from .messages import message
+from .git import gitrepo
+from . import policy, signatures
+from .archive.config import Person
+from .archive.errors import DossierError
+from .archive.messages import message
 from .policy import Need, Policy
 
 _RS, _US = "\x1e", "\x1f"
@@ -241,7 +242,7 @@ def brought_by_merges(history: ArchiveHistory, rev_range: str) -> dict[str, set[
 def record_branch(archive_root: Path) -> str:
     """The record branch: archive.yaml's change_control.record_branch, else the remote's default
     branch, else `main`."""
-    from .config import open_archive
+    from .archive.config import open_archive
 
     try:
         named = open_archive(archive_root).settings.data.get("change_control", {}).get("record_branch")

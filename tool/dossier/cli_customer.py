@@ -29,10 +29,10 @@ def reassign(ctx, customer_id, to, reason, identity, lang):
     Only the sales manager or the general manager reassigns; their key (--identity) must be able to
     decrypt the values. The items keep their codes. Exit 1 when refused (nothing is changed then).
     """
-    from .config import open_archive
-    from .crypto import load_identity
+    from .archive.config import open_archive
+    from .access.crypto import load_identity
     from .reassign import reassign as move
-    from .schemas import SchemaSet
+    from .archive.schemas import SchemaSet
 
     session = _session(ctx, lang)
     root = session.root

@@ -27,9 +27,9 @@ def customers(ctx, manager, grade, nature, card_status, fmt, lang):
     `--format csv` writes them for a spreadsheet (UTF-8 with BOM); `dossier export customers` writes
     the whole cards as the department's sheet.
     """
-    from . import lookup
-    from .config import open_archive
-    from .vocabulary import words_for
+    from .archive import lookup
+    from .archive.config import open_archive
+    from .archive.vocabulary import words_for
 
     session = _session(ctx, lang)
     root = session.root

@@ -20,9 +20,9 @@ def doctor(ctx, lang):
     git hooks. Exit 1 when something is wrong.
     """
     from .doctor import examine
-    from .errors import DossierError
-    from .locate import locate
-    from .messages import message
+    from .archive.errors import DossierError
+    from .archive.locate import locate
+    from .archive.messages import message
 
     session = _session(ctx, lang)
     root = locate(session.archive_option)[0]

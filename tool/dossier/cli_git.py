@@ -9,13 +9,13 @@ import click
 
 from .cli import _acting_person, _session, cli, lang_option
 from .cli_crypto import identity_option, tell_hidden
-from .errors import DossierError, UsageError
+from .archive.errors import DossierError, UsageError
 from .init import DEFAULT_TOOL
-from .messages import message
+from .archive.messages import message
 
 
 def _require_repository(path: Path) -> None:
-    from . import gitrepo
+    from .git import gitrepo
 
     if not gitrepo.is_repository(path):
         raise DossierError("not-a-repository", path=str(path))
@@ -90,7 +90,7 @@ def verify(ctx, rev_range, pending, fmt, lang):
     changed after binding, and every purge before the retention month ended."""
     from .approvals import ArchiveHistory, verify as verify_history, verify_pending
 
-    from . import gitrepo
+    from .git import gitrepo
 
     session = _session(ctx, lang)
     _require_repository(session.root)
@@ -130,12 +130,12 @@ def _pending_markdown(session, rev_range: str) -> int:
 def _review(session, branch: str, base: str, identity: str | None):
     """The review of BRANCH into BASE by the person acting, values decrypted where they may read them;
     printed, with a note on stderr of the values that stayed encrypted."""
-    from .access import policy
-    from .config import open_archive
-    from .crypto import load_identity
+    from .access.rights import policy
+    from .archive.config import open_archive
+    from .access.crypto import load_identity
     from .review import Lens, review_branch
     from .review_report import review_text
-    from .sealed import hidden_in
+    from .access.sealed import hidden_in
 
     root = session.root
     _require_repository(root)
@@ -180,8 +180,8 @@ def approve(ctx, branch, yes, identity, lang):
     BRANCH it refuses, changing nothing, whatever verify would reject (not on the record branch,
     a branch that does not validate or is merged already, a key that is not yours in people.yaml,
     your own changes, changes someone else approves); then asks."""
-    from . import gitrepo
-    from .config import open_archive
+    from .git import gitrepo
+    from .archive.config import open_archive
     from .merge import check_approval, sign_approval
 
     session = _session(ctx, lang)
@@ -215,7 +215,7 @@ def hook():
 def pre_commit(ctx, lang):
     from .hooks import output_files, staged_archive_paths, staged_versions
     from .reporter import problem_line
-    from .validate import validate_archive
+    from .regulation.validate import validate_archive
 
     session = _session(ctx, lang)
     paths = staged_archive_paths(session.root)

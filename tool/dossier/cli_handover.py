@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .cli import _acting_person, _session, cli, echo_json, lang_option, shown_path
-from .errors import UsageError
+from .archive.errors import UsageError
 
 STAGES = click.Choice(["gd", "yj", "bc"])
 
@@ -60,11 +60,11 @@ def _checking_person(session, target: Path) -> str:
     from .handover.checks import is_package
 
     if not is_package(target):
-        from .config import open_archive
+        from .archive.config import open_archive
 
         person = _acting_person(open_archive(target))
         return f"{person.name} ({person.id})"
-    from . import gitrepo
+    from .git import gitrepo
     import getpass
 
     return gitrepo.config_value("user.email", Path.cwd()) or getpass.getuser()
@@ -83,7 +83,7 @@ def _text(run, lang: str) -> str:
         for finding in o.findings:
             lines.append(f"         {where(finding)}: {finding_text(finding, lang)}")
     counts = run.counts()
-    from .messages import message
+    from .archive.messages import message
 
     lines.append(message("check-summary", lang, stage=run.stage.upper(), **{
         "passed": counts["通过"], "failed": counts["不通过"], "manual": counts["需人工"], "na": counts["不适用"]}))
@@ -91,7 +91,7 @@ def _text(run, lang: str) -> str:
 
 
 def _write_report(run, fmt: str, output: str | None, session) -> Path:
-    from .fsutil import atomic_write_bytes
+    from .archive.fsutil import atomic_write_bytes
     from .handover.service import report_bytes
 
     from .outputs import target
@@ -115,8 +115,8 @@ def handover(ctx, category, year, everything, output, identity, lang):
     """The handover package 移交信息包 (DA/T 93-2022) of the bound volumes of CATEGORY and YEAR
     (or --all), as a BagIt bag with SHA-256 and SHA-512 manifests, its confidential values
     decrypted: carry it as confidential material."""
-    from .config import open_archive
-    from .crypto import load_identity
+    from .archive.config import open_archive
+    from .access.crypto import load_identity
     from .handover.package import build_package
 
     session = _session(ctx, lang)

@@ -6,7 +6,7 @@ import click
 
 from .cli import _acting_reader, _parse_date, _session, _tell_left_out, cli, echo_json, lang_option
 from .cli_crypto import identity_option, tell_hidden
-from .messages import message
+from .archive.messages import message
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -21,7 +21,7 @@ def history(ctx, code, fmt, identity, lang):
     """Show every change of one item (by code) or customer card (by customer id), oldest
     first: when, who, what (added, modified, deleted, restored, purged), why, who approved,
     and each changed field as old → new, confidential values decrypted if your key can."""
-    from .crypto import load_identity
+    from .access.crypto import load_identity
     from .history import item_history
 
     session = _session(ctx, lang)
@@ -41,7 +41,7 @@ def history(ctx, code, fmt, identity, lang):
 
 def _tell_whereabouts(session, root, code_text: str) -> None:
     """A deleted or purged item's record ends with where it is now and how to bring it back (stderr)."""
-    from . import codes
+    from .archive import codes
 
     code = codes.parse(code_text)
     if code is not None and not (root / code.path).is_file():
@@ -65,7 +65,7 @@ def log(ctx, since_text, customer, category, fmt, lang):
     since = _parse_date(since_text) if since_text else None
     reader = _acting_reader(session)
     if customer:
-        from .lookup import customer_id
+        from .archive.lookup import customer_id
 
         customer = customer_id(session.root, customer)
     changes = archive_log(session.root, since, customer, category)
@@ -87,13 +87,13 @@ def _action(change, lang: str) -> str:
 
 def _words(session):
     """People by name in Chinese (the author and approver are people.yaml ids, else e-mails)."""
-    from .vocabulary import words_for
+    from .archive.vocabulary import words_for
 
     return words_for(session.root, session.lang, types=False)
 
 
 def history_text(changes, lang: str, words=None) -> str:
-    from .vocabulary import Words
+    from .archive.vocabulary import Words
 
     words = words or Words(lang)
     lines = [message("history-title", lang, code=changes[0].code, count=len(changes))] if changes else []
@@ -117,7 +117,7 @@ def log_text(changes, lang: str, words=None) -> str:
     from .reporter import render_table
 
     header = message("history-columns", lang).split("|")
-    from .vocabulary import Words
+    from .archive.vocabulary import Words
 
     words = words or Words(lang)
     rows = [[_when(c), c.commit[:10], words.of("author", c.author), _action(c, lang), c.code, c.reason,

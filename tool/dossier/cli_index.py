@@ -11,8 +11,8 @@ import signal
 import click
 
 from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, cli, echo_json, lang_option
-from .errors import UsageError
-from .messages import message
+from .archive.errors import UsageError
+from .archive.messages import message
 
 CATEGORIES = click.Choice(["1", "2", "3", "4", "5", "6", "D"])
 STATUSES = click.Choice(["draft", "filed", "bound"])
@@ -43,7 +43,7 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
     Looks for changed files first and updates the index (.dossier/index.sqlite) with them.
     """
     from .index import open_index
-    from .lookup import item_filters
+    from .archive.lookup import item_filters
     from .reporter import problem_line, render_table
 
     session = _session(ctx, lang)
@@ -65,7 +65,7 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
     if not found.hits:
         session.echo("find-none", text=text)
         return
-    from .vocabulary import words_for
+    from .archive.vocabulary import words_for
 
     words = words_for(root, session.lang)
     table = render_table(HEADERS.get(session.lang, FIELDS),

@@ -11,7 +11,7 @@ from .cli import _acting_person, _display_prefix, _session, cli, lang_option, te
 
 def _prepare(session):
     """The archive, checked to be in git before anything else, and the person acting."""
-    from .config import open_archive
+    from .archive.config import open_archive
     from .lifecycle import require_repository
 
     archive = open_archive(session.root)

@@ -77,7 +77,7 @@ def monthly(ctx, period, fmt, output, lang):
 @_common
 def quarterly(ctx, apply_, reason, period, fmt, output, lang):
     """Quarterly consumption, ABC by Pareto and the class changes it proposes."""
-    from .errors import UsageError
+    from .archive.errors import UsageError
 
     if apply_ and not " ".join((reason or "").split()):
         raise UsageError("report-apply-reason")

@@ -39,10 +39,10 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     modification: it needs --reason, and in git it is committed with that `Reason:`.
     Exit 1 when the sheet has problems, 2 on usage errors.
     """
-    from .config import open_archive
+    from .archive.config import open_archive
     from .history import diff_values
-    from .rekey import sealer
-    from .schemas import SchemaSet
+    from .access.rekey import sealer
+    from .archive.schemas import SchemaSet
     from .spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
     from .reassign import moved_customers, reencrypted
     from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records, refuse_unwritable
@@ -114,10 +114,10 @@ def export(ctx, what, fmt, output, mapping, lang):
     Exit 1 when a file cannot be read (it is named, and missing from the sheet).
     """
     from .cli_crypto import echo_hidden
-    from .config import open_archive
-    from .crypto import Revealer, load_identity
+    from .archive.config import open_archive
+    from .access.crypto import Revealer, load_identity
     from .reporter import problem_line
-    from .schemas import SchemaSet
+    from .archive.schemas import SchemaSet
     from .spreadsheet import People, load_mapping, mapping_path
     from .spreadsheet_export import customers_table, items_table, write_table
 

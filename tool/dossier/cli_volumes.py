@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from .cli import _acting_person, _acting_reader, _display_prefix, _session, cli, lang_option, render
-from .config import CATEGORIES
-from .errors import DossierError, UsageError
-from .messages import message
+from .archive.config import CATEGORIES
+from .archive.errors import DossierError, UsageError
+from .archive.messages import message
 
 YEAR = click.IntRange(1000, 9999)
 
@@ -74,7 +74,7 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
     encrypted to your key.
     """
     from . import volumes as vol
-    from .config import open_archive
+    from .archive.config import open_archive
     from .reporter import problem_line
 
     from .outputs import refuse_tracked, target
@@ -144,7 +144,7 @@ def bind(ctx, category, year, checked_by, jobs, lang):
     number); a bound volume is never touched again.
     """
     from . import volumes as vol
-    from .config import open_archive
+    from .archive.config import open_archive
     from .lifecycle import require_repository
 
     session = _session(ctx, lang)
@@ -186,7 +186,7 @@ def check_paper(ctx, category, year, pdfs, lang):
     Prints `file: problem` lines; exit 1 on any mismatch.
     """
     from . import volumes as vol
-    from .config import open_archive
+    from .archive.config import open_archive
 
     session = _session(ctx, lang)
     archive = open_archive(session.root)

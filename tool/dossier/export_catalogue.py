@@ -17,12 +17,13 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import codes, gitrepo
-from .access import Reader, named
-from .catalogue import Filters, entries
-from .config import CATEGORIES, open_archive
-from .fsutil import atomic_write_bytes
-from .loader import LoadError, load_file
+from .archive import codes
+from .git import gitrepo
+from .access.rights import Reader, named
+from .archive.catalogue import Filters, entries
+from .archive.config import CATEGORIES, open_archive
+from .archive.fsutil import atomic_write_bytes
+from .archive.loader import LoadError, load_file
 from .reporter import display_width
 from .sheet_cells import escape, protect_workbook
 

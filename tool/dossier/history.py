@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import codes
-from .errors import DossierError
-from .gitwalk import GS, RS, TRASH, US, GitProcess, Walk, item_walk
-from .sealed import Sealed, fingerprint, hidden_in, reveal
+from .archive import codes
+from .archive.errors import DossierError
+from .git.gitwalk import GS, RS, TRASH, US, GitProcess, Walk, item_walk
+from .access.sealed import Sealed, fingerprint, hidden_in, reveal
 
 ADDED, MODIFIED, DELETED, RESTORED, PURGED = "added", "modified", "deleted", "restored", "purged"
 ACTIONS = (ADDED, MODIFIED, DELETED, RESTORED, PURGED)
@@ -341,8 +341,8 @@ class _Reader:
 
     def person(self, email: str) -> str:
         if self._names is None:
-            from .config import PEOPLE_FILE, people_by_id
-            from .loader import LoadError, load_file
+            from .archive.config import PEOPLE_FILE, people_by_id
+            from .archive.loader import LoadError, load_file
 
             self._names = {}
             try:
@@ -420,7 +420,7 @@ class _Reader:
 
     def _load_versions(self, changes: list[Change], blobs: dict[str, bytes], compare: bool,
                        mentioning: str | None) -> None:
-        from .loader import LoadError, load_bytes
+        from .archive.loader import LoadError, load_bytes
 
         cache: dict[str, Any] = {}
         needle = mentioning.encode() if mentioning else None

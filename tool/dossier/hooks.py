@@ -17,13 +17,14 @@ import shlex
 import sys
 from pathlib import Path, PurePosixPath
 
-from . import gitrepo, policy, receipts
+from .git import gitrepo
+from . import policy, receipts
 from .approvals import ArchiveHistory, Violation, verify
-from .errors import DossierError
-from .fsutil import atomic_write_text
-from .loader import LoadError, load_bytes
+from .archive.errors import DossierError
+from .archive.fsutil import atomic_write_text
+from .archive.loader import LoadError, load_bytes
 from .outputs import OUTPUT_SUFFIXES
-from .problems import Problem
+from .archive.problems import Problem
 
 ZERO = "0" * 40
 MARK = "# installed by dossier"

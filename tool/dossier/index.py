@@ -37,14 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import code_fingerprint, codes
-from .access import Reader
-from .catalogue import Filters
-from .config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES, text_or_none
-from .crypto import ARMOR_BEGIN
-from .loader import LoadError, load_bytes
-from .problems import Problem
-from .progress import track
+from . import code_fingerprint
+from .archive import codes
+from .access.rights import Reader
+from .archive.catalogue import Filters
+from .archive.config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES, text_or_none
+from .access.crypto import ARMOR_BEGIN
+from .archive.loader import LoadError, load_bytes
+from .archive.problems import Problem
+from .archive.progress import track
 
 INDEX_FILE = ".dossier/index.sqlite"
 STAT_SNAPSHOT = ".dossier/index-stat.marshal"  # what the files table holds, for a quick comparison

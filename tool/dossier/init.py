@@ -6,10 +6,11 @@ import shlex
 import shutil
 from pathlib import Path
 
-from . import gitrepo, hooks
-from .config import ARCHIVE_FILE
-from .errors import DossierError
-from .fsutil import atomic_write_text
+from .git import gitrepo
+from . import hooks
+from .archive.config import ARCHIVE_FILE
+from .archive.errors import DossierError
+from .archive.fsutil import atomic_write_text
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
 FOLDERS = ("customers", "records", "daily", "trash", "volumes")
@@ -21,8 +22,8 @@ def codeowners(people_yaml: str) -> str:
     sales manager (and the general manager, who approves her own changes) for records, cards,
     trash and volumes; the general manager for people, grants, settings, schemas, mappings and
     the files that decide the checks."""
-    from .config import people_by_id
-    from .loader import load_bytes
+    from .archive.config import people_by_id
+    from .archive.loader import load_bytes
 
     people = people_by_id(load_bytes(people_yaml.encode(), "people.yaml").data)
 

@@ -16,8 +16,9 @@ import gc
 import re
 import sys
 
-from . import codes, gitwalk
-from .locate import locate
+from .archive import codes
+from .git import gitwalk
+from .archive.locate import locate
 
 # The group's options that take a value (tests/test_launch.py checks them against cli.py).
 GLOBAL_VALUE_OPTIONS = ("--archive", "--lang")

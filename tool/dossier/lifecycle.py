@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from . import codes, gitrepo, numbering, yamlio
-from .config import Archive, Person, text_or_none
-from .errors import DossierError
-from .fsutil import atomic_write_text, create_new
-from .loader import load_bytes, load_file
+from .archive import codes, yamlio
+from .git import gitrepo
+from . import numbering
+from .archive.config import Archive, Person, text_or_none
+from .archive.errors import DossierError
+from .archive.fsutil import atomic_write_text, create_new
+from .archive.loader import load_bytes, load_file
 from .policy import visible
-from .schemas import plain, value_kind
-from .transaction import Operation, under_lock
+from .archive.schemas import plain, value_kind
+from .git.transaction import Operation, under_lock
 
 if TYPE_CHECKING:  # a type only: jsonschema takes tens of ms to import, which reading an item does not need
-    from .schemas import SchemaSet
+    from .archive.schemas import SchemaSet
 
 PLACEHOLDER = "待填写"  # "to be filled in": valid text the author replaces
 
@@ -92,7 +94,7 @@ def _section_holder(archive: Archive, actor: Person, card: dict | None, customer
     without a section goes into the department's section. A customer manager does not add to
     another manager's customer: the item would sit in their own section, which the customer's
     manager's catalogue does not show, and they could not read it back (access goes by the card)."""
-    from .access import named, sees_all
+    from .access.rights import named, sees_all
 
     manager = archive.people.get(text_or_none((card or {}).get("manager")) or "")
     if actor.is_customer_manager and actor.section:
@@ -120,7 +122,7 @@ def _department_section_holder(archive: Archive) -> Person | None:
 def _require_writable(archive: Archive, actor: Person, customer: str | None, category: str, manager: Person,
                       today: dt.date) -> None:
     """Write rights follow read rights: a person adds only material they may read once it exists."""
-    from .access import named, policy
+    from .access.rights import named, policy
 
     rules = policy(archive, today)
     if not rules.reader(actor).may_write(customer, category, [rules.owner(customer, manager.id)]):

@@ -19,10 +19,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gitrepo, signatures
+from .git import gitrepo
+from . import signatures
 from .approvals import ArchiveHistory, Commit, Violation, merge_verdict, purge_timing, record_branch
-from .config import Person
-from .errors import DossierError
+from .archive.config import Person
+from .archive.errors import DossierError
 
 
 class ApprovalRefused(DossierError):
@@ -33,7 +34,7 @@ class ApprovalRefused(DossierError):
         self.violations = violations
 
     def render(self, lang: str) -> str:
-        from .messages import message
+        from .archive.messages import message
 
         return message("approve-refused", lang, branch=self.args_["branch"],
                        problems="; ".join(v.line(lang) for v in self.violations))
@@ -138,7 +139,7 @@ def _require_own_key(root: Path, approver: Person, head: str) -> None:
 
 def _require_valid_merge(root: Path, branch: str, head: str, today: dt.date) -> None:
     """Merge in a temporary work tree (never signed, never kept) and validate the result."""
-    from .validate import validate_archive
+    from .regulation.validate import validate_archive
 
     top = Path(gitrepo.run(["rev-parse", "--show-toplevel"], root).stdout.strip())
     prefix = gitrepo.run(["rev-parse", "--show-prefix"], root).stdout.strip()

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import codes, gitrepo
+from .archive import codes
+from .git import gitrepo
 
 
 def used_serials(root: Path, category: str, year: int, section: str) -> set[int]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gitrepo
-from .errors import UsageError
+from .git import gitrepo
+from .archive.errors import UsageError
 
 
 # What dossier's outputs (and other programs' exports) are saved as: the sample's and `dossier

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .errors import DossierError
+from .archive.errors import DossierError
 
 VARIANT = "pdf/a-2b"
 PART, CONFORMANCE = "2", "B"

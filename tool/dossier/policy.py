@@ -22,9 +22,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .config import PEOPLE_FILE, Person, people_by_id, text_or_none
-from .loader import LoadError, load_bytes
-from .locate import ARCHIVE_FILE
+from .archive.config import PEOPLE_FILE, Person, people_by_id, text_or_none
+from .archive.loader import LoadError, load_bytes
+from .archive.locate import ARCHIVE_FILE
 
 # the kinds of path 路径类别
 ITEMS, ATTACHMENTS, CARDS = "items", "attachments", "cards"
@@ -349,7 +349,7 @@ def _kept_by(blob: Blob, rev: str, record: str) -> set[str]:
 def deletion_fields(raw: bytes | None, rel: str) -> dict | None:
     """A deletion record's code, its files (item, then attachments) and purge_after, if it is a
     well-formed record of the item whose place it names (else None)."""
-    from . import codes
+    from .archive import codes
 
     data = data_of(raw, rel)
     code = codes.parse(data.get("code")) if isinstance(data.get("code"), str) else None

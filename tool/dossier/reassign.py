@@ -15,12 +15,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import crypto, gitrepo
-from .access import CardManagers, may_grant, named, policy, top_level_value
-from .config import Archive, Person, text_or_none
-from .errors import DossierError
-from .rekey import Report, Rekeyer, targets
-from .schemas import SchemaSet
+from .access import crypto
+from .git import gitrepo
+from .access.rights import CardManagers, may_grant, named, policy, top_level_value
+from .archive.config import Archive, Person, text_or_none
+from .archive.errors import DossierError
+from .access.rekey import Report, Rekeyer, targets
+from .archive.schemas import SchemaSet
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def reassign(archive: Archive, schemas: SchemaSet, actor: Person, customer: str,
     """Move `customer` to the customer manager `to` in one commit (under the clone's lock)."""
     from .lifecycle import require_clean
     from .reports.apply import edit_card
-    from .transaction import Operation, locked
+    from .git.transaction import Operation, locked
 
     reason = " ".join((reason or "").split())
     if not reason:

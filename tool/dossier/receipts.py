@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import gitrepo
+from .git import gitrepo
 
 REF = "refs/dossier/received"
 LOG = "received.log"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .messages import message
-from .problems import Problem
+from .archive.messages import message
+from .archive.problems import Problem
 
 
 def problem_line(problem: Problem, lang: str, prefix: str = "") -> str:

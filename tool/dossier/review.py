@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import codes, gitrepo
-from .errors import DossierError
-from .gitwalk import GS, US, GitProcess, TRASH
+from .archive import codes
+from .git import gitrepo
+from .archive.errors import DossierError
+from .git.gitwalk import GS, US, GitProcess, TRASH
 from .history import CARDS, FieldChange, diff_values, read_objects
-from .problems import Problem
-from .sealed import reveal, withhold
+from .archive.problems import Problem
+from .access.sealed import reveal, withhold
 
 ZERO = "0" * 40
 
@@ -200,8 +201,8 @@ def _commits(root: Path, shas: list[str]) -> list[ReviewedCommit]:
 
 
 def _people_by_email(root: Path) -> dict[str, str]:
-    from .config import PEOPLE_FILE, people_by_id
-    from .loader import LoadError, load_file
+    from .archive.config import PEOPLE_FILE, people_by_id
+    from .archive.loader import LoadError, load_file
 
     try:
         people = people_by_id(load_file(root / PEOPLE_FILE, PEOPLE_FILE).data)
@@ -280,7 +281,7 @@ _BYTES = _Bytes()
 
 
 def _parsed(path: str, raw: bytes | None) -> Any:
-    from .loader import LoadError, load_bytes
+    from .archive.loader import LoadError, load_bytes
 
     if raw is None:
         return _BYTES
@@ -323,7 +324,7 @@ def _extract(root: Path, tree: str, target: Path, sub: str = "") -> Path:
 
 def _schema_sets(root: Path, base_sha: str, merged_root: Path) -> tuple:
     """The schemas of the base and of the merge: a value confidential in either is withheld."""
-    from .schemas import SchemaSet
+    from .archive.schemas import SchemaSet
 
     found = []
     with tempfile.TemporaryDirectory(prefix="dossier-schemas-") as folder:
@@ -348,7 +349,7 @@ def _without_values(problem: Problem) -> Problem:
 
 
 def _validate(merged_root: Path, changed: set[str], today: dt.date | None) -> list[Problem]:
-    from .validate import validate_archive
+    from .regulation.validate import validate_archive
 
     present = sorted(path for path in changed if (merged_root / path).is_file())
     if not present:

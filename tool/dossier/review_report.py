@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import re
 
-from . import codes
+from .archive import codes
 from .history import FieldChange, show_value
-from .messages import message
+from .archive.messages import message
 from .reporter import problem_line
-from .sealed import Sealed
+from .access.sealed import Sealed
 
 _STATUS = {"A": "review-added", "M": "review-modified", "D": "review-deleted", "R": "review-moved"}
 

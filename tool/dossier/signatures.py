@@ -13,8 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gitrepo
-from .errors import DossierError
+from .git import gitrepo
+from .archive.errors import DossierError
 
 _RS, _US = "\x1e", "\x1f"
 # a signature of b"dossier" in namespace "git" by a throwaway key made for this check only

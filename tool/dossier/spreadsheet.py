@@ -25,14 +25,14 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from . import schema_errors
-from .config import Person
-from .crypto import PLACEHOLDER, is_sealed
-from .errors import DossierError, UsageError
-from .loader import MAX_INTEGER, LoadError, load_file
-from .messages import message
-from .problems import Problem
-from .schemas import SchemaValidator, value_kind
+from .archive import schema_errors
+from .archive.config import Person
+from .access.crypto import PLACEHOLDER, is_sealed
+from .archive.errors import DossierError, UsageError
+from .archive.loader import MAX_INTEGER, LoadError, load_file
+from .archive.messages import message
+from .archive.problems import Problem
+from .archive.schemas import SchemaValidator, value_kind
 from .sheet_cells import unescape
 
 MAPPINGS = Path(__file__).resolve().parent / "defaults" / "mappings"

@@ -17,18 +17,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from .access import Reader
-from .catalogue import Filters, entries
-from .config import Archive
-from .fsutil import atomic_write_bytes
-from .loader import Document
-from .problems import Problem
-from .progress import track
+from .access.rights import Reader
+from .archive.catalogue import Filters, entries
+from .archive.config import Archive
+from .archive.fsutil import atomic_write_bytes
+from .archive.loader import Document
+from .archive.problems import Problem
+from .archive.progress import track
 from .reporter import display_width
-from .schema_errors import field_path
+from .archive.schema_errors import field_path
 from .sheet_cells import escape, protect_workbook
 from .spreadsheet import BOM, Column, Mapping, People, column_letter, export_value, get_path
-from .catalogue import load_cards
+from .archive.catalogue import load_cards
 
 AMOUNT_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"

@@ -24,17 +24,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from . import codes, gitrepo, numbering, rules, schema_errors
-from .access import Reader, item_owner_fields, may_grant, named
-from .catalogue import Filters, entries, load_cards
-from .config import Archive, Person, text_or_none
-from .errors import DossierError, UsageError
-from .hidden_text import name_key
-from .loader import Document
-from .crypto import PLACEHOLDER
-from .problems import Problem
-from .rekey import Sealer
-from .schemas import SchemaSet
+from .archive import codes, schema_errors
+from .git import gitrepo
+from . import numbering
+from .regulation import rules
+from .access.rights import Reader, item_owner_fields, may_grant, named
+from .archive.catalogue import Filters, entries, load_cards
+from .archive.config import Archive, Person, text_or_none
+from .archive.errors import DossierError, UsageError
+from .archive.hidden_text import name_key
+from .archive.loader import Document
+from .access.crypto import PLACEHOLDER
+from .archive.problems import Problem
+from .access.rekey import Sealer
+from .archive.schemas import SchemaSet
 from .spreadsheet import (
     CELL,
     ROW,
@@ -48,9 +51,9 @@ from .spreadsheet import (
     set_path,
     split_amount,
 )
-from .transaction import Operation
-from .yamlio import dump
-from .progress import track
+from .git.transaction import Operation
+from .archive.yamlio import dump
+from .archive.progress import track
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # never a path, whatever the archive's schema allows

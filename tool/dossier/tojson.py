@@ -17,9 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import ProblemError
-from .fsutil import atomic_write_text
-from .loader import load_file
+from .archive.errors import ProblemError
+from .archive.fsutil import atomic_write_text
+from .archive.loader import load_file
 
 
 def to_json(source: Path, target: Path) -> None:

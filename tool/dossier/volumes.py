@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from . import codes, gitrepo, yamlio
-from .config import Archive, Person
-from .errors import DossierError
-from .fsutil import atomic_write_bytes, file_sha256
-from .loader import Document, LoadError, load_bytes, load_file
-from .problems import Problem
-from .transaction import Operation, under_lock
+from .archive import codes, yamlio
+from .git import gitrepo
+from .archive.config import Archive, Person
+from .archive.errors import DossierError
+from .archive.fsutil import atomic_write_bytes, file_sha256
+from .archive.loader import Document, LoadError, load_bytes, load_file
+from .archive.problems import Problem
+from .git.transaction import Operation, under_lock
 
 VOLUMES = "volumes"  # archive/volumes/: manifests of bound volumes
 MANIFEST_SUFFIX = ".yaml"
@@ -576,7 +577,7 @@ def bind(archive: Archive, actor: Person, category: str, year: int, today: dt.da
     # first without rendering: refuse at once what cannot be bound
     preview = plan(archive, category, year, _one_page, lay_out_bound=False)
     if preview.failures:
-        from .errors import ProblemError
+        from .archive.errors import ProblemError
 
         raise ProblemError(preview.failures[0].problem)
     if not preview.new:
@@ -613,8 +614,8 @@ def bind(archive: Archive, actor: Person, category: str, year: int, today: dt.da
 def _require_valid(root: Path, today: dt.date, paths: list[str]) -> None:
     """Only items that validate are bound: binding prints and freezes them, with what they hold
     (a retention that is not one would even name the volume)."""
-    from .errors import ProblemError
-    from .validate import validate_archive
+    from .archive.errors import ProblemError
+    from .regulation.validate import validate_archive
 
     errors = [problem for problem in validate_archive(root, today, paths).problems if problem.is_error]
     if errors:
@@ -836,7 +837,7 @@ def bound_changes(root: Path, results: dict | None = None, only: set[str] | None
 def _where_changed(root: Path, rel: str, manifest_path: str) -> tuple[int, int]:
     """Line and column of the first difference between a bound item and the item as bound (as the
     commit that added its volume's manifest holds it); (0, 0), no position, when that version cannot be read."""
-    from . import gitrepo
+    from .git import gitrepo
 
     log = gitrepo.run(["log", "-1", "--diff-filter=A", "--format=%H", "--", manifest_path], root, check=False)
     bound = gitrepo.blob(root, log.stdout.strip(), rel) if log.returncode == 0 and log.stdout.strip() else None

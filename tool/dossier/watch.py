@@ -35,12 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import codes, rules, validate
-from .config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE
-from .errors import DossierError
+from .archive import codes
+from .regulation import rules, validate
+from .archive.config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE
+from .archive.errors import DossierError
 from .index import WATCH_LOCK, Index
-from .messages import message
-from .problems import Problem
+from .archive.messages import message
+from .archive.problems import Problem
 from .reporter import problem_line
 
 QUIET = 0.15  # seconds without events before a batch is processed

@@ -9,10 +9,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from .. import gitrepo
-from ..config import open_archive
-from ..problems import Problem
-from ..validate import validate_archive
+from ..git import gitrepo
+from ..archive.config import open_archive
+from ..archive.problems import Problem
+from ..regulation.validate import validate_archive
 from ..volumes import VOLUMES, manifests
 from . import common
 from .archive_source import ITEM_FOLDERS, archived, holding, item_files, read_items
@@ -282,7 +282,7 @@ def _present(root: Path) -> list[str]:
 
 
 def _manifests(root: Path):
-    from ..loader import LoadError
+    from ..archive.loader import LoadError
 
     try:
         return manifests(root), None

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from .. import codes
-from ..loader import LoadError, load_file
+from ..archive import codes
+from ..archive.loader import LoadError, load_file
 from .holding import Entry, FileRef, Holding
 from .metadata import YAML_PATHS, record_of
 

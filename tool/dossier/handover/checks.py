@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Protocol
 
-from ..messages import MESSAGES
+from ..archive.messages import MESSAGES
 from .items import items_of
 from .outcome import Decision, Outcome, by_person
 

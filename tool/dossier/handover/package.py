@@ -15,14 +15,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import codes, gitrepo, yamlio
-from ..access import named, sees_all
-from ..config import Archive, Person
-from ..crypto import Identity, UnsealError, is_sealed, place, set_value, unseal, values_at
-from ..errors import DossierError, UsageError
-from ..loader import load_bytes
+from ..archive import codes, yamlio
+from ..git import gitrepo
+from ..access.rights import named, sees_all
+from ..archive.config import Archive, Person
+from ..access.crypto import Identity, UnsealError, is_sealed, place, set_value, unseal, values_at
+from ..archive.errors import DossierError, UsageError
+from ..archive.loader import load_bytes
 from ..outputs import refuse_tracked
-from ..schemas import SchemaSet
+from ..archive.schemas import SchemaSet
 from ..volumes import Manifest, manifests
 from . import forms, layout
 from .metadata import ELEMENTS, FILES, HISTORY, ITEM_ROOT, RETENTION_WORDS, history_of, record_of

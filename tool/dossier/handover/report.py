@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from importlib import metadata
 
-from ..messages import message
+from ..archive.messages import message
 from .items import FAIL, MANUAL, NOT_APPLICABLE, PASS, PROPERTIES, RESULT_EN
 from .outcome import Finding, Outcome
 

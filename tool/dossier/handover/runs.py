@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from .. import yamlio
-from ..transaction import Operation, locked
+from ..archive import yamlio
+from ..git.transaction import Operation, locked
 from .report import Run, tool_version
 
 CHECKS = "checks"

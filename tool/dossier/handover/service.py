@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import gitrepo
+from ..git import gitrepo
 from .checks import check, is_package
 from .report import Run, document
 
@@ -26,7 +26,7 @@ def check_run(target: Path, stage: str, today: dt.date, person: str, lang: str, 
 
         run = Run("package", target.name, stage, person, today.isoformat(), source_commit(target), outcomes)
         return CheckRun(run, run.digest(), None)
-    from ..config import open_archive
+    from ..archive.config import open_archive
 
     settings = open_archive(target).settings.data
     name = f"{(settings.get('fonds') or {}).get('code', '')} {settings.get('organisation', '')}".strip()

@@ -34,8 +34,8 @@ from pathlib import Path
 
 from pyrage import DecryptError
 
-from ..crypto import AGE_VERSION_LINE, Identity
-from ..fsutil import atomic_write_bytes
+from ..access.crypto import AGE_VERSION_LINE, Identity
+from ..archive.fsutil import atomic_write_bytes
 
 LEGACY_DIR = ".dossier/render"  # where older versions kept it, decrypted, inside the archive
 PRIVATE = 0o700

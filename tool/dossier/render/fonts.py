@@ -10,7 +10,7 @@ import struct
 import subprocess
 from typing import Callable
 
-from ..errors import DossierError
+from ..archive.errors import DossierError
 
 HARFBUZZ_PACKAGE = "libharfbuzz-subset0"  # Debian / Ubuntu
 PACKAGE = "fonts-noto-cjk"  # Debian / Ubuntu: Noto Sans CJK SC (黑体) and Noto Serif CJK SC (宋体)

@@ -26,19 +26,19 @@ from urllib.parse import quote
 
 from jinja2 import TemplateError
 
-from ..config import Archive
-from ..crypto import Revealer, load_identity
-from ..errors import DossierError, ProblemError
-from ..loader import LoadError, load_file
-from ..problems import Problem
-from ..schemas import SchemaSet
+from ..archive.config import Archive
+from ..access.crypto import Revealer, load_identity
+from ..archive.errors import DossierError, ProblemError
+from ..archive.loader import LoadError, load_file
+from ..archive.problems import Problem
+from ..archive.schemas import SchemaSet
 from ..volumes import Piece
 from . import RENDER_VERSION, STYLESHEET, VOLUME_TEMPLATES
 from .cache import RenderCache, Rendered
 from .environment import environment, retention
 from .model import Names, content_fields, signatures
 from .worker import Job, preload, render_job
-from ..progress import track
+from ..archive.progress import track
 
 PARALLEL_THRESHOLD = 6  # below this many items to render, worker start-up costs more than it saves
 ENVELOPE = (  # (label, key) of the item's own form, two per row

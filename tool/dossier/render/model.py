@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..schemas import value_kind
+from ..archive.schemas import value_kind
 from .environment import amount, date_zh, yes_no
 
 SIGNATURE_LABELS = (("customer", "客户签字"), ("handler", "经办人"), ("supervisor", "直接领导审批"))

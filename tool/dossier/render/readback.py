@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DossierError
+from ..archive.errors import DossierError
 
 NS = "{http://www.w3.org/1999/xhtml}"
 ARCHIVE_NUMBER = r"[A-Z0-9]{4}-[A-Z]{2}·\d{4}-(?:Y|D30|D10)-C[1-6D]-\d{4}"

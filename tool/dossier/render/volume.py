@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import pdfa
-from ..fsutil import atomic_write_bytes
+from ..archive.fsutil import atomic_write_bytes
 from ..volumes import Storage, Volume
 from .assemble import VolumeWriter
 from .cache import Rendered

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import pdfa
-from ..errors import DossierError
+from ..archive.errors import DossierError
 from . import STYLESHEET, VOLUME_TEMPLATES
 from .assemble import fragment
 from .cache import RenderCache, Rendered

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..access import Reader
-from ..errors import UsageError
-from ..fsutil import atomic_write_bytes
+from ..access.rights import Reader
+from ..archive.errors import UsageError
+from ..archive.fsutil import atomic_write_bytes
 from . import annual, credit, monthly, quarterly
 from .period import Period, last_complete, parse_period
 from .source import Dataset, load_dataset

@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import gitrepo, yamlio
-from ..errors import DossierError, UsageError
+from ..git import gitrepo
+from ..archive import yamlio
+from ..archive.errors import DossierError, UsageError
 from ..lifecycle import require_clean
-from ..loader import LoadError, load_bytes
-from ..transaction import Operation
+from ..archive.loader import LoadError, load_bytes
+from ..git.transaction import Operation
 from .quarterly import Proposal
 
 CARD_ORDER = ("id", "name", "short_name", "address", "phone", "owner", "legal_representative", "founded",

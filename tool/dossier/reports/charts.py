@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from ..errors import DossierError
+from ..archive.errors import DossierError
 from .labels import label
 from .model import Chart
 

@@ -33,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..config import text_or_none
+from ..archive.config import text_or_none
 from . import ledger
 from .money import ZERO, Money, parse_amount, ratio
 from .period import Period

@@ -15,7 +15,7 @@ from .money import Money, format_money, format_ratio
 from .monthly import MonthlyReport, Reason
 from .quarterly import QuarterlyReport
 from .source import Dataset
-from ..vocabulary import enum_label, person_label
+from ..archive.vocabulary import enum_label, person_label
 
 _EN_MONTH_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..errors import UsageError
+from ..archive.errors import UsageError
 
 _FORMS = (
     (re.compile(r"^(\d{4})-(\d{2})$"), "month"),

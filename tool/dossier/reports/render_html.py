@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import DossierError
+from ..archive.errors import DossierError
 from .labels import label
 from .model import AMOUNT, DATE, INT, RATIO, Chart, Column, Document, Table
 from .money import format_ratio, grouped

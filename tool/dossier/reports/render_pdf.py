@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .. import pdfa
-from ..errors import DossierError
+from ..archive.errors import DossierError
 from .charts import figure_size
 from .drawn_tables import MM, TableLayout, TableText, show
 from .glyphs import Glyphs, sheet_text

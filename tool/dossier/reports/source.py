@@ -19,14 +19,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import codes
-from ..access import Reader, named
-from ..catalogue import load_cards
-from ..crypto import PLACEHOLDER
-from ..loader import LoadError, load_bytes, load_file
-from ..problems import Problem
+from ..archive import codes
+from ..access.rights import Reader, named
+from ..archive.catalogue import load_cards
+from ..access.crypto import PLACEHOLDER
+from ..archive.loader import LoadError, load_bytes, load_file
+from ..archive.problems import Problem
 from .money import Money, parse_amount
-from ..progress import track
+from ..archive.progress import track
 
 RULE = "report"
 CATEGORY_OF = {
@@ -236,8 +236,8 @@ def _open_values(root: Path) -> None:
     """Confidential values (credit limits, contract values) are decrypted with the reader's key
     ($DOSSIER_IDENTITY, else ~/.ssh/id_ed25519), else read as 已加密 / encrypted and left out."""
     global _reveal
-    from ..crypto import Revealer, load_identity
-    from ..schemas import SchemaSet
+    from ..access.crypto import Revealer, load_identity
+    from ..archive.schemas import SchemaSet
 
     _reveal = Revealer(SchemaSet(root / "schemas"), load_identity())
 

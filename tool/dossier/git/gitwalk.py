@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import signal
 
-from .errors import DossierError
+from ..archive.errors import DossierError
 
 TRASH = "trash/"
 RS, US, GS = "\x1e", "\x1f", "\x1d"  # record, unit and group separators in the log's format

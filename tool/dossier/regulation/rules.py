@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from . import codes
-from .config import Person, text_or_none
-from .fsutil import file_sha256
-from .hidden_text import describe, hidden_characters, name_key, text_fields
-from .loader import Document
-from .problems import ERROR, WARNING, Problem
+from ..archive import codes
+from ..archive.config import Person, text_or_none
+from ..archive.fsutil import file_sha256
+from ..archive.hidden_text import describe, hidden_characters, name_key, text_fields
+from ..archive.loader import Document
+from ..archive.problems import ERROR, WARNING, Problem
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ _GRANT_DEFECTS = {
 
 def _void_grants(doc: Document, people: dict[str, Person], today: str) -> list[Problem]:
     """Grants that give nothing (access.AccessPolicy decides, as it does for every read)."""
-    from .access import AccessPolicy, grants_in
+    from ..access.rights import AccessPolicy, grants_in
 
     policy = AccessPolicy(people, grants_in(doc.data), {}, today)
     found = []

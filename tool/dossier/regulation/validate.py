@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from . import code_fingerprint, confidential, rules, schema_errors
-from .config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, open_archive
-from .fsutil import atomic_write_bytes
-from .loader import Document, LoadError, load_bytes
-from .problems import Problem
-from .progress import track
-from .schemas import SchemaSet
+from .. import code_fingerprint
+from . import confidential, rules
+from ..archive import schema_errors
+from ..archive.config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, open_archive
+from ..archive.fsutil import atomic_write_bytes
+from ..archive.loader import Document, LoadError, load_bytes
+from ..archive.problems import Problem
+from ..archive.progress import track
+from ..archive.schemas import SchemaSet
 
 CACHE_FILE = ".dossier/validate.pickle"  # per-file results
 RUN_FILE = ".dossier/validate-run.pickle"  # the last run's key and problems: all a no-change run reads
@@ -311,7 +313,7 @@ def _reuse(root: Path, rel: str, stat: StatKey, entry: FileResult | None, files)
 def _archive_wide(root: Path, results: dict[str, FileResult], today: str) -> list[Problem]:
     facts = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]
     customers = {r.facts.id: r.facts for r in results.values() if isinstance(r.facts, rules.CustomerFacts)}
-    from .volumes import bound_changes  # bound items stay as their volume's manifest recorded them
+    from ..volumes import bound_changes  # bound items stay as their volume's manifest recorded them
     sealings = (r.sealing for r in results.values() if r.sealing is not None)
     return (rules.archive_rules(facts, customers, today, rules.trash_codes(root)) + bound_changes(root, results)
             + confidential.check(root, sealings, today))

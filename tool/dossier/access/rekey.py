@@ -16,15 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from . import crypto, yamledit
-from .access import AccessPolicy, Reader, named, policy
-from .config import Archive
-from .errors import DossierError
-from .loader import Document, LoadError, load_bytes
-from .problems import Problem
-from .schema_errors import field_path
-from .schemas import SchemaSet
-from .transaction import write_work_tree
+from . import crypto
+from ..archive import yamledit
+from .rights import AccessPolicy, Reader, named, policy
+from ..archive.config import Archive
+from ..archive.errors import DossierError
+from ..archive.loader import Document, LoadError, load_bytes
+from ..archive.problems import Problem
+from ..archive.schema_errors import field_path
+from ..archive.schemas import SchemaSet
+from ..git.transaction import write_work_tree
 
 FOLDERS = ("customers", "records", "daily", "trash")
 ENCRYPTED, REENCRYPTED = "encrypted", "reencrypted"  # done

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import crypto
-from .access import AccessPolicy, grants_of, sees_all
-from .config import PEOPLE_FILE, Archive, open_archive, text_or_none
-from .loader import Document, LoadError
-from .problems import WARNING, Problem
-from .schema_errors import field_path
-from .schemas import SchemaSet
+from ..access import crypto
+from ..access.rights import AccessPolicy, grants_of, sees_all
+from ..archive.config import PEOPLE_FILE, Archive, open_archive, text_or_none
+from ..archive.loader import Document, LoadError
+from ..archive.problems import WARNING, Problem
+from ..archive.schema_errors import field_path
+from ..archive.schemas import SchemaSet
 
 RULE = "confidential"
 CLEAR, SEALED, MALFORMED, UNBOUND = "clear", "sealed", "malformed", "unbound"

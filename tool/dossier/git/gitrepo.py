@@ -25,7 +25,7 @@ def output(args: list[str], cwd: Path, failure_key: str, input: str | None = Non
            extra_env: dict[str, str] | None = None) -> str:
     """git's standard output; a failure becomes DossierError(failure_key) naming the git command
     (past any `-c key=value`) and what git said."""
-    from .errors import DossierError
+    from ..archive.errors import DossierError
 
     result = run(args, cwd, check=False, input=input, extra_env=extra_env)
     if result.returncode != 0:

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitrepo
-from .errors import DossierError
-from .fsutil import atomic_write_bytes, atomic_write_text
+from ..archive.errors import DossierError
+from ..archive.fsutil import atomic_write_bytes, atomic_write_text
 
 LOCK = "dossier.lock"
 JOURNAL = "dossier-operation.json"

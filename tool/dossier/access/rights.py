@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, TypeVar
 
-from . import codes
-from .config import ACCESS_FILE, Archive, Person
-from .errors import DossierError, UsageError
+from ..archive import codes
+from ..archive.config import ACCESS_FILE, Archive, Person
+from ..archive.errors import DossierError, UsageError
 
 GRANTORS = ("sales_manager", "general_manager")  # who may approve a grant
 SEES_ALL = (*GRANTORS, "archivist")
@@ -274,7 +274,7 @@ class Reader:
         filed or bound item of the category and year (how many they may not, who can grant)."""
         if self.sees_all:
             return
-        from .catalogue import Filters, entries
+        from ..archive.catalogue import Filters, entries
 
         found, _ = entries(root, Filters(category, year))  # unreadable files: the volume command names them
         held = [entry for entry in found if entry.data.get("status") in IN_VOLUMES]
@@ -306,7 +306,7 @@ class Reader:
         cards = [change for change in changes if change.card]
         shown_cards = {id(change) for change in cards if self.may_read(change.code, None)}
         items, hidden_cards = [change for change in changes if not change.card], len(cards) - len(shown_cards)
-        from .index import open_index
+        from ..index import open_index
 
         with open_index(root) as index:
             owners = index.owners(change.code for change in items)
@@ -357,7 +357,7 @@ class AccessRefused(DossierError):
 
 def reason_text(reason: Reason, lang: str) -> str:
     """A Reason in words; a Grant argument becomes its scope, a nested Reason its own text."""
-    from .messages import message
+    from ..archive.messages import message
 
     args = {}
     for name, value in reason.args.items():
@@ -370,7 +370,7 @@ def reason_text(reason: Reason, lang: str) -> str:
 
 
 def scope_text(grant: Grant, lang: str) -> str:
-    from .messages import message
+    from ..archive.messages import message
 
     if grant.customer and grant.category:
         return message("access-scope-both", lang, customer=grant.customer, category=grant.category)
@@ -404,7 +404,7 @@ def subject(root: Path, text: str) -> Subject:
         return Subject(str(code), customer, category, manager)
     if text and "/" not in text and "\\" not in text and (root / "customers" / f"{text}.yaml").is_file():
         return Subject(text, text, None, None)
-    from .lookup import customer_id  # a customer's name, or a part of one naming only one customer
+    from ..archive.lookup import customer_id  # a customer's name, or a part of one naming only one customer
 
     try:
         found = customer_id(root, text, "CUSTOMER")
@@ -419,13 +419,13 @@ def item_data(root: Path, code: codes.Code) -> dict | None:
     """An item as it stands: its file, else its file in trash/ (deleted), else its last version in
     git (purged, or its file cannot be read now: its read rights are those of its last committed
     version); {} when none of those can be read, None when there is none."""
-    from .gitwalk import TRASH
+    from ..git.gitwalk import TRASH
 
     present = next(((root / rel).read_bytes() for rel in (code.path, TRASH + code.path) if (root / rel).is_file()),
                    None)
     data = _mapping(present, code.path) if present is not None else None
     if data is None:
-        from .lifecycle import last_version  # only then load what reads git's past
+        from ..lifecycle import last_version  # only then load what reads git's past
 
         found = last_version(root, code.path)
         data = _mapping(found[2], code.path) if found else None
@@ -435,7 +435,7 @@ def item_data(root: Path, code: codes.Code) -> dict | None:
 
 
 def _mapping(raw: bytes, file: str) -> dict | None:
-    from .loader import LoadError, load_bytes
+    from ..archive.loader import LoadError, load_bytes
 
     try:
         data = load_bytes(raw, file).data
