@@ -249,7 +249,7 @@ def main() -> None:
     follow = git(repo, "log", "--follow", "--format=%H", "--", path).split()
 
     sys.path.insert(0, str(REPO / "tool"))
-    from dossier.history import item_history
+    from dossier.record.history import item_history
 
     changes = item_history(archive, TARGET)
     approved = sum(1 for c in changes if c.approver)

@@ -39,7 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tool"))
 
-from dossier.index import Index  # noqa: E402
+from dossier.search.index import Index  # noqa: E402
 
 GIT_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 

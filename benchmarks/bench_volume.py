@@ -53,7 +53,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tool"))
 
-from dossier.render.cache import cache_folder  # noqa: E402 - the tool's source is on sys.path from here
+from dossier.paper.render.cache import cache_folder  # noqa: E402 - the tool's source is on sys.path from here
 
 ARCHIVE_ITEMS = 15_000  # the archive; category 2 of 2025 then holds a little over VOLUME_ITEMS
 CATEGORY, YEAR, VOLUME_ITEMS = "2", 2025, 1_000
@@ -120,11 +120,11 @@ def baseline(root: Path, out: Path) -> None:
     from markupsafe import Markup
     from weasyprint import CSS, HTML, URLFetcher
 
-    from dossier import volumes as vol
+    from dossier.paper import volumes as vol
     from dossier.archive.config import open_archive
-    from dossier.render import STYLESHEET
-    from dossier.render.items import Context
-    from dossier.render.volume import matter
+    from dossier.paper.render import STYLESHEET
+    from dossier.paper.render.items import Context
+    from dossier.paper.render.volume import matter
 
     archive = open_archive(root)
     context = Context(archive)

@@ -29,8 +29,8 @@ from conftest import FIXTURES, SAMPLE, SEES_ALL, TODAY, act_as, copy_archive, gi
 from dossier import reports
 from dossier.access.rights import policy
 from dossier.archive.config import open_archive
-from dossier.spreadsheet import load_mapping, mapping_path
-from dossier.spreadsheet_export import items_table
+from dossier.sheets.spreadsheet import load_mapping, mapping_path
+from dossier.sheets.spreadsheet_export import items_table
 from dossier.archive.schemas import SchemaSet
 
 REGISTRATION, CONTRACT, CREDIT = "1-2025-S02-0001", "2-2025-S02-0001", "3-2025-S02-0001"

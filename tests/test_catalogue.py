@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from conftest import SAMPLE, SAMPLE_SEES_ALL, SEES_ALL, act_as, init_repo
-from dossier.export_catalogue import HEADER, NOT_BOUND, build_catalogue
+from dossier.paper.export_catalogue import HEADER, NOT_BOUND, build_catalogue
 
 HEADER_ROW = ["档号", "电子编码", "题名", "日期", "客户", "客户经理", "页数", "保管期限", "密级", "备注"]
 CONTRACT = "records/2/2025/2-2025-S02-0001.yaml"

@@ -498,7 +498,7 @@ def test_a_clone_without_a_key_reveals_no_confidential_value(tmp_path, run):
 
 
 def test_the_modification_record_shows_an_encrypted_change_without_armor_or_value(keys):
-    from dossier.history import diff_values
+    from dossier.record.history import diff_values
 
     recipients = [public(keys["li.na"])]
     before, after = (crypto.seal(value, "C0001:credit_limit", recipients) for value in ("100.00 CNY", "200.00 CNY"))
@@ -518,8 +518,8 @@ def test_after_render_nothing_decrypted_is_left_on_disk_but_the_volume_named(sea
     of, but outside the repository, private to the user, and encrypted to the reader's own key —
     and a cache an older version left decrypted inside the archive is deleted."""
     from conftest import SEES_ALL, act_as
-    from dossier.render.cache import cache_folder
-    from dossier.render.readback import read_volume
+    from dossier.paper.render.cache import cache_folder
+    from dossier.paper.render.readback import read_volume
 
     act_as(monkeypatch, SEES_ALL)
     monkeypatch.setenv("DOSSIER_IDENTITY", str(keys["li.na"]))

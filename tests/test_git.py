@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import REPO, SAMPLE, SAMPLE_SEES_ALL, git, init_repo
-from dossier.hooks import ZERO, pre_receive
+from dossier.record.hooks import ZERO, pre_receive
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
 MANAGER = "li.na@example.cn"  # the sales manager of the base fixture

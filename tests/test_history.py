@@ -26,14 +26,7 @@ import pytest
 
 from conftest import FIXTURES, copy_archive, git, init_repo
 from dossier.archive.errors import DossierError
-from dossier.history import (
-    ABSENT,
-    FieldChange,
-    approving_merges,
-    archive_log,
-    diff_values,
-    item_history,
-)
+from dossier.record.history import ABSENT, FieldChange, approving_merges, archive_log, diff_values, item_history
 
 CODE = "3-2025-S02-0001"
 ITEM = f"records/3/2025/{CODE}.yaml"

@@ -12,9 +12,9 @@ import pytest
 from conftest import SAMPLE, SAMPLE_SEES_ALL, SEES_ALL, act_as, copy_archive, git, init_repo
 import dossier
 from dossier.archive import codes
-from dossier import index as index_module
+from dossier.search import index as index_module
 from dossier.archive.catalogue import Filters, item_files
-from dossier.index import INDEX_FILE, Index, item_row, scan
+from dossier.search.index import INDEX_FILE, Index, item_row, scan
 from dossier.archive.loader import load_file
 
 CONTRACT = "records/2/2025/2-2025-S02-0001.yaml"

@@ -12,7 +12,7 @@ import pytest
 
 from dossier.git import gitwalk
 from dossier.cli import cli
-from dossier.history import item_history
+from dossier.record.history import item_history
 from dossier.launch import GLOBAL_VALUE_OPTIONS, history_request
 from test_history import CODE, OTHER, story  # noqa: F401 - the story fixture
 

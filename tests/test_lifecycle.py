@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, copy_archive, git, init_repo
-from dossier import lifecycle
+from dossier.record import lifecycle
 from dossier.archive.config import open_archive
 from dossier.archive.errors import DossierError
 from dossier.archive.loader import load_file

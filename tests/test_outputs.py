@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from conftest import REPO, SAMPLE, SEES_ALL, act_as, git, init_repo
-from dossier.outputs import OUTPUT_SUFFIXES
+from dossier.record.outputs import OUTPUT_SUFFIXES
 
 GITIGNORE = REPO / "tool/dossier/defaults/gitignore"
 

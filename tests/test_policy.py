@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SAMPLE, init_repo
-from dossier import policy, receipts, signatures
+from dossier.record import policy, receipts, signatures
 from test_git import as_person, commit, keygen, server  # noqa: F401 (server: the bare repository with the hooks)
 
 SALES = "li.na@example.cn"
@@ -97,7 +97,7 @@ def change_schema(root: Path) -> None:
 
 
 def change_mapping(root: Path) -> None:
-    from dossier.init import DEFAULTS
+    from dossier.record.init import DEFAULTS
 
     (root / "mappings").mkdir(exist_ok=True)
     (root / "mappings/customers.yaml").write_bytes((DEFAULTS / "mappings/customers.yaml").read_bytes())

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from conftest import SEES_ALL, act_as, git, init_repo
-from dossier import sheet_cells
+from dossier.sheets import sheet_cells
 from dossier.archive.loader import load_file
 
 FORMULAS = [

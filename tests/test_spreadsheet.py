@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 
 from conftest import FIXTURES, SAMPLE_SEES_ALL, SEES_ALL, act_as, git, init_repo
-from dossier import spreadsheet as S
+from dossier.sheets import spreadsheet as S
 from dossier.archive.loader import load_file
-from dossier.spreadsheet_import import period_label, period_of
+from dossier.sheets.spreadsheet_import import period_label, period_of
 
 SHEETS = FIXTURES / "spreadsheets"
 HEADER = ["客户编号", "客户名称", "联系人", "电话", "地址", "国家/地区", "客户等级", "客户性质", "客户类别", "业务员",
@@ -253,7 +253,7 @@ def test_an_archive_outside_git_is_written_without_a_commit(base_archive, run, t
 
 
 def test_large_sheets_are_built_on_every_core_with_the_same_outcome(repo, run, tmp_path, monkeypatch):
-    from dossier import spreadsheet_import
+    from dossier.sheets import spreadsheet_import
 
     monkeypatch.setattr(spreadsheet_import, "PARALLEL_THRESHOLD", 2)  # the pool, for three rows
     monkeypatch.setattr(spreadsheet_import.os, "cpu_count", lambda: 2)

@@ -26,12 +26,12 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import FIXTURES, TODAY, copy_archive, git, init_repo
-from dossier import volumes
+from dossier.paper import volumes
 from dossier.cli import main
 from dossier.archive.config import open_archive
 from dossier.archive.loader import load_file
-from dossier.render.cache import cache_folder
-from dossier.render.readback import cells, read_volume, Word
+from dossier.paper.render.cache import cache_folder
+from dossier.paper.render.readback import cells, read_volume, Word
 
 VOLUME = "Z001-KH·2025-D30-C3-V01"
 SUPPLEMENT = "Z001-KH·2025-D30-C3-V02"
@@ -294,8 +294,8 @@ def test_items_are_laid_out_by_their_types_template_with_chinese_labels(built):
 
 
 def test_a_contract_has_its_own_template(tmp_path):
-    from dossier.render.items import Context
-    from dossier.render.model import Names
+    from dossier.paper.render.items import Context
+    from dossier.paper.render.model import Names
 
     root = copy_archive(FIXTURES / "base", tmp_path / "archive")
     archive = open_archive(root)
@@ -585,7 +585,7 @@ def test_without_a_chinese_font_render_stops_and_names_the_package(built, tmp_pa
 
 
 def test_items_render_the_same_in_worker_processes(built, tmp_path):
-    from dossier.render.items import Context, ItemRenderer
+    from dossier.paper.render.items import Context, ItemRenderer
 
     root = Path(shutil.copytree(built["root"], tmp_path / "archive", symlinks=True,
                                 ignore=shutil.ignore_patterns(".dossier")))
@@ -619,8 +619,8 @@ def test_one_changed_item_renders_again_alone_and_the_cache_drops_its_old_versio
     item.write_text(item.read_text(encoding="utf-8").replace("上半年欠款还款台账", "上半年欠款还款台账（修订）"),
                     encoding="utf-8")
     git(root, "commit", "-qam", "Revise a title")
-    from dossier.render.items import Context, ItemRenderer
-    from dossier.render.volume import write_volume
+    from dossier.paper.render.items import Context, ItemRenderer
+    from dossier.paper.render.volume import write_volume
 
     archive = open_archive(root)
     with ItemRenderer(Context(archive)) as renderer:
@@ -720,7 +720,7 @@ def test_without_ghostscript_an_attached_pdf_stops_the_volume_naming_the_package
 def test_fonts_that_cannot_be_shared_are_said_and_the_volume_stays_whole(built, tmp_path, monkeypatch):
     """If fontconfig finds no file a font subset was cut from, each document keeps its own
     subset: the volume is complete and still PDF/A, and render says so (never silently)."""
-    from dossier.render import fonts
+    from dossier.paper.render import fonts
 
     root = Path(shutil.copytree(built["root"], tmp_path / "archive", symlinks=True))
     shutil.rmtree(root / ".dossier")
@@ -758,7 +758,7 @@ def contents_row(index: int, title: str = "签单信用额度审批") -> dict:
 
 
 def test_contents_pages_hold_the_rows_that_fit_and_the_rest_moves_on():
-    from dossier.render.contents import estimate_pages, lay_out, row_height
+    from dossier.paper.render.contents import estimate_pages, lay_out, row_height
 
     rows = [{"section": "S02", "manager": "王伟"}] + [contents_row(n) for n in range(1, 61)]
     assert row_height(contents_row(1, "题" * 60)) > row_height(contents_row(1))
@@ -784,11 +784,11 @@ def test_long_sequence_numbers_and_page_ranges_stay_in_their_cells(tmp_path):
     apart by the room between them): the number keeps to one line, the range wraps after its dash."""
     from types import SimpleNamespace
 
-    from dossier.pdfa import Metadata
-    from dossier.render.assemble import VolumeWriter
-    from dossier.render.items import Context, ItemRenderer
-    from dossier.render.readback import contents_rows, read_pages
-    from dossier.render.worker import font_sources
+    from dossier.paper.pdfa import Metadata
+    from dossier.paper.render.assemble import VolumeWriter
+    from dossier.paper.render.items import Context, ItemRenderer
+    from dossier.paper.render.readback import contents_rows, read_pages
+    from dossier.paper.render.worker import font_sources
 
     context = Context(open_archive(copy_archive(FIXTURES / "base", tmp_path / "archive")))
     rows = [{**contents_row(index), "pages": pages} for index, pages in ((999, "322–323"), (1000, "1057–1058"))]

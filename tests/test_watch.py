@@ -21,10 +21,10 @@ import yaml
 from conftest import SAMPLE, SAMPLE_SEES_ALL, act_as, git, init_repo
 from dossier.archive.catalogue import item_files
 from dossier.archive.errors import DossierError
-from dossier.index import Index, item_row, watcher_running
+from dossier.search.index import Index, item_row, watcher_running
 from dossier.archive.loader import load_file
 from dossier.regulation.validate import validate_archive
-from dossier.watch import Watcher
+from dossier.search.watch import Watcher
 
 TODAY = dt.date(2026, 11, 23)
 LEDGER = "records/3/2026/3-2026-S02-0010.yaml"  # in the middle of its section: 0001–0014

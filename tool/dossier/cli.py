@@ -268,7 +268,7 @@ def _display_prefix(root: Path) -> str:
 def new(ctx, item_type, customer, title, date_text, lang):
     """Write a draft item with the next code in your section, and check it."""
     from .archive.config import open_archive
-    from .lifecycle import new_item
+    from .record.lifecycle import new_item
     from .reporter import problem_line
     from .archive.schemas import SchemaSet
     from .regulation.validate import validate_archive
@@ -316,7 +316,7 @@ def _acting_reader(session, managers: dict[str, str] | None = None):
 def tell_if_unapproved(session, root: Path, commit: str, branch: str) -> None:
     """A change committed on the main branch that needs the sales manager's approval: say so now,
     and how to move it to a branch (`branch`), rather than leave it for verify or the server."""
-    from .approvals import on_main_line
+    from .record.approvals import on_main_line
 
     main, violations = on_main_line(root, commit)
     if violations:

@@ -29,8 +29,8 @@ def catalogue(ctx, year, category, output, fmt, include_drafts, lang):
     Files are named like 电子目录-Z001-2025-C3.xlsx; csv is UTF-8 with a byte-order mark.
     Exit 1 when an item file cannot be read (it is named, and missing from the catalogue).
     """
-    from .export_catalogue import FORMATS, build_catalogue, write_catalogue
-    from .outputs import chosen_format, refuse_tracked, target
+    from .paper.export_catalogue import FORMATS, build_catalogue, write_catalogue
+    from .record.outputs import chosen_format, refuse_tracked, target
     from .reporter import problem_line
 
     session = _session(ctx, lang)

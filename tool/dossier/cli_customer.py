@@ -31,7 +31,7 @@ def reassign(ctx, customer_id, to, reason, identity, lang):
     """
     from .archive.config import open_archive
     from .access.crypto import load_identity
-    from .reassign import reassign as move
+    from .record.reassign import reassign as move
     from .archive.schemas import SchemaSet
 
     session = _session(ctx, lang)

@@ -68,7 +68,7 @@ def _echo_csv(header, rows) -> None:
     import csv
     import io
 
-    from .sheet_cells import escape
+    from .sheets.sheet_cells import escape
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -94,7 +94,7 @@ def _write_report(run, fmt: str, output: str | None, session) -> Path:
     from .archive.fsutil import atomic_write_bytes
     from .handover.service import report_bytes
 
-    from .outputs import target
+    from .record.outputs import target
 
     path = target(output or ".", (fmt,)).path(f"四性检测-{run.stage}-{run.date}.{fmt}")
     atomic_write_bytes(path, report_bytes(run, fmt, session.lang))

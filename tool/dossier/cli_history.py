@@ -22,7 +22,7 @@ def history(ctx, code, fmt, identity, lang):
     first: when, who, what (added, modified, deleted, restored, purged), why, who approved,
     and each changed field as old → new, confidential values decrypted if your key can."""
     from .access.crypto import load_identity
-    from .history import item_history
+    from .record.history import item_history
 
     session = _session(ctx, lang)
     root = session.root
@@ -45,7 +45,7 @@ def _tell_whereabouts(session, root, code_text: str) -> None:
 
     code = codes.parse(code_text)
     if code is not None and not (root / code.path).is_file():
-        from .lifecycle import whereabouts
+        from .record.lifecycle import whereabouts
 
         click.echo(whereabouts(root, code).render(session.lang), err=True)
 
@@ -59,7 +59,7 @@ def _tell_whereabouts(session, root, code_text: str) -> None:
 @click.pass_context
 def log(ctx, since_text, customer, category, fmt, lang):
     """The whole archive's modification record, newest first: one line per item a commit changed."""
-    from .history import archive_log
+    from .record.history import archive_log
 
     session = _session(ctx, lang)
     since = _parse_date(since_text) if since_text else None

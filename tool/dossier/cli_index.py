@@ -42,7 +42,7 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
 
     Looks for changed files first and updates the index (.dossier/index.sqlite) with them.
     """
-    from .index import open_index
+    from .search.index import open_index
     from .archive.lookup import item_filters
     from .reporter import problem_line, render_table
 
@@ -93,7 +93,7 @@ def index_group() -> None:
 def index_status(ctx, fmt, lang):
     """How many items and customers the index holds, when it was updated, how many files changed
     since, and which files it could not read."""
-    from .index import Index, scan, watcher_running
+    from .search.index import Index, scan, watcher_running
     from .reporter import problem_line
 
     session = _session(ctx, lang)
@@ -143,7 +143,7 @@ def index_rebuild(ctx, jobs, lang):
 
 
 def _update(ctx, lang, jobs, rebuild: bool) -> None:
-    from .index import Index
+    from .search.index import Index
 
     session = _session(ctx, lang)
     root = session.root
@@ -171,7 +171,7 @@ def watch(ctx, debounce, jobs, lang):
     touched (`file:line:column: rule: message`), each file that became clean, and a summary.
     Ctrl-C stops it.
     """
-    from .watch import Watcher
+    from .search.watch import Watcher
 
     session = _session(ctx, lang)
     root = session.root

@@ -34,7 +34,7 @@ def _common(command):
 
 def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
     from . import reports
-    from .outputs import chosen_format, refuse_tracked, target
+    from .record.outputs import chosen_format, refuse_tracked, target
     from .reporter import problem_line
 
     session = _session(ctx, lang)

@@ -40,12 +40,12 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     Exit 1 when the sheet has problems, 2 on usage errors.
     """
     from .archive.config import open_archive
-    from .history import diff_values
+    from .record.history import diff_values
     from .access.rekey import sealer
     from .archive.schemas import SchemaSet
-    from .spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
-    from .reassign import moved_customers, reencrypted
-    from .spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records, refuse_unwritable
+    from .sheets.spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
+    from .record.reassign import moved_customers, reencrypted
+    from .sheets.spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records, refuse_unwritable
 
     session = _session(ctx, lang)
     if not dry_run:  # the plan (new numbers, what changes) holds only while no one else changes the archive
@@ -118,10 +118,10 @@ def export(ctx, what, fmt, output, mapping, lang):
     from .access.crypto import Revealer, load_identity
     from .reporter import problem_line
     from .archive.schemas import SchemaSet
-    from .spreadsheet import People, load_mapping, mapping_path
-    from .spreadsheet_export import customers_table, items_table, write_table
+    from .sheets.spreadsheet import People, load_mapping, mapping_path
+    from .sheets.spreadsheet_export import customers_table, items_table, write_table
 
-    from .outputs import chosen_format, refuse_tracked, target
+    from .record.outputs import chosen_format, refuse_tracked, target
 
     session = _session(ctx, lang)
     destination = target(output, ("xlsx", "csv"))

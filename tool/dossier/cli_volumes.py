@@ -24,8 +24,8 @@ jobs_option = click.option("--jobs", type=click.IntRange(1), help="Worker proces
 
 def _renderer(archive, jobs: int | None, cache: bool = True):
     """Check the fonts first (never print empty boxes), then the item renderer."""
-    from .render.fonts import require_cjk_font
-    from .render.items import Context, ItemRenderer
+    from .paper.render.fonts import require_cjk_font
+    from .paper.render.items import Context, ItemRenderer
 
     require_cjk_font()
     context = Context(archive)
@@ -73,11 +73,11 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
     longer than archive.yaml volume_max_pages is split. Items are cached in ~/.cache/dossier/render/,
     encrypted to your key.
     """
-    from . import volumes as vol
+    from .paper import volumes as vol
     from .archive.config import open_archive
     from .reporter import problem_line
 
-    from .outputs import refuse_tracked, target
+    from .record.outputs import refuse_tracked, target
 
     session = _session(ctx, lang)
     destination = target(output, ("pdf",))
@@ -105,8 +105,8 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
 
 def _write(session, renderer, volume_, path: Path) -> None:
     """Write one volume and say so (and whether its pages moved since binding)."""
-    from . import volumes as vol
-    from .render.volume import write_volume
+    from .paper import volumes as vol
+    from .paper.render.volume import write_volume
 
     commit = str(volume_.manifest.get("bound_from") or "") if volume_.bound else None
     storage = vol.storage(session.root, commit, [p.path for p in volume_.pieces],
@@ -143,9 +143,9 @@ def bind(ctx, category, year, checked_by, jobs, lang):
     Items filed after a volume was bound go into a supplement volume 补充卷 (the next volume
     number); a bound volume is never touched again.
     """
-    from . import volumes as vol
+    from .paper import volumes as vol
     from .archive.config import open_archive
-    from .lifecycle import require_repository
+    from .record.lifecycle import require_repository
 
     session = _session(ctx, lang)
     archive = open_archive(session.root)
@@ -185,7 +185,7 @@ def check_paper(ctx, category, year, pdfs, lang):
 
     Prints `file: problem` lines; exit 1 on any mismatch.
     """
-    from . import volumes as vol
+    from .paper import volumes as vol
     from .archive.config import open_archive
 
     session = _session(ctx, lang)

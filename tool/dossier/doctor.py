@@ -88,7 +88,7 @@ def check_library(name: str, package: str, purpose: str) -> Finding:
 
 
 def check_harfbuzz_subset() -> Finding:
-    from .render import harfbuzz
+    from .paper.render import harfbuzz
 
     if harfbuzz.available():
         return _ok("library", library="harfbuzz-subset")
@@ -97,7 +97,7 @@ def check_harfbuzz_subset() -> Finding:
 
 
 def check_cjk_font() -> Finding:
-    from .render.fonts import PACKAGE, cjk_families
+    from .paper.render.fonts import PACKAGE, cjk_families
 
     families = cjk_families()
     if families:
@@ -156,7 +156,7 @@ def check_key_mode(use: str, path: Path) -> Finding:
 
 def check_hooks(root: Path) -> Finding:
     from .git import gitrepo
-    from .hooks import MARK
+    from .record.hooks import MARK
 
     if not gitrepo.is_repository(root):
         return Finding("doctor-note-hooks-no-repo", {"root": str(root)})

@@ -306,7 +306,7 @@ class Reader:
         cards = [change for change in changes if change.card]
         shown_cards = {id(change) for change in cards if self.may_read(change.code, None)}
         items, hidden_cards = [change for change in changes if not change.card], len(cards) - len(shown_cards)
-        from ..index import open_index
+        from ..search.index import open_index
 
         with open_index(root) as index:
             owners = index.owners(change.code for change in items)
@@ -425,7 +425,7 @@ def item_data(root: Path, code: codes.Code) -> dict | None:
                    None)
     data = _mapping(present, code.path) if present is not None else None
     if data is None:
-        from ..lifecycle import last_version  # only then load what reads git's past
+        from ..record.lifecycle import last_version  # only then load what reads git's past
 
         found = last_version(root, code.path)
         data = _mapping(found[2], code.path) if found else None

@@ -85,7 +85,7 @@ def find(root: Path, text: str) -> Entry:
         raise DossierError("code-invalid", code=text)
     path = root / code.path
     if not path.is_file():
-        from ..lifecycle import whereabouts  # only then load what reads git's past
+        from ..record.lifecycle import whereabouts  # only then load what reads git's past
 
         raise whereabouts(root, code)
     return Entry(code, load_file(path, code.path))

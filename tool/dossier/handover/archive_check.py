@@ -13,7 +13,7 @@ from ..git import gitrepo
 from ..archive.config import open_archive
 from ..archive.problems import Problem
 from ..regulation.validate import validate_archive
-from ..volumes import VOLUMES, manifests
+from ..paper.volumes import VOLUMES, manifests
 from . import common
 from .archive_source import ITEM_FOLDERS, archived, holding, item_files, read_items
 from .holding import Holding
@@ -294,7 +294,7 @@ def _manifests(root: Path):
 def _signatures(root: Path) -> tuple[list[Finding], int]:
     """The approvals of the main line, checked as `dossier verify` checks them (signed by a key
     people.yaml listed before, by the sales manager, not by the author)."""
-    from ..approvals import ArchiveHistory, verify
+    from ..record.approvals import ArchiveHistory, verify
 
     if not gitrepo.is_repository(root) or gitrepo.run(["rev-parse", "-q", "--verify", "HEAD"], root,
                                                          check=False).returncode:

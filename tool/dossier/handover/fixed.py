@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 
-from ..sheet_cells import protect_workbook
+from ..sheets.sheet_cells import protect_workbook
 
 
 def pdfa(html: str, base_url: str, when: dt.datetime, title: str, creator: str, identifier: str,
@@ -18,7 +18,7 @@ def pdfa(html: str, base_url: str, when: dt.datetime, title: str, creator: str, 
     archival writer (pdfa.archival_pdf), dated `when`."""
     from weasyprint import CSS
 
-    from ..pdfa import Metadata, archival_pdf
+    from ..paper.pdfa import Metadata, archival_pdf
 
     sheets = [CSS(string=stylesheet[0], base_url=stylesheet[1])] if stylesheet else []
     meta = Metadata(title, creator, identifier, created=when.astimezone(dt.timezone.utc).replace(microsecond=0),

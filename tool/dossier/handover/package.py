@@ -22,9 +22,9 @@ from ..archive.config import Archive, Person
 from ..access.crypto import Identity, UnsealError, is_sealed, place, set_value, unseal, values_at
 from ..archive.errors import DossierError, UsageError
 from ..archive.loader import load_bytes
-from ..outputs import refuse_tracked
+from ..record.outputs import refuse_tracked
 from ..archive.schemas import SchemaSet
-from ..volumes import Manifest, manifests
+from ..paper.volumes import Manifest, manifests
 from . import forms, layout
 from .metadata import ELEMENTS, FILES, HISTORY, ITEM_ROOT, RETENTION_WORDS, history_of, record_of
 from .report import tool_version
@@ -192,8 +192,8 @@ def _payload(archive: Archive, actor: Person, chosen: list[Manifest], items: lis
 
 def _content_pdfs(archive: Archive, items: list[_Item], when: dt.datetime) -> dict[str, bytes]:
     """Each item laid out by its type's template (as in the paper volume), as PDF/A."""
-    from ..render.items import VOLUME_TEMPLATES, Context
-    from ..volumes import plan
+    from ..paper.render.items import VOLUME_TEMPLATES, Context
+    from ..paper.volumes import plan
     from .fixed import pdfa
 
     context = Context(archive)

@@ -106,7 +106,7 @@ def write(kind: str, report: Any, data: Dataset, fmt: str, folder: Path, lang: s
 
 
 def write_letters(report, data: Dataset, folder: Path, lang: str, today: dt.date) -> list[Path]:
-    from ..pdfa import Metadata
+    from ..paper.pdfa import Metadata
     from .render_html import html_to_pdf, render_letter_html
 
     paths = []

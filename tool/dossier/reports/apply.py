@@ -20,7 +20,7 @@ from pathlib import Path
 from ..git import gitrepo
 from ..archive import yamlio
 from ..archive.errors import DossierError, UsageError
-from ..lifecycle import require_clean
+from ..record.lifecycle import require_clean
 from ..archive.loader import LoadError, load_bytes
 from ..git.transaction import Operation
 from .quarterly import Proposal

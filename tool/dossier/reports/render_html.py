@@ -122,7 +122,7 @@ def render_letter_html(letter, lang: str, organisation: str, generated: str) -> 
 
 def html_to_pdf(html: str, meta) -> bytes:
     """`html` as PDF/A-2b with the metadata `meta` (dossier/pdfa.py)."""
-    from .. import pdfa
+    from ..paper import pdfa
 
     weasyprint()  # a message, not a traceback, when it cannot be imported
     return pdfa.archival_pdf(html, str(TEMPLATES), meta)

@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
-from .. import pdfa
+from ..paper import pdfa
 from ..archive.errors import DossierError
 from .charts import figure_size
 from .drawn_tables import MM, TableLayout, TableText, show

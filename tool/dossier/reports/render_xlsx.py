@@ -10,7 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from ..sheet_cells import protect_workbook
+from ..sheets.sheet_cells import protect_workbook
 from .labels import label
 from .model import AMOUNT, DATE, INT, RATIO, Document
 
