@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.cli import main
+from dossier.cli.main import main
 
 # The render cache lives in the user's cache folder (render/cache.py): the tests' goes to a
 # folder of their own, never into the home of whoever runs them.

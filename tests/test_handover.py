@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import FIXTURES, copy_archive, git, init_repo
-from dossier.cli import main
+from dossier.cli.main import main
 from dossier.handover import package_check
 from dossier.handover.checks import check
 from dossier.handover.items import AUTOMATIC, FAIL, ITEMS, MANUAL, PASS, items_of

@@ -11,9 +11,9 @@ import click
 import pytest
 
 from dossier.git import gitwalk
-from dossier.cli import cli
+from dossier.cli.main import cli
 from dossier.record.history import item_history
-from dossier.launch import GLOBAL_VALUE_OPTIONS, history_request
+from dossier.cli.launch import GLOBAL_VALUE_OPTIONS, history_request
 from test_history import CODE, OTHER, story  # noqa: F401 - the story fixture
 
 ROOT = "/srv/archive"

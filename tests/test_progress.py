@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import SEES_ALL, init_repo
-from dossier.cli import Session, TerminalProgress
+from dossier.cli.main import Session, TerminalProgress
 from dossier.archive.progress import showing, track
 
 COMMANDS = {

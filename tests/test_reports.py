@@ -43,7 +43,7 @@ import pytest
 
 from conftest import FIXTURES, REPO, SEES_ALL, TODAY, act_as, copy_archive, git, init_repo
 from dossier import reports
-from dossier.cli import main
+from dossier.cli.main import main
 from dossier.archive.errors import UsageError
 from dossier.archive.loader import load_file
 from dossier.reports import apply as apply_mod
@@ -816,7 +816,7 @@ def test_default_period_and_folder(archive, run, tmp_path, monkeypatch):
 
 
 def test_heavy_modules_are_imported_only_to_render():
-    code = ("import sys, dossier.cli, dossier.reports, dossier.reports.document; "
+    code = ("import sys, dossier.cli.main, dossier.reports, dossier.reports.document; "
             "print(sorted(m for m in ('matplotlib', 'weasyprint', 'openpyxl') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=REPO).stdout.strip()

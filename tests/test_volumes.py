@@ -27,7 +27,7 @@ from pypdf import PdfReader, PdfWriter
 
 from conftest import FIXTURES, TODAY, copy_archive, git, init_repo
 from dossier.paper import volumes
-from dossier.cli import main
+from dossier.cli.main import main
 from dossier.archive.config import open_archive
 from dossier.archive.loader import load_file
 from dossier.paper.render.cache import cache_folder

@@ -33,6 +33,6 @@ class ProblemError(DossierError):
         self.problem = problem
 
     def render(self, lang: str) -> str:
-        from ..reporter import problem_line
+        from ..cli.reporter import problem_line
 
         return problem_line(self.problem, lang)

@@ -24,7 +24,7 @@ from ..archive.catalogue import Filters, entries
 from ..archive.config import CATEGORIES, open_archive
 from ..archive.fsutil import atomic_write_bytes
 from ..archive.loader import LoadError, load_file
-from ..reporter import display_width
+from ..cli.reporter import display_width
 from ..sheets.sheet_cells import escape, protect_workbook
 
 NOT_BOUND = "未装订 / not bound yet"

@@ -42,7 +42,7 @@ from ..archive.errors import DossierError
 from .index import WATCH_LOCK, Index
 from ..archive.messages import message
 from ..archive.problems import Problem
-from ..reporter import problem_line
+from ..cli.reporter import problem_line
 
 QUIET = 0.15  # seconds without events before a batch is processed
 MAX_DELAY = 5.0  # a batch whose events never pause is processed this long after its first event

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _session, cli, lang_option
+from .main import _session, cli, lang_option
 
 
 @cli.command()
@@ -19,10 +19,10 @@ def doctor(ctx, lang):
     inside an archive, your git identity in people.yaml, your private keys' file modes and the
     git hooks. Exit 1 when something is wrong.
     """
-    from .doctor import examine
-    from .archive.errors import DossierError
-    from .archive.locate import locate
-    from .archive.messages import message
+    from .doctor_checks import examine
+    from ..archive.errors import DossierError
+    from ..archive.locate import locate
+    from ..archive.messages import message
 
     session = _session(ctx, lang)
     root = locate(session.archive_option)[0]

@@ -16,11 +16,11 @@ import gc
 import re
 import sys
 
-from .archive import codes
-from .git import gitwalk
-from .archive.locate import locate
+from ..archive import codes
+from ..git import gitwalk
+from ..archive.locate import locate
 
-# The group's options that take a value (tests/test_launch.py checks them against cli.py).
+# The group's options that take a value (tests/test_launch.py checks them against main.py).
 GLOBAL_VALUE_OPTIONS = ("--archive", "--lang")
 CARD_GLANCE = re.compile(r"C[0-9]{4}")  # the shipped schemas' customer id: a card's history starts ahead too
 
@@ -57,7 +57,7 @@ def run() -> None:
     request = history_request(sys.argv[1:])
     if request is not None:
         _start_history(*request)
-    from .cli import run as run_command_line
+    from .main import run as run_command_line
 
     gc.freeze()
     gc.enable()

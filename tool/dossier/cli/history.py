@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from .cli import _acting_reader, _parse_date, _session, _tell_left_out, cli, echo_json, lang_option
-from .cli_crypto import identity_option, tell_hidden
-from .archive.messages import message
+from .main import _acting_reader, _parse_date, _session, _tell_left_out, cli, echo_json, lang_option
+from .rekey import identity_option, tell_hidden
+from ..archive.messages import message
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -21,8 +21,8 @@ def history(ctx, code, fmt, identity, lang):
     """Show every change of one item (by code) or customer card (by customer id), oldest
     first: when, who, what (added, modified, deleted, restored, purged), why, who approved,
     and each changed field as old → new, confidential values decrypted if your key can."""
-    from .access.crypto import load_identity
-    from .record.history import item_history
+    from ..access.crypto import load_identity
+    from ..record.history import item_history
 
     session = _session(ctx, lang)
     root = session.root
@@ -41,11 +41,11 @@ def history(ctx, code, fmt, identity, lang):
 
 def _tell_whereabouts(session, root, code_text: str) -> None:
     """A deleted or purged item's record ends with where it is now and how to bring it back (stderr)."""
-    from .archive import codes
+    from ..archive import codes
 
     code = codes.parse(code_text)
     if code is not None and not (root / code.path).is_file():
-        from .record.lifecycle import whereabouts
+        from ..record.lifecycle import whereabouts
 
         click.echo(whereabouts(root, code).render(session.lang), err=True)
 
@@ -59,13 +59,13 @@ def _tell_whereabouts(session, root, code_text: str) -> None:
 @click.pass_context
 def log(ctx, since_text, customer, category, fmt, lang):
     """The whole archive's modification record, newest first: one line per item a commit changed."""
-    from .record.history import archive_log
+    from ..record.history import archive_log
 
     session = _session(ctx, lang)
     since = _parse_date(since_text) if since_text else None
     reader = _acting_reader(session)
     if customer:
-        from .archive.lookup import customer_id
+        from ..archive.lookup import customer_id
 
         customer = customer_id(session.root, customer)
     changes = archive_log(session.root, since, customer, category)
@@ -87,13 +87,13 @@ def _action(change, lang: str) -> str:
 
 def _words(session):
     """People by name in Chinese (the author and approver are people.yaml ids, else e-mails)."""
-    from .archive.vocabulary import words_for
+    from ..archive.vocabulary import words_for
 
     return words_for(session.root, session.lang, types=False)
 
 
 def history_text(changes, lang: str, words=None) -> str:
-    from .archive.vocabulary import Words
+    from ..archive.vocabulary import Words
 
     words = words or Words(lang)
     lines = [message("history-title", lang, code=changes[0].code, count=len(changes))] if changes else []
@@ -117,7 +117,7 @@ def log_text(changes, lang: str, words=None) -> str:
     from .reporter import render_table
 
     header = message("history-columns", lang).split("|")
-    from .archive.vocabulary import Words
+    from ..archive.vocabulary import Words
 
     words = words or Words(lang)
     rows = [[_when(c), c.commit[:10], words.of("author", c.author), _action(c, lang), c.code, c.reason,

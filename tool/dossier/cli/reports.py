@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import _acting_reader, _display_prefix, _session, cli, lang_option
+from .main import _acting_reader, _display_prefix, _session, cli, lang_option
 
 REPORT_FORMATS = ("pdf", "xlsx", "html")
 
@@ -33,8 +33,8 @@ def _common(command):
 
 
 def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
-    from . import reports
-    from .record.outputs import chosen_format, refuse_tracked, target
+    from .. import reports
+    from ..record.outputs import chosen_format, refuse_tracked, target
     from .reporter import problem_line
 
     session = _session(ctx, lang)
@@ -77,7 +77,7 @@ def monthly(ctx, period, fmt, output, lang):
 @_common
 def quarterly(ctx, apply_, reason, period, fmt, output, lang):
     """Quarterly consumption, ABC by Pareto and the class changes it proposes."""
-    from .archive.errors import UsageError
+    from ..archive.errors import UsageError
 
     if apply_ and not " ".join((reason or "").split()):
         raise UsageError("report-apply-reason")
@@ -92,7 +92,7 @@ def quarterly(ctx, apply_, reason, period, fmt, output, lang):
     elif not apply_:
         session.echo("report-proposals", count=len(result.proposals), customers=customers)
     else:
-        from .reports.apply import apply_proposals
+        from ..reports.apply import apply_proposals
 
         applied = apply_proposals(root, result.proposals, reason, result.period.label)
         if applied.commit:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .archive.messages import message
-from .archive.problems import Problem
+from ..archive.messages import message
+from ..archive.problems import Problem
 
 
 def problem_line(problem: Problem, lang: str, prefix: str = "") -> str:

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import click
 
-from .cli import _acting_person, _session, cli, lang_option
-from .cli_crypto import identity_option, tell_hidden
-from .archive.errors import DossierError, UsageError
-from .record.init import DEFAULT_TOOL
-from .archive.messages import message
+from .main import _acting_person, _session, cli, lang_option
+from .rekey import identity_option, tell_hidden
+from ..archive.errors import DossierError, UsageError
+from ..record.init import DEFAULT_TOOL
+from ..archive.messages import message
 
 
 def _require_repository(path: Path) -> None:
-    from .git import gitrepo
+    from ..git import gitrepo
 
     if not gitrepo.is_repository(path):
         raise DossierError("not-a-repository", path=str(path))
@@ -31,7 +31,7 @@ def _require_repository(path: Path) -> None:
 def init(ctx, path, tool, lang):
     """Create a new archive repository: default schemas and configuration, the pre-commit
     and commit-msg hooks, .github/CODEOWNERS (the sales manager reviews) and a CI workflow."""
-    from .record.init import init_archive
+    from ..record.init import init_archive
 
     session = _session(ctx, lang)
     init_archive(path, tool)
@@ -43,7 +43,7 @@ def init(ctx, path, tool, lang):
 @click.pass_context
 def install_hooks(ctx, lang):
     """Install the pre-commit and commit-msg hooks in this clone of the archive."""
-    from .record.hooks import install_client_hooks
+    from ..record.hooks import install_client_hooks
 
     session = _session(ctx, lang)
     _require_repository(session.root)
@@ -60,7 +60,7 @@ def install_server_hook(ctx, bare_repo, prefix, lang):
     """Install the pre-receive hook, so a plain git server refuses pushes that verify rejects and
     refs the record does not need, and the post-receive hook, which notes with the server's
     clock when each commit arrived (the retention month before a purge counts from it)."""
-    from .record.hooks import install_server_hook as install
+    from ..record.hooks import install_server_hook as install
 
     session = _session(ctx, lang)
     for hook in install(bare_repo, prefix.strip("/") + "/" if prefix else ""):
@@ -68,7 +68,7 @@ def install_server_hook(ctx, bare_repo, prefix, lang):
 
 
 def _tell_installed(session, hook: Path) -> None:
-    from .record.hooks import legacy_of
+    from ..record.hooks import legacy_of
 
     session.echo("hook-installed", hook=hook.name, path=str(hook.parent))
     if legacy_of(hook).exists():
@@ -88,9 +88,9 @@ def verify(ctx, rev_range, pending, fmt, lang):
     """Walk the main line's history (default: all of HEAD) and list every change to a filed
     item that lacks its reason or the sales manager's signed approval, every bound item
     changed after binding, and every purge before the retention month ended."""
-    from .record.approvals import ArchiveHistory, verify as verify_history, verify_pending
+    from ..record.approvals import ArchiveHistory, verify as verify_history, verify_pending
 
-    from .git import gitrepo
+    from ..git import gitrepo
 
     session = _session(ctx, lang)
     _require_repository(session.root)
@@ -114,9 +114,9 @@ def verify(ctx, rev_range, pending, fmt, lang):
 def _pending_markdown(session, rev_range: str) -> int:
     """`verify --pending --format markdown`: the public review of RANGE (BASE..BRANCH, or a branch
     into the record branch). No key is loaded, so no value can be decrypted into it."""
-    from .record.approvals import record_branch
-    from .record.review import Lens, review_branch
-    from .record.review_report import review_markdown
+    from ..record.approvals import record_branch
+    from ..record.review import Lens, review_branch
+    from ..record.review_report import review_markdown
 
     base, dots, tip = rev_range.partition("..")
     if not dots:
@@ -130,12 +130,12 @@ def _pending_markdown(session, rev_range: str) -> int:
 def _review(session, branch: str, base: str, identity: str | None):
     """The review of BRANCH into BASE by the person acting, values decrypted where they may read them;
     printed, with a note on stderr of the values that stayed encrypted."""
-    from .access.rights import policy
-    from .archive.config import open_archive
-    from .access.crypto import load_identity
-    from .record.review import Lens, review_branch
-    from .record.review_report import review_text
-    from .access.sealed import hidden_in
+    from ..access.rights import policy
+    from ..archive.config import open_archive
+    from ..access.crypto import load_identity
+    from ..record.review import Lens, review_branch
+    from ..record.review_report import review_text
+    from ..access.sealed import hidden_in
 
     root = session.root
     _require_repository(root)
@@ -161,7 +161,7 @@ def review(ctx, branch, base, identity, lang):
     """Show every change BRANCH makes, commit by commit and field by field (old → new, your
     confidential values decrypted), each commit's reason, and the policy's and validation's
     verdicts: what `approve` would sign. Exit 1 if a verdict is against it."""
-    from .record.approvals import record_branch
+    from ..record.approvals import record_branch
 
     session = _session(ctx, lang)
     _, result = _review(session, branch, base or record_branch(session.root), identity)
@@ -180,9 +180,9 @@ def approve(ctx, branch, yes, identity, lang):
     BRANCH it refuses, changing nothing, whatever verify would reject (not on the record branch,
     a branch that does not validate or is merged already, a key that is not yours in people.yaml,
     your own changes, changes someone else approves); then asks."""
-    from .git import gitrepo
-    from .archive.config import open_archive
-    from .record.merge import check_approval, sign_approval
+    from ..git import gitrepo
+    from ..archive.config import open_archive
+    from ..record.merge import check_approval, sign_approval
 
     session = _session(ctx, lang)
     root = session.root
@@ -213,9 +213,9 @@ def hook():
 @lang_option
 @click.pass_context
 def pre_commit(ctx, lang):
-    from .record.hooks import output_files, staged_archive_paths, staged_versions
+    from ..record.hooks import output_files, staged_archive_paths, staged_versions
     from .reporter import problem_line
-    from .regulation.validate import validate_archive
+    from ..regulation.validate import validate_archive
 
     session = _session(ctx, lang)
     paths = staged_archive_paths(session.root)
@@ -233,7 +233,7 @@ def pre_commit(ctx, lang):
 @lang_option
 @click.pass_context
 def commit_msg(ctx, message_file, lang):
-    from .record.hooks import filed_paths_without_reason
+    from ..record.hooks import filed_paths_without_reason
 
     session = _session(ctx, lang)
     paths = filed_paths_without_reason(session.root, message_file)
@@ -249,7 +249,7 @@ def _pushed() -> list[tuple[str, str, str]]:
 @hook.command(name="post-receive")
 @click.option("--prefix", default="")
 def post_receive(prefix):
-    from .record.hooks import post_receive as note
+    from ..record.hooks import post_receive as note
 
     note(Path.cwd(), _pushed())
 
@@ -259,7 +259,7 @@ def post_receive(prefix):
 @lang_option
 @click.pass_context
 def pre_receive(ctx, prefix, lang):
-    from .record.hooks import ZERO, pre_receive as check
+    from ..record.hooks import ZERO, pre_receive as check
 
     session = _session(ctx, lang)
     pushed = _pushed()

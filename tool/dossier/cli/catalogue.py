@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, lang_option, render, shown_path
+from .main import _acting_reader, _display_prefix, _session, _tell_left_out, lang_option, render, shown_path
 
 
 @render.command(short_help="The electronic catalogue 电子文件归档目录, as xlsx and csv.")
@@ -29,8 +29,8 @@ def catalogue(ctx, year, category, output, fmt, include_drafts, lang):
     Files are named like 电子目录-Z001-2025-C3.xlsx; csv is UTF-8 with a byte-order mark.
     Exit 1 when an item file cannot be read (it is named, and missing from the catalogue).
     """
-    from .paper.export_catalogue import FORMATS, build_catalogue, write_catalogue
-    from .record.outputs import chosen_format, refuse_tracked, target
+    from ..paper.export_catalogue import FORMATS, build_catalogue, write_catalogue
+    from ..record.outputs import chosen_format, refuse_tracked, target
     from .reporter import problem_line
 
     session = _session(ctx, lang)

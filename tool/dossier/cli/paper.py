@@ -1,7 +1,7 @@
 """Paper volumes 纸质案卷: `render volume`, `bind` and `check-paper` (thin over volumes.py and
 render/). WeasyPrint is imported only inside these commands: it takes a second to load.
 
-The `render` group is shared with `render catalogue` (cli_catalogue.py): whichever module is
+The `render` group is shared with `render catalogue` (catalogue.py): whichever module is
 imported first creates it, the other finds it in cli.commands.
 """
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from .cli import _acting_person, _acting_reader, _display_prefix, _session, cli, lang_option, render
-from .archive.config import CATEGORIES
-from .archive.errors import DossierError, UsageError
-from .archive.messages import message
+from .main import _acting_person, _acting_reader, _display_prefix, _session, cli, lang_option, render
+from ..archive.config import CATEGORIES
+from ..archive.errors import DossierError, UsageError
+from ..archive.messages import message
 
 YEAR = click.IntRange(1000, 9999)
 
@@ -24,8 +24,8 @@ jobs_option = click.option("--jobs", type=click.IntRange(1), help="Worker proces
 
 def _renderer(archive, jobs: int | None, cache: bool = True):
     """Check the fonts first (never print empty boxes), then the item renderer."""
-    from .paper.render.fonts import require_cjk_font
-    from .paper.render.items import Context, ItemRenderer
+    from ..paper.render.fonts import require_cjk_font
+    from ..paper.render.items import Context, ItemRenderer
 
     require_cjk_font()
     context = Context(archive)
@@ -73,11 +73,11 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
     longer than archive.yaml volume_max_pages is split. Items are cached in ~/.cache/dossier/render/,
     encrypted to your key.
     """
-    from .paper import volumes as vol
-    from .archive.config import open_archive
+    from ..paper import volumes as vol
+    from ..archive.config import open_archive
     from .reporter import problem_line
 
-    from .record.outputs import refuse_tracked, target
+    from ..record.outputs import refuse_tracked, target
 
     session = _session(ctx, lang)
     destination = target(output, ("pdf",))
@@ -105,8 +105,8 @@ def volume(ctx, category, year, output, jobs, no_cache, lang):
 
 def _write(session, renderer, volume_, path: Path) -> None:
     """Write one volume and say so (and whether its pages moved since binding)."""
-    from .paper import volumes as vol
-    from .paper.render.volume import write_volume
+    from ..paper import volumes as vol
+    from ..paper.render.volume import write_volume
 
     commit = str(volume_.manifest.get("bound_from") or "") if volume_.bound else None
     storage = vol.storage(session.root, commit, [p.path for p in volume_.pieces],
@@ -143,9 +143,9 @@ def bind(ctx, category, year, checked_by, jobs, lang):
     Items filed after a volume was bound go into a supplement volume 补充卷 (the next volume
     number); a bound volume is never touched again.
     """
-    from .paper import volumes as vol
-    from .archive.config import open_archive
-    from .record.lifecycle import require_repository
+    from ..paper import volumes as vol
+    from ..archive.config import open_archive
+    from ..record.lifecycle import require_repository
 
     session = _session(ctx, lang)
     archive = open_archive(session.root)
@@ -185,8 +185,8 @@ def check_paper(ctx, category, year, pdfs, lang):
 
     Prints `file: problem` lines; exit 1 on any mismatch.
     """
-    from .paper import volumes as vol
-    from .archive.config import open_archive
+    from ..paper import volumes as vol
+    from ..archive.config import open_archive
 
     session = _session(ctx, lang)
     archive = open_archive(session.root)

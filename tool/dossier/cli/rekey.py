@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .cli import _acting_reader, _display_prefix, _relative_to_archive, _session, cli, lang_option
-from .archive.messages import message
+from .main import _acting_reader, _display_prefix, _relative_to_archive, _session, cli, lang_option
+from ..archive.messages import message
 from .reporter import problem_line
 
 identity_option = click.option(
@@ -35,10 +35,10 @@ def rekey(ctx, paths, identity, dry_run, lang):
     you may read: others that would change are refused by name, and nothing is written.
     Exit 1 if a value could not be changed.
     """
-    from .archive.config import open_archive
-    from .access.crypto import load_identity
-    from .access.rekey import rekey as run_rekey
-    from .archive.schemas import SchemaSet
+    from ..archive.config import open_archive
+    from ..access.crypto import load_identity
+    from ..access.rekey import rekey as run_rekey
+    from ..archive.schemas import SchemaSet
 
     session = _session(ctx, lang)
     root = session.root
@@ -62,7 +62,7 @@ def rekey(ctx, paths, identity, dry_run, lang):
 
 def echo_hidden(session, seen, identity) -> None:
     """On stderr, why values are shown as 已加密 / encrypted, and which values were refused."""
-    from .archive.schema_errors import field_path
+    from ..archive.schema_errors import field_path
 
     for path, error in seen.refused or []:
         session.echo_err(_REFUSED.get(error.reason, "value-damaged"), field=field_path(path), found=error.found)

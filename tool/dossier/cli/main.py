@@ -16,8 +16,8 @@ from pathlib import Path
 
 import click
 
-from .archive.errors import DossierError, UsageError
-from .archive.messages import default_lang, message
+from ..archive.errors import DossierError, UsageError
+from ..archive.messages import default_lang, message
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -42,7 +42,7 @@ class Session:
 
     @property
     def root(self) -> Path:
-        from .archive.config import find_root
+        from ..archive.config import find_root
 
         return find_root(self.archive_option)
 
@@ -54,7 +54,7 @@ class Session:
 
     def recover(self) -> None:
         """Finish or undo an operation a killed process left (transaction.recover), and say which."""
-        from .git.transaction import recover
+        from ..git.transaction import recover
 
         try:
             root = self.root
@@ -71,7 +71,7 @@ class Session:
 
     def changing(self, command: str):
         """The clone's lock, for a command that changes the archive (transaction.locked)."""
-        from .git.transaction import locked
+        from ..git.transaction import locked
 
         return locked(self.root, command)
 
@@ -85,7 +85,7 @@ class Session:
 def archive_lang(archive: str | None) -> str:
     """The language of the archive found from `archive` (its archive.yaml `language:`), else the
     locale's: a Chinese archive speaks Chinese under a C.UTF-8 locale too."""
-    from .archive.locate import declared_language, locate
+    from ..archive.locate import declared_language, locate
 
     root = locate(archive)[0]
     return (declared_language(root) if root else None) or default_lang()
@@ -142,21 +142,21 @@ def _by_command(modules: dict[str, list[str]]) -> dict[str, str]:
 
 # The module of each area and the commands it registers (tests/test_docs.py checks this list).
 AREA_COMMANDS = _by_command({
-    "cli_access": ["access"],
-    "cli_crypto": ["rekey"],
-    "cli_customers": ["customers"],
-    "cli_customer": ["customer"],
-    "cli_doctor": ["doctor"],
-    "cli_git": ["init", "install-hooks", "install-server-hook", "verify", "review", "approve", "hook"],
-    "cli_handover": ["check", "handover"],
-    "cli_history": ["history", "log"],
-    "cli_index": ["find", "index", "watch"],
-    "cli_lifecycle": ["delete", "restore", "purge"],
-    "cli_reports": ["report"],
-    "cli_spreadsheet": ["import", "export"],
-    "cli_volumes": ["bind", "check-paper"],
+    "access": ["access"],
+    "rekey": ["rekey"],
+    "customers": ["customers"],
+    "customer": ["customer"],
+    "doctor": ["doctor"],
+    "record": ["init", "install-hooks", "install-server-hook", "verify", "review", "approve", "hook"],
+    "handover": ["check", "handover"],
+    "history": ["history", "log"],
+    "search": ["find", "index", "watch"],
+    "lifecycle": ["delete", "restore", "purge"],
+    "reports": ["report"],
+    "sheets": ["import", "export"],
+    "paper": ["bind", "check-paper"],
 })
-RENDER_COMMANDS = _by_command({"cli_volumes": ["volume"], "cli_catalogue": ["catalogue"]})
+RENDER_COMMANDS = _by_command({"paper": ["volume"], "catalogue": ["catalogue"]})
 
 
 @click.group(cls=LazyGroup, lazy=AREA_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
@@ -170,7 +170,7 @@ def cli(ctx: click.Context, archive: str | None, lang: str | None, quiet: bool) 
     """Customer Dossier: the customer archive (客户档案) as schema-validated YAML in git."""
     ctx.obj = Session(archive, lang)
     if not quiet and sys.stderr.isatty():
-        from .archive.progress import showing
+        from ..archive.progress import showing
 
         ctx.with_resource(showing(TerminalProgress(ctx.obj)))
 
@@ -221,7 +221,7 @@ def validate(ctx, paths, fmt, no_cache, jobs, lang):
     Problems are printed as `file:line:column: rule: message`. Exit 1 if there is an error.
     """
     from .reporter import render_json, render_text
-    from .regulation.validate import validate_archive
+    from ..regulation.validate import validate_archive
 
     session = _session(ctx, lang)
     root = session.root
@@ -267,11 +267,11 @@ def _display_prefix(root: Path) -> str:
 @click.pass_context
 def new(ctx, item_type, customer, title, date_text, lang):
     """Write a draft item with the next code in your section, and check it."""
-    from .archive.config import open_archive
-    from .record.lifecycle import new_item
+    from ..archive.config import open_archive
+    from ..record.lifecycle import new_item
     from .reporter import problem_line
-    from .archive.schemas import SchemaSet
-    from .regulation.validate import validate_archive
+    from ..archive.schemas import SchemaSet
+    from ..regulation.validate import validate_archive
 
     session = _session(ctx, lang)
     root = session.root
@@ -279,7 +279,7 @@ def new(ctx, item_type, customer, title, date_text, lang):
     actor = _acting_person(archive)
     date = _parse_date(date_text) if date_text else session.today
     if customer:
-        from .archive.lookup import customer_id
+        from ..archive.lookup import customer_id
 
         customer = customer_id(root, customer)
     created = new_item(archive, SchemaSet(root / "schemas"), actor, item_type, customer, title, date, session.today)
@@ -293,7 +293,7 @@ def new(ctx, item_type, customer, title, date_text, lang):
 
 def _acting_person(archive):
     """The identity of the person acting is their git user.email, looked up in people.yaml."""
-    from .git import gitrepo
+    from ..git import gitrepo
 
     email = gitrepo.config_value("user.email", archive.root)
     if not email:
@@ -306,8 +306,8 @@ def _acting_person(archive):
 
 def _acting_reader(session, managers: dict[str, str] | None = None):
     """What the person acting may read today (regulation rule 5); `managers` as for access.policy."""
-    from .access.rights import policy
-    from .archive.config import open_archive
+    from ..access.rights import policy
+    from ..archive.config import open_archive
 
     archive = open_archive(session.root)
     return policy(archive, session.today, managers).reader(_acting_person(archive))
@@ -316,7 +316,7 @@ def _acting_reader(session, managers: dict[str, str] | None = None):
 def tell_if_unapproved(session, root: Path, commit: str, branch: str) -> None:
     """A change committed on the main branch that needs the sales manager's approval: say so now,
     and how to move it to a branch (`branch`), rather than leave it for verify or the server."""
-    from .record.approvals import on_main_line
+    from ..record.approvals import on_main_line
 
     main, violations = on_main_line(root, commit)
     if violations:
@@ -326,7 +326,7 @@ def tell_if_unapproved(session, root: Path, commit: str, branch: str) -> None:
 
 def _tell_left_out(session, reader, hidden: int, key: str = "access-hidden") -> None:
     """A listing that left out what the reader may not read says so (on stderr), never pretends completeness."""
-    from .access.rights import reason_text
+    from ..access.rights import reason_text
 
     note = reader.hidden_note(hidden, key)
     if note is not None:
@@ -346,8 +346,8 @@ def _tell_left_out(session, reader, hidden: int, key: str = "access-hidden") -> 
 @click.pass_context
 def list_items(ctx, category, year, section, customer, manager, status, item_type, fmt, lang):
     """List items in catalogue order (category, year, section, serial)."""
-    from .archive.catalogue import entries
-    from .archive.lookup import item_filters
+    from ..archive.catalogue import entries
+    from ..archive.lookup import item_filters
     from .reporter import problem_line, render_table
 
     session = _session(ctx, lang)
@@ -365,7 +365,7 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
     if not rows:
         session.echo("list-none")
         return
-    from .archive.vocabulary import words_for
+    from ..archive.vocabulary import words_for
 
     words = words_for(session.root, session.lang)
     header = {"zh": ["编码", "日期", "状态", "客户", "客户经理", "类型", "题名"]}.get(session.lang, fields)
@@ -382,12 +382,12 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
 @click.pass_context
 def show(ctx, code, fmt, identity, lang):
     """Show one item, with its fields labelled and its confidential values decrypted if your key can."""
-    from .archive.catalogue import find
-    from .cli_crypto import echo_hidden
-    from .archive.config import open_archive
-    from .access.crypto import load_identity, readable
+    from ..archive.catalogue import find
+    from .rekey import echo_hidden
+    from ..archive.config import open_archive
+    from ..access.crypto import load_identity, readable
     from .display import show_text
-    from .archive.schemas import SchemaSet
+    from ..archive.schemas import SchemaSet
 
     session = _session(ctx, lang)
     root = session.root
@@ -402,7 +402,7 @@ def show(ctx, code, fmt, identity, lang):
     if fmt == "json":
         echo_json(seen.data)
     else:
-        from .archive.vocabulary import words_for
+        from ..archive.vocabulary import words_for
 
         archive = open_archive(root)
         categories = {k: v.get("name", "") for k, v in archive.settings.data.get("categories", {}).items()}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli import _acting_person, _session, cli, echo_json, lang_option, shown_path
-from .archive.errors import UsageError
+from .main import _acting_person, _session, cli, echo_json, lang_option, shown_path
+from ..archive.errors import UsageError
 
 STAGES = click.Choice(["gd", "yj", "bc"])
 
@@ -30,7 +30,7 @@ def check(ctx, path, stage, fmt, output, no_record, lang):
     Lists every DA/T 70 item of the stage with how it was decided, its result (通过 / 不通过 /
     需人工 / 不适用) and its evidence; exit 1 if any item failed. A run on the archive is recorded
     under checks/ and committed."""
-    from .handover.service import check_run
+    from ..handover.service import check_run
 
     session = _session(ctx, lang)
     target = Path(path).resolve() if path else session.root
@@ -45,7 +45,7 @@ def check(ctx, path, stage, fmt, output, no_record, lang):
         written = _write_report(run, fmt, output, session)
         session.echo("check-report-written", file=shown_path(written))
     if not no_record and outcome.archive_root is not None:
-        from .handover.runs import record
+        from ..handover.runs import record
 
         rel, commit = record(outcome.archive_root, run, digest)
         session.echo_err("check-recorded", file=rel, commit=(commit or "")[:10] or "—", digest=digest[:16])
@@ -57,21 +57,21 @@ def check(ctx, path, stage, fmt, output, no_record, lang):
 def _checking_person(session, target: Path) -> str:
     """Who checks: the archive's person acting; a receiver checking a package may be no one the
     archive lists, so their git identity (or the system user) names them."""
-    from .handover.checks import is_package
+    from ..handover.checks import is_package
 
     if not is_package(target):
-        from .archive.config import open_archive
+        from ..archive.config import open_archive
 
         person = _acting_person(open_archive(target))
         return f"{person.name} ({person.id})"
-    from .git import gitrepo
+    from ..git import gitrepo
     import getpass
 
     return gitrepo.config_value("user.email", Path.cwd()) or getpass.getuser()
 
 
 def _text(run, lang: str) -> str:
-    from .handover.report import evidence_text, finding_text, item_name, result_word, where
+    from ..handover.report import evidence_text, finding_text, item_name, result_word, where
 
     lines = []
     for o in run.outcomes:
@@ -83,7 +83,7 @@ def _text(run, lang: str) -> str:
         for finding in o.findings:
             lines.append(f"         {where(finding)}: {finding_text(finding, lang)}")
     counts = run.counts()
-    from .archive.messages import message
+    from ..archive.messages import message
 
     lines.append(message("check-summary", lang, stage=run.stage.upper(), **{
         "passed": counts["通过"], "failed": counts["不通过"], "manual": counts["需人工"], "na": counts["不适用"]}))
@@ -91,10 +91,10 @@ def _text(run, lang: str) -> str:
 
 
 def _write_report(run, fmt: str, output: str | None, session) -> Path:
-    from .archive.fsutil import atomic_write_bytes
-    from .handover.service import report_bytes
+    from ..archive.fsutil import atomic_write_bytes
+    from ..handover.service import report_bytes
 
-    from .record.outputs import target
+    from ..record.outputs import target
 
     path = target(output or ".", (fmt,)).path(f"四性检测-{run.stage}-{run.date}.{fmt}")
     atomic_write_bytes(path, report_bytes(run, fmt, session.lang))
@@ -115,9 +115,9 @@ def handover(ctx, category, year, everything, output, identity, lang):
     """The handover package 移交信息包 (DA/T 93-2022) of the bound volumes of CATEGORY and YEAR
     (or --all), as a BagIt bag with SHA-256 and SHA-512 manifests, its confidential values
     decrypted: carry it as confidential material."""
-    from .archive.config import open_archive
-    from .access.crypto import load_identity
-    from .handover.package import build_package
+    from ..archive.config import open_archive
+    from ..access.crypto import load_identity
+    from ..handover.package import build_package
 
     session = _session(ctx, lang)
     if everything == bool(category):

@@ -10,9 +10,9 @@ import signal
 
 import click
 
-from .cli import _acting_reader, _display_prefix, _session, _tell_left_out, cli, echo_json, lang_option
-from .archive.errors import UsageError
-from .archive.messages import message
+from .main import _acting_reader, _display_prefix, _session, _tell_left_out, cli, echo_json, lang_option
+from ..archive.errors import UsageError
+from ..archive.messages import message
 
 CATEGORIES = click.Choice(["1", "2", "3", "4", "5", "6", "D"])
 STATUSES = click.Choice(["draft", "filed", "bound"])
@@ -42,8 +42,8 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
 
     Looks for changed files first and updates the index (.dossier/index.sqlite) with them.
     """
-    from .search.index import open_index
-    from .archive.lookup import item_filters
+    from ..search.index import open_index
+    from ..archive.lookup import item_filters
     from .reporter import problem_line, render_table
 
     session = _session(ctx, lang)
@@ -65,7 +65,7 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
     if not found.hits:
         session.echo("find-none", text=text)
         return
-    from .archive.vocabulary import words_for
+    from ..archive.vocabulary import words_for
 
     words = words_for(root, session.lang)
     table = render_table(HEADERS.get(session.lang, FIELDS),
@@ -93,7 +93,7 @@ def index_group() -> None:
 def index_status(ctx, fmt, lang):
     """How many items and customers the index holds, when it was updated, how many files changed
     since, and which files it could not read."""
-    from .search.index import Index, scan, watcher_running
+    from ..search.index import Index, scan, watcher_running
     from .reporter import problem_line
 
     session = _session(ctx, lang)
@@ -143,7 +143,7 @@ def index_rebuild(ctx, jobs, lang):
 
 
 def _update(ctx, lang, jobs, rebuild: bool) -> None:
-    from .search.index import Index
+    from ..search.index import Index
 
     session = _session(ctx, lang)
     root = session.root
@@ -171,7 +171,7 @@ def watch(ctx, debounce, jobs, lang):
     touched (`file:line:column: rule: message`), each file that became clean, and a summary.
     Ctrl-C stops it.
     """
-    from .search.watch import Watcher
+    from ..search.watch import Watcher
 
     session = _session(ctx, lang)
     root = session.root

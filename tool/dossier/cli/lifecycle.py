@@ -6,13 +6,13 @@ import datetime as dt
 
 import click
 
-from .cli import _acting_person, _display_prefix, _session, cli, lang_option, tell_if_unapproved
+from .main import _acting_person, _display_prefix, _session, cli, lang_option, tell_if_unapproved
 
 
 def _prepare(session):
     """The archive, checked to be in git before anything else, and the person acting."""
-    from .archive.config import open_archive
-    from .record.lifecycle import require_repository
+    from ..archive.config import open_archive
+    from ..record.lifecycle import require_repository
 
     archive = open_archive(session.root)
     require_repository(archive.root)
@@ -37,7 +37,7 @@ def delete(ctx, code, reason, lang):
     It stays restorable with `dossier restore CODE` until `dossier purge` removes it after
     the retention period (archive.yaml deletion_retention_days, default 30 days).
     """
-    from .record.lifecycle import delete_item
+    from ..record.lifecycle import delete_item
 
     session = _session(ctx, lang)
     archive, actor = _prepare(session)
@@ -57,7 +57,7 @@ def delete(ctx, code, reason, lang):
 def restore(ctx, code, reason, from_history, lang):
     """Bring a deleted item and its attachments back from trash/, byte-identical, and commit;
     with --from-history, recover a purged item from git history."""
-    from .record.lifecycle import restore_from_history, restore_item
+    from ..record.lifecycle import restore_from_history, restore_item
 
     session = _session(ctx, lang)
     archive, actor = _prepare(session)
@@ -86,7 +86,7 @@ def restore(ctx, code, reason, from_history, lang):
 def purge(ctx, dry_run, lang):
     """Remove from trash/ the items whose retention period has ended (purge_after before
     today), in one commit. Purged items can still be recovered with `restore --from-history`."""
-    from .record.lifecycle import purge as purge_trash
+    from ..record.lifecycle import purge as purge_trash
 
     session = _session(ctx, lang)
     archive, actor = _prepare(session)

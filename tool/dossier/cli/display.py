@@ -6,8 +6,8 @@ code here.
 
 from __future__ import annotations
 
-from .archive.schemas import SchemaSet
-from .archive.vocabulary import PERSON_FIELDS, Words
+from ..archive.schemas import SchemaSet
+from ..archive.vocabulary import PERSON_FIELDS, Words
 
 ENVELOPE_LABELS: dict[str, tuple[str, str]] = {
     "code": ("Electronic code", "电子编码"),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli import (_acting_person, _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option,
-                  shown_path, tell_if_unapproved)
+from .main import (_acting_person, _acting_reader, _display_prefix, _session, _tell_left_out, cli, lang_option,
+    shown_path, tell_if_unapproved)
 
 MAPPING_HELP = ("Mapping of columns to fields (default: the archive's mappings/<kind>.yaml, else the "
                 "shipped one for a typical 客户管理表 / 销售记录表).")
@@ -39,13 +39,13 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     modification: it needs --reason, and in git it is committed with that `Reason:`.
     Exit 1 when the sheet has problems, 2 on usage errors.
     """
-    from .archive.config import open_archive
-    from .record.history import diff_values
-    from .access.rekey import sealer
-    from .archive.schemas import SchemaSet
-    from .sheets.spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
-    from .record.reassign import moved_customers, reencrypted
-    from .sheets.spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records, refuse_unwritable
+    from ..archive.config import open_archive
+    from ..record.history import diff_values
+    from ..access.rekey import sealer
+    from ..archive.schemas import SchemaSet
+    from ..sheets.spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
+    from ..record.reassign import moved_customers, reencrypted
+    from ..sheets.spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records, refuse_unwritable
 
     session = _session(ctx, lang)
     if not dry_run:  # the plan (new numbers, what changes) holds only while no one else changes the archive
@@ -113,15 +113,15 @@ def export(ctx, what, fmt, output, mapping, lang):
     lists for fixed values. csv: UTF-8 with a byte-order mark.
     Exit 1 when a file cannot be read (it is named, and missing from the sheet).
     """
-    from .cli_crypto import echo_hidden
-    from .archive.config import open_archive
-    from .access.crypto import Revealer, load_identity
+    from .rekey import echo_hidden
+    from ..archive.config import open_archive
+    from ..access.crypto import Revealer, load_identity
     from .reporter import problem_line
-    from .archive.schemas import SchemaSet
-    from .sheets.spreadsheet import People, load_mapping, mapping_path
-    from .sheets.spreadsheet_export import customers_table, items_table, write_table
+    from ..archive.schemas import SchemaSet
+    from ..sheets.spreadsheet import People, load_mapping, mapping_path
+    from ..sheets.spreadsheet_export import customers_table, items_table, write_table
 
-    from .record.outputs import chosen_format, refuse_tracked, target
+    from ..record.outputs import chosen_format, refuse_tracked, target
 
     session = _session(ctx, lang)
     destination = target(output, ("xlsx", "csv"))

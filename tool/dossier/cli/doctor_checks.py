@@ -88,7 +88,7 @@ def check_library(name: str, package: str, purpose: str) -> Finding:
 
 
 def check_harfbuzz_subset() -> Finding:
-    from .paper.render import harfbuzz
+    from ..paper.render import harfbuzz
 
     if harfbuzz.available():
         return _ok("library", library="harfbuzz-subset")
@@ -97,7 +97,7 @@ def check_harfbuzz_subset() -> Finding:
 
 
 def check_cjk_font() -> Finding:
-    from .paper.render.fonts import PACKAGE, cjk_families
+    from ..paper.render.fonts import PACKAGE, cjk_families
 
     families = cjk_families()
     if families:
@@ -107,8 +107,8 @@ def check_cjk_font() -> Finding:
 
 def check_identity(root: Path) -> Finding:
     """The person acting is their git user.email, which people.yaml must list."""
-    from .git import gitrepo
-    from .archive.config import open_archive
+    from ..git import gitrepo
+    from ..archive.config import open_archive
 
     email = gitrepo.config_value("user.email", root)
     if not email:
@@ -122,11 +122,11 @@ def check_identity(root: Path) -> Finding:
 def private_keys(root: Path | None) -> Iterator[tuple[str, Path]]:
     """The private keys the tool uses: the identity that decrypts ($DOSSIER_IDENTITY, else
     ~/.ssh/id_ed25519) and git's user.signingkey when it names a file (approvals)."""
-    from .access.crypto import DEFAULT_IDENTITY, IDENTITY_ENV
+    from ..access.crypto import DEFAULT_IDENTITY, IDENTITY_ENV
 
     yield "decrypt", Path(os.path.expanduser(os.environ.get(IDENTITY_ENV) or DEFAULT_IDENTITY))
     if root is not None:
-        from .git import gitrepo
+        from ..git import gitrepo
 
         signing = gitrepo.config_value("user.signingkey", root)
         if signing and not signing.startswith(("ssh-", "key::")):
@@ -144,8 +144,8 @@ def check_key_mode(use: str, path: Path) -> Finding:
     if mode & 0o077:
         return _bad("key-mode", file=str(path), mode=f"{mode:04o}", install=f"chmod 600 {path}")
     if use == "decrypt":
-        from .access.crypto import load_identity
-        from .archive.errors import DossierError
+        from ..access.crypto import load_identity
+        from ..archive.errors import DossierError
 
         try:
             load_identity(str(path))
@@ -155,8 +155,8 @@ def check_key_mode(use: str, path: Path) -> Finding:
 
 
 def check_hooks(root: Path) -> Finding:
-    from .git import gitrepo
-    from .record.hooks import MARK
+    from ..git import gitrepo
+    from ..record.hooks import MARK
 
     if not gitrepo.is_repository(root):
         return Finding("doctor-note-hooks-no-repo", {"root": str(root)})
@@ -192,7 +192,7 @@ def examine(root: Path | None) -> list[Finding]:
     findings = [check() for check in MACHINE_CHECKS]
     if root is None:
         return [*findings, Finding("doctor-note-no-archive")]
-    from .archive.errors import DossierError
+    from ..archive.errors import DossierError
 
     try:
         findings.append(check_identity(root))

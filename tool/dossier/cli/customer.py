@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from .cli import _acting_person, _session, cli, lang_option
-from .cli_crypto import identity_option
+from .main import _acting_person, _session, cli, lang_option
+from .rekey import identity_option
 
 
 @cli.group()
@@ -29,10 +29,10 @@ def reassign(ctx, customer_id, to, reason, identity, lang):
     Only the sales manager or the general manager reassigns; their key (--identity) must be able to
     decrypt the values. The items keep their codes. Exit 1 when refused (nothing is changed then).
     """
-    from .archive.config import open_archive
-    from .access.crypto import load_identity
-    from .record.reassign import reassign as move
-    from .archive.schemas import SchemaSet
+    from ..archive.config import open_archive
+    from ..access.crypto import load_identity
+    from ..record.reassign import reassign as move
+    from ..archive.schemas import SchemaSet
 
     session = _session(ctx, lang)
     root = session.root

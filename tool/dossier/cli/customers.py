@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import _acting_reader, _session, _tell_left_out, cli, echo_json, lang_option
+from .main import _acting_reader, _session, _tell_left_out, cli, echo_json, lang_option
 
 COLUMNS = ("id", "name", "manager", "grade", "nature", "volume_class", "status", "region")
 HEADER_ZH = ("客户编号", "客户名称", "客户经理", "等级", "客户性质", "规模分类", "状态", "区域")
@@ -27,9 +27,9 @@ def customers(ctx, manager, grade, nature, card_status, fmt, lang):
     `--format csv` writes them for a spreadsheet (UTF-8 with BOM); `dossier export customers` writes
     the whole cards as the department's sheet.
     """
-    from .archive import lookup
-    from .archive.config import open_archive
-    from .archive.vocabulary import words_for
+    from ..archive import lookup
+    from ..archive.config import open_archive
+    from ..archive.vocabulary import words_for
 
     session = _session(ctx, lang)
     root = session.root
@@ -68,7 +68,7 @@ def _echo_csv(header, rows) -> None:
     import csv
     import io
 
-    from .sheets.sheet_cells import escape
+    from ..sheets.sheet_cells import escape
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

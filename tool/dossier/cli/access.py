@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import _session, cli, echo_json, lang_option
+from .main import _session, cli, echo_json, lang_option
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -20,8 +20,8 @@ def access_group() -> None:
 
 def _asked(session, what: str):
     """The archive, its read rights today, and what was asked about."""
-    from .access.rights import policy, subject
-    from .archive.config import open_archive
+    from ..access.rights import policy, subject
+    from ..archive.config import open_archive
 
     archive = open_archive(session.root)
     return archive, policy(archive, session.today), subject(archive.root, what)
@@ -37,7 +37,7 @@ def who(ctx, what, fmt, lang):
     each with why: sees all (sales manager, general manager), customer manager of the material, or
     a grant in force until its date; then the grants that would reach it but give nothing, and why.
     """
-    from .access.rights import named, reason_text
+    from ..access.rights import named, reason_text
     from .reporter import render_table
 
     session = _session(ctx, lang)
@@ -72,8 +72,8 @@ def who(ctx, what, fmt, lang):
 def check(ctx, person, what, lang):
     """Whether PERSON (an id or e-mail in people.yaml) may read an item or a customer card: why
     they may, or why not and who can grant. Exit 0 if they may, 1 if not."""
-    from .access.rights import named, reason_text
-    from .archive.errors import UsageError
+    from ..access.rights import named, reason_text
+    from ..archive.errors import UsageError
 
     session = _session(ctx, lang)
     archive, rights, asked = _asked(session, what)
