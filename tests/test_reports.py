@@ -46,7 +46,7 @@ from dossier import reports
 from dossier.cli.main import main
 from dossier.archive.errors import UsageError
 from dossier.archive.loader import load_file
-from dossier.reports import apply as apply_mod
+from dossier.archive import cards
 from dossier.reports.ledger import bucket_of
 from dossier.reports.money import Money
 from dossier.reports.period import Period, last_complete, parse_period
@@ -775,14 +775,14 @@ def test_apply_outside_git_writes_the_cards_only(archive, run, tmp_path):
 
 def test_edit_card_keeps_layout_and_line_endings():
     raw = b"id: C0009\r\nname: Test\r\ngrade: B   # note\r\nvolume_class: key\r\ntime_class: new\r\nstatus: active\r\n"
-    edited = apply_mod.edit_card(raw, "customers/C0009.yaml", {"grade": "A", "abc_class": "C"})
+    edited = cards.edit_card(raw, "customers/C0009.yaml", {"grade": "A", "abc_class": "C"})
     assert edited == (b"id: C0009\r\nname: Test\r\ngrade: A   # note\r\nvolume_class: key\r\ntime_class: new\r\n"
                       b"abc_class: C\r\nstatus: active\r\n")
 
 
 def test_edit_card_falls_back_to_a_whole_card_for_odd_layouts():
     raw = "{id: C0009, name: Test, grade: B, volume_class: key, time_class: new, status: active}\n".encode()
-    edited = apply_mod.edit_card(raw, "customers/C0009.yaml", {"grade": "A"})
+    edited = cards.edit_card(raw, "customers/C0009.yaml", {"grade": "A"})
     assert edited.decode() == "id: C0009\nname: Test\ngrade: A\nvolume_class: key\ntime_class: new\nstatus: active\n"
 
 

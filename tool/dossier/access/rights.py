@@ -300,19 +300,17 @@ class Reader:
 
     def visible_changes(self, root: Path, changes: list[T]) -> tuple[list[T], int]:
         """The changes of `dossier log` (history.Change) of items and cards the person may read, by
-        the item or card as it stands (the index knows the live items), and how many were left out."""
+        the item or card as it stands (its file, in trash/, or its last version in git: never a
+        cache), and how many were left out."""
         if self.sees_all:
             return changes, 0
         cards = [change for change in changes if change.card]
         shown_cards = {id(change) for change in cards if self.may_read(change.code, None)}
         items, hidden_cards = [change for change in changes if not change.card], len(cards) - len(shown_cards)
-        from ..search.index import open_index
-
-        with open_index(root) as index:
-            owners = index.owners(change.code for change in items)
+        owners: dict[str, dict] = {}  # each item read once, however many of its changes are listed
 
         def data_of(change) -> dict:
-            if change.code not in owners:  # deleted or purged
+            if change.code not in owners:
                 code = codes.parse(change.code)
                 owners[change.code] = {**(item_data(root, code) or {}), "category": code.category}
             return owners[change.code]
@@ -425,7 +423,7 @@ def item_data(root: Path, code: codes.Code) -> dict | None:
                    None)
     data = _mapping(present, code.path) if present is not None else None
     if data is None:
-        from ..record.lifecycle import last_version  # only then load what reads git's past
+        from ..git.past import last_version  # only then load what reads git's past
 
         found = last_version(root, code.path)
         data = _mapping(found[2], code.path) if found else None

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import codes
-from .errors import DossierError
 from .loader import Document, LoadError, load_file
 from .problems import Problem
 
@@ -77,18 +76,6 @@ def entries(root: Path, filters: Filters) -> tuple[list[Entry], list[LoadError]]
         if isinstance(doc.data, dict) and filters.admits(doc.data):
             rows.append(Entry(code, doc))
     return rows, failures
-
-
-def find(root: Path, text: str) -> Entry:
-    code = codes.parse(text)
-    if code is None:
-        raise DossierError("code-invalid", code=text)
-    path = root / code.path
-    if not path.is_file():
-        from ..record.lifecycle import whereabouts  # only then load what reads git's past
-
-        raise whereabouts(root, code)
-    return Entry(code, load_file(path, code.path))
 
 
 def load_cards(root: Path) -> tuple[dict[str, Document], list[Problem]]:

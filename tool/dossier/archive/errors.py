@@ -33,6 +33,6 @@ class ProblemError(DossierError):
         self.problem = problem
 
     def render(self, lang: str) -> str:
-        from ..cli.reporter import problem_line
+        from .problems import problem_line
 
         return problem_line(self.problem, lang)

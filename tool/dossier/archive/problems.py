@@ -1,7 +1,8 @@
 """Problems found in an archive, as plain data (no rule ever prints).
 
 A Problem names the file, line and column, the rule that found it, and a message
-key with its arguments; reporter.py renders it as text or JSON in Chinese or English.
+key with its arguments; problem_line renders it as the one line every output shows, in Chinese
+or English (cli/reporter.py lists them, or writes them as JSON).
 """
 
 from __future__ import annotations
@@ -41,3 +42,13 @@ class Problem:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Problem":
         return cls(d["file"], d["line"], d["column"], d["rule"], d["key"], d["args"], d["severity"])
+
+
+def problem_line(problem: Problem, lang: str, prefix: str = "") -> str:
+    """`records/3/2025/3-2025-S02-0017.yaml:12:5: supervisor: li.na is not …`"""
+    from .messages import message
+
+    text = message(problem.key, lang, **problem.args)
+    if not problem.is_error:
+        text = f"{message('warning-word', lang)}: {text}"
+    return f"{prefix}{problem.file}:{problem.line}:{problem.column}: {problem.rule}: {text}"

@@ -45,7 +45,7 @@ def _tell_whereabouts(session, root, code_text: str) -> None:
 
     code = codes.parse(code_text)
     if code is not None and not (root / code.path).is_file():
-        from ..record.lifecycle import whereabouts
+        from ..git.past import whereabouts
 
         click.echo(whereabouts(root, code).render(session.lang), err=True)
 

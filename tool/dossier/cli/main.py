@@ -382,7 +382,7 @@ def list_items(ctx, category, year, section, customer, manager, status, item_typ
 @click.pass_context
 def show(ctx, code, fmt, identity, lang):
     """Show one item, with its fields labelled and its confidential values decrypted if your key can."""
-    from ..archive.catalogue import find
+    from ..git.past import find
     from .rekey import echo_hidden
     from ..archive.config import open_archive
     from ..access.crypto import load_identity, readable

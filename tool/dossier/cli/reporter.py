@@ -5,15 +5,8 @@ from __future__ import annotations
 import json
 
 from ..archive.messages import message
-from ..archive.problems import Problem
-
-
-def problem_line(problem: Problem, lang: str, prefix: str = "") -> str:
-    """`records/3/2025/3-2025-S02-0017.yaml:12:5: supervisor: li.na is not …`"""
-    text = message(problem.key, lang, **problem.args)
-    if not problem.is_error:
-        text = f"{message('warning-word', lang)}: {text}"
-    return f"{prefix}{problem.file}:{problem.line}:{problem.column}: {problem.rule}: {text}"
+from ..archive.problems import Problem, problem_line
+from ..sheets.sheet_cells import display_width
 
 
 def render_text(problems: list[Problem], files: int, lang: str, prefix: str = "") -> str:
@@ -36,13 +29,6 @@ def render_json(problems: list[Problem], files: int, lang: str, prefix: str = ""
     errors = sum(p.is_error for p in problems)
     summary = {"files": files, "errors": errors, "warnings": len(problems) - errors}
     return json.dumps({"summary": summary, "problems": rows}, ensure_ascii=False, indent=2)
-
-
-def display_width(text: str) -> int:
-    """Columns a terminal gives `text`: CJK characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def render_table(header: list[str], rows: list[list[str]]) -> str:

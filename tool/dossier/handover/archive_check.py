@@ -13,7 +13,7 @@ from ..git import gitrepo
 from ..archive.config import open_archive
 from ..archive.problems import Problem
 from ..regulation.validate import validate_archive
-from ..paper.volumes import VOLUMES, manifests
+from ..regulation.fixity import VOLUMES, manifests
 from . import common
 from .archive_source import ITEM_FOLDERS, archived, holding, item_files, read_items
 from .holding import Holding

@@ -24,7 +24,7 @@ from ..archive.errors import DossierError, UsageError
 from ..archive.loader import load_bytes
 from ..record.outputs import refuse_tracked
 from ..archive.schemas import SchemaSet
-from ..paper.volumes import Manifest, manifests
+from ..regulation.fixity import Manifest, manifests
 from . import forms, layout
 from .metadata import ELEMENTS, FILES, HISTORY, ITEM_ROOT, RETENTION_WORDS, history_of, record_of
 from .report import tool_version

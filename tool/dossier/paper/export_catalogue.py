@@ -24,7 +24,7 @@ from ..archive.catalogue import Filters, entries
 from ..archive.config import CATEGORIES, open_archive
 from ..archive.fsutil import atomic_write_bytes
 from ..archive.loader import LoadError, load_file
-from ..cli.reporter import display_width
+from ..sheets.sheet_cells import display_width
 from ..sheets.sheet_cells import escape, protect_workbook
 
 NOT_BOUND = "未装订 / not bound yet"
@@ -174,7 +174,7 @@ def build_catalogue(root: Path, year: int | None = None, category: str | None = 
 def bound_pages(root: Path) -> dict[str, int]:
     """Electronic code → the pages a bound item takes in its volume, from the manifests: the one
     count the volume prints, its contents and cover show and check-paper reads back."""
-    from .volumes import manifests
+    from ..regulation.fixity import manifests
 
     try:
         found = manifests(root)

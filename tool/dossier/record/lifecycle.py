@@ -21,6 +21,7 @@ from ..archive.fsutil import atomic_write_text, create_new
 from ..archive.loader import load_bytes, load_file
 from .policy import visible
 from ..archive.schemas import plain, value_kind
+from ..git.past import last_version
 from ..git.transaction import Operation, under_lock
 
 if TYPE_CHECKING:  # a type only: jsonschema takes tens of ms to import, which reading an item does not need
@@ -457,32 +458,4 @@ def require_clean(root: Path, paths: list[str]) -> None:
     dirty = [line[3:].split(" -> ")[-1] for line in out.splitlines() if line.strip()]
     if dirty:
         raise DossierError("item-dirty", paths=", ".join(p.removeprefix(prefix) for p in dirty))
-
-
-def last_version(root: Path, item_path: str) -> tuple[str, str, bytes] | None:
-    """(commit, archive-relative path, bytes) of the newest commit on this branch that holds the
-    item under its place or under trash/."""
-    places = (item_path, f"{TRASH}/{item_path}")
-    log = gitrepo.run(["log", "--format=%H", "--no-renames", "--", *places], root, check=False)
-    for sha in log.stdout.split() if log.returncode == 0 else []:
-        for rev in (sha, f"{sha}^"):  # the newest commit touching it may be the one that removed it
-            for place in places:
-                raw = gitrepo.blob(root, rev, place)
-                if raw is not None:
-                    return _git(root, "rev-parse", rev).strip(), place, raw
-    return None
-
-
-def whereabouts(root: Path, code: codes.Code) -> DossierError:
-    """Why an item has no file where its code puts it, as the error `show` and `history` give: deleted
-    (in trash/: `restore`), gone from the work tree at a commit (purged, or removed by hand:
-    `restore --from-history`), or never in this archive."""
-    trashed = f"{TRASH}/{code.path}"
-    if (root / trashed).is_file():
-        return DossierError("item-deleted-where", code=str(code), path=trashed)
-    log = gitrepo.run(["log", "-1", "--format=%H %as", "--no-renames", "--", code.path, trashed], root, check=False)
-    found = log.stdout.split() if log.returncode == 0 else []
-    if len(found) == 2:
-        return DossierError("item-gone", code=str(code), commit=found[0][:10], date=found[1])
-    return DossierError("item-not-found", code=str(code))
 

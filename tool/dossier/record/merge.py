@@ -154,7 +154,7 @@ def _require_valid_merge(root: Path, branch: str, head: str, today: dt.date) -> 
         report = validate_archive(trial / prefix, today, use_cache=False, jobs=1)
         errors = [p for p in report.problems if p.is_error]
         if errors:
-            from ..cli.reporter import problem_line
+            from ..archive.problems import problem_line
 
             raise DossierError("approve-invalid", branch=branch, count=len(errors),
                                first=problem_line(errors[0], "en"))

@@ -77,7 +77,7 @@ def reassign(archive: Archive, schemas: SchemaSet, actor: Person, customer: str,
              identity: crypto.Identity, today: dt.date) -> Reassigned:
     """Move `customer` to the customer manager `to` in one commit (under the clone's lock)."""
     from .lifecycle import require_clean
-    from ..reports.apply import edit_card
+    from ..archive.cards import edit_card
     from ..git.transaction import Operation, locked
 
     reason = " ".join((reason or "").split())

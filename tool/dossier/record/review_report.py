@@ -14,7 +14,7 @@ import re
 from ..archive import codes
 from .history import FieldChange, show_value
 from ..archive.messages import message
-from ..cli.reporter import problem_line
+from ..archive.problems import problem_line
 from ..access.sealed import Sealed
 
 _STATUS = {"A": "review-added", "M": "review-modified", "D": "review-deleted", "R": "review-moved"}

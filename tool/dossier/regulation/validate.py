@@ -313,7 +313,7 @@ def _reuse(root: Path, rel: str, stat: StatKey, entry: FileResult | None, files)
 def _archive_wide(root: Path, results: dict[str, FileResult], today: str) -> list[Problem]:
     facts = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]
     customers = {r.facts.id: r.facts for r in results.values() if isinstance(r.facts, rules.CustomerFacts)}
-    from ..paper.volumes import bound_changes  # bound items stay as their volume's manifest recorded them
+    from .fixity import bound_changes  # bound items stay as their volume's manifest recorded them
     sealings = (r.sealing for r in results.values() if r.sealing is not None)
     return (rules.archive_rules(facts, customers, today, rules.trash_codes(root)) + bound_changes(root, results)
             + confidential.check(root, sealings, today))

@@ -7,7 +7,8 @@ monthly / quarterly / credit / annual compute the figures (plain dataclasses, wh
 compare) → document.py lays them out in one language → render_html (HTML), render_pdf (PDF:
 WeasyPrint lays out, drawn_tables.py draws the tables) or render_xlsx (openpyxl), with
 charts.py (matplotlib) → files written atomically. Only the renderers import the heavy
-libraries.
+libraries. It imports paper/ (archival PDF), sheets/ (cells that stay data), record/ (the
+classes applied as one commit), access/ (who may read which customer), git/ and archive/.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ from ..archive.errors import DossierError
 from .index import WATCH_LOCK, Index
 from ..archive.messages import message
 from ..archive.problems import Problem
-from ..cli.reporter import problem_line
+from ..archive.problems import problem_line
 
 QUIET = 0.15  # seconds without events before a batch is processed
 MAX_DELAY = 5.0  # a batch whose events never pause is processed this long after its first event
@@ -468,7 +468,7 @@ class Watcher:
     def _refresh_bound(self, items: set[str] | None) -> set[str]:
         """The bound-volume rule again for these items (None: every bound item, as when a manifest
         changed). Returns the files whose problems it may have changed."""
-        from ..paper.volumes import bound_changes
+        from ..regulation.fixity import bound_changes
 
         found = bound_changes(self.root, self.results, only=items)
         if items is None:

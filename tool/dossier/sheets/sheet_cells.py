@@ -55,3 +55,10 @@ def protect_workbook(workbook) -> None:
                 if isinstance(cell.value, str) and (cell.data_type == "f" or is_formula_like(cell.value)):
                     cell.data_type = "s"
                     cell.quotePrefix = True  # Excel's leading apostrophe: shown and edited as text
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a sheet (and on a terminal): CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

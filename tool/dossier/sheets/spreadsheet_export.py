@@ -24,7 +24,7 @@ from ..archive.fsutil import atomic_write_bytes
 from ..archive.loader import Document
 from ..archive.problems import Problem
 from ..archive.progress import track
-from ..cli.reporter import display_width
+from .sheet_cells import display_width
 from ..archive.schema_errors import field_path
 from .sheet_cells import escape, protect_workbook
 from .spreadsheet import BOM, Column, Mapping, People, column_letter, export_value, get_path
