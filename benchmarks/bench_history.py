@@ -19,7 +19,7 @@ median of --runs interleaved runs of each:
   baseline  git log --follow -- archive/records/…/<target>.yaml   (what git shows by itself)
   plain     git log -- <path> <trash path>                         (the walk history does, unformatted)
   history   dossier --archive … history <target>                 (the command line, Python start included)
-  start-up  python -c "import dossier.cli"                        (the part of that no history work needs)
+  start-up  python -c "import dossier.cli.main"                   (the part of that no history work needs)
   compared  `python -m dossier history` with this package and with the package under each
             --compare TOOL_DIR (an earlier commit's tool/, say from `git archive`), for
             before/after figures from one run
@@ -273,7 +273,7 @@ def main() -> None:
         "baseline": runner(["git", "log", "--follow", "--", path], repo, env),
         "plain": runner(["git", "log", "--", path, trash], repo, env),
         "history": runner(history, repo, env),
-        "start-up": runner([sys.executable, "-c", "import dossier.cli"], repo, env),
+        "start-up": runner([sys.executable, "-c", "import dossier.cli.main"], repo, env),
         "library": lambda: item_history(archive, TARGET),
         **compared,
     }, args.runs)
@@ -289,7 +289,7 @@ def main() -> None:
     for name, seconds in (("git log --follow -- PATH (baseline)", baseline),
                           ("git log -- PATH TRASH_PATH (no --follow)", medians["plain"]),
                           ("dossier history CODE (command line)", medians["history"]),
-                          ("  of which: Python start and `import dossier.cli`", medians["start-up"]),
+                          ("  of which: Python start and `import dossier.cli.main`", medians["start-up"]),
                           ("item_history() (library, in process)", medians["library"]),
                           *((name, medians[name]) for name in compared)):
         print(f"| {name} | {seconds:.3f} | {seconds / baseline:.2f}× |")
