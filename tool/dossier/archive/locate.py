@@ -1,8 +1,7 @@
 """Where the archive is: --archive PATH, else $DOSSIER_ARCHIVE, else the nearest folder
 upwards holding archive.yaml, else ./archive.
 
-With os.path only, so that the console script can find it in the first milliseconds,
-before it loads anything else (launch.py); config.find_root is the same answer as a Path.
+With os.path only; config.find_root is the same answer as a Path.
 """
 
 from __future__ import annotations

@@ -5,11 +5,9 @@ author, date, trailers and the blob ids before and after), `git rev-list --paren
 (the commit graph, for the approvals) and a `git cat-file --batch` that waits for the
 objects history.py will ask for once it has read the log.
 
-Light on purpose: it imports nothing but os and signal (no subprocess, pathlib or
-dataclasses, which take tens of milliseconds to load), so that the console script can start
-an item's walk a few milliseconds after Python starts and let git work while Python loads
-the command line (launch.py). A walk started that way waits in this module until
-item_history takes it over, or is stopped unused.
+The processes are started with os.posix_spawnp and read from anonymous files, with nothing
+but os and signal: git starts walking at once, and history.py does what does not depend on
+the log's answer while it walks.
 """
 
 from __future__ import annotations
@@ -208,24 +206,6 @@ def item_pathspecs(item_path: str) -> list[str]:
     return [item_path, TRASH + item_path]
 
 
-_ahead: dict[tuple[str, str], Walk] = {}  # (archive root, item path) → its walk, started ahead
-
-
-def start_item_walk(root: str, item_path: str) -> None:
-    """Start the walk of one item's record now, for item_walk to hand over later. A failure to
-    start (no git, no process or file to be had) is left for that later call to report."""
-    try:
-        _ahead[(root, item_path)] = Walk(root, item_pathspecs(item_path))
-    except (DossierError, OSError):
-        pass
-
-
 def item_walk(root: str, item_path: str) -> Walk:
-    """The walk of one item's record: the one started ahead for it, else a new one."""
-    return _ahead.pop((root, item_path), None) or Walk(root, item_pathspecs(item_path))
-
-
-def stop_unused() -> None:
-    """Stop the walks started ahead that nothing took over (another command ran after all)."""
-    while _ahead:
-        _ahead.popitem()[1].stop()
+    """The walk of one item's record."""
+    return Walk(root, item_pathspecs(item_path))

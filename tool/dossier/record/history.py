@@ -17,8 +17,7 @@ change made on the first-parent line itself has no approver.
 
 Everything that does not depend on the log's answer (the commit graph, the loader and
 people.yaml, a ready `git cat-file --batch`, and the caller's access check) runs while git
-log walks the history; the processes are gitwalk.py's, and the console script starts an
-item's walk before it loads the command line (launch.py).
+log walks the history; the processes are gitwalk.py's.
 
 git runs with the archive root as its working folder and pathspecs relative to it, so
 an archive that is a subfolder of its repository works the same as one at the top.
