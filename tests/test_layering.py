@@ -66,7 +66,10 @@ def violations(package: Path, allowed: dict[str, set[str]] = ALLOWED) -> list[st
     found = []
     for rel, line, target in imports(package):
         source, to = folder(rel), target_folder(target)
-        if to is not None and to != source and to not in allowed.get(source, set()):
+        if to is not None and to != source and source not in allowed:
+            found.append(f"{rel}:{line} imports {target}: {rel} is in no folder; put it in the folder of its "
+                         "part (docs/architecture.md)")
+        elif to is not None and to != source and to not in allowed[source]:
             found.append(f"{rel}:{line} imports {target}: {source} may not import {to}")
     return found
 
@@ -124,8 +127,10 @@ def test_the_check_fails_on_an_import_that_breaks_the_layering(tmp_path):
         codes.write("\n\ndef later():\n    from ..cli.reporter import render_table  # the core reaching up\n")
     with (package / "git" / "gitrepo.py").open("a", encoding="utf-8") as gitrepo:
         gitrepo.write("\nfrom ..record import policy\n")
+    (package / "stray.py").write_text("from .archive import codes\n", encoding="utf-8")
     found = violations(package)
-    assert len(found) == 2
+    assert len(found) == 3 and found[2] == ("stray.py:1 imports dossier.archive.codes: stray.py is in no folder; "
+                                            "put it in the folder of its part (docs/architecture.md)")
     assert found[0].startswith("archive/codes.py:") and "archive may not import cli" in found[0]
     assert "imports dossier.record.policy: git may not import record" in found[1]
     assert cycle(folder_graph(package)) == ["cli", "access", "archive", "cli"]  # the first of two cycles found
