@@ -90,3 +90,13 @@ def test_one_file_no_number_can_hold_stops_no_other_file_being_checked(base_arch
     assert ("records/3/2025/3-2025-S02-0001.yaml", 9, 8, "yaml") in found
     assert ("customers/C0002.yaml", 4, 10, "person-unknown") in found
     assert result.code == 1 and "internal error" not in result.err
+
+
+def test_a_mapping_for_a_type_and_an_overlong_attachment_name_are_problems_not_a_traceback(base_archive, run):
+    item = base_archive / "records/1/2025/1-2025-S02-0001.yaml"
+    text = item.read_text(encoding="utf-8").replace("{file: 1-2025-S02-0001.scan-1.png,", "{file: " + "x" * 300 + ",")
+    item.write_text(text.replace("type: registration-form", "type: {name: registration-form}"), encoding="utf-8")
+    result = run("--archive", base_archive, "validate", "--format", "json", "--lang", "en")
+    found = {(p["rule"], p["key"]) for p in json.loads(result.out)["problems"]}
+    assert {("schema", "schema-enum"), ("attachment-missing", "attachment-missing")} <= found, found
+    assert result.code == 1

@@ -269,7 +269,7 @@ class SchemaSet:
         yield from self.validator("item-envelope").iter_errors(data)
         item_type = data.get("type")
         content = data.get("content")
-        if item_type in self.dispatch.content_ref and isinstance(content, dict):
+        if isinstance(item_type, str) and item_type in self.dispatch.content_ref and isinstance(content, dict):
             type_validator = self.validator("type:" + item_type)
             if type_validator is not None:
                 for error in type_validator.iter_errors(content):

@@ -74,7 +74,7 @@ def hidden_text_rules(doc: Document) -> list[Problem]:
 def _code_rules(doc: Document, data: dict, category_of: dict) -> list[Problem]:
     found = []
     item_type, category = data.get("type"), data.get("category")
-    if item_type in category_of and category is not None and category != category_of[item_type]:
+    if isinstance(item_type, str) and item_type in category_of and category is not None and category != category_of[item_type]:
         found.append(_problem(doc, ("category",), "category-type", type=item_type,
                               expected=category_of[item_type], category=category))
     code = codes.parse(data.get("code"))
@@ -179,8 +179,11 @@ def _attachment_problem(folder: Path, root: Path, name: str, sha256: str | None)
     if pure.is_absolute() or ".." in pure.parts or "\\" in name or name.startswith("~"):
         return "attachment-path", {}
     path = folder / pure
-    if not path.exists():
-        return ("attachment-outside", {}) if path.is_symlink() else ("attachment-missing", {})
+    try:
+        if not path.exists():
+            return ("attachment-outside", {}) if path.is_symlink() else ("attachment-missing", {})
+    except OSError:  # a name longer than the file system allows: there is no such file
+        return "attachment-missing", {}
     real_root = root.resolve()
     if real_root not in path.resolve().parents or not path.is_file():
         return "attachment-outside", {}
