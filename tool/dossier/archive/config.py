@@ -118,10 +118,10 @@ class Archive:
         """The settings, checked with `schemas` (a schemas.SchemaSet; validate passes its own)."""
         if self._settings is None:
             from .errors import ProblemError
-            from .schema_errors import to_problems
+            from .schema_errors import schema_problems
 
             doc = self.documents[ARCHIVE_FILE]
-            problems = sorted(to_problems(doc, schemas.validator("archive").iter_errors(doc.data)))
+            problems = sorted(schema_problems(doc, schemas, "archive"))
             if problems:
                 raise ProblemError(problems[0])
             self._settings = Settings(doc.data)

@@ -13,7 +13,7 @@ import jsonschema
 
 from .loader import Document
 from .problems import Problem
-from .schemas import ARMORED_DEF
+from .schemas import ARMORED_DEF, SchemaSet
 
 
 def field_path(path: Sequence) -> str:
@@ -33,6 +33,16 @@ def _kind(value: object) -> str:
 def _short(value: object) -> str:
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def schema_problems(doc: Document, schemas: SchemaSet, name: str) -> list[Problem]:
+    """The problems of `doc` against schema `name` ('item', 'customer', 'archive' …): none when
+    the compiled validator finds it valid, else jsonschema's errors translated (the one way
+    every file's schema check goes; tests/test_compiled.py shows the two paths agree)."""
+    if schemas.accepts(name, doc.data):
+        return []
+    errors = schemas.iter_item_errors(doc.data) if name == "item" else schemas.validator(name).iter_errors(doc.data)
+    return to_problems(doc, errors)
 
 
 def to_problems(doc: Document, errors: Iterable[jsonschema.ValidationError]) -> list[Problem]:

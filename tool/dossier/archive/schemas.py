@@ -39,6 +39,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .compiled import Compiled, Verdict
 from .errors import DossierError
 
 SCHEMA_SUFFIX = ".schema.json"
@@ -221,10 +222,12 @@ class SchemaSet:
         self.registry = Registry().with_resources(
             (rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in self.documents.items()
         )
-        envelope, self.dispatch = _split_dispatch(self.documents["item" + SCHEMA_SUFFIX])
+        self._envelope, self.dispatch = _split_dispatch(self.documents["item" + SCHEMA_SUFFIX])
         self._confidential: dict[str, tuple[Pattern, ...]] = {}
         self._validators: dict[str, Draft202012Validator] = {}
-        self._validators["item-envelope"] = self._compile(envelope)
+        self._validators["item-envelope"] = self._compile(self._envelope)
+        self._compiled: Compiled | None = None
+        self._verdicts: dict[str, Verdict | None] = {}
         self.types = sorted(self.dispatch.category_of)
 
     def _compile(self, schema: dict) -> Draft202012Validator:
@@ -239,6 +242,33 @@ class SchemaSet:
             else:
                 self._validators[name] = self._compile(self.documents[name + SCHEMA_SUFFIX])
         return self._validators[name]
+
+    def accepts(self, name: str, data: object) -> bool:
+        """Whether the compiled validator (compiled.py) finds `data` valid against `name`: 'item'
+        (the envelope and the content, as iter_item_errors) or a name `validator` takes. False
+        only means: ask jsonschema, whose errors say what is wrong."""
+        if name != "item":
+            return self._accepted(name, data)
+        if not self._accepted("item-envelope", data):
+            return False
+        item_type, content = data.get("type"), data.get("content")
+        if item_type in self.dispatch.content_ref and isinstance(content, dict):
+            return self.dispatch.content_ref[item_type] not in self.documents or self._accepted(
+                "type:" + item_type, content)
+        return True
+
+    def _accepted(self, name: str, data: object) -> bool:
+        if name not in self._verdicts:
+            if self._compiled is None:
+                self._compiled = Compiled(self.documents, ecma_search, FORMATS)
+            if name == "item-envelope":
+                schema, rel = self._envelope, "item" + SCHEMA_SUFFIX
+            else:
+                rel = self.dispatch.content_ref[name[5:]] if name.startswith("type:") else name + SCHEMA_SUFFIX
+                schema = self.documents[rel]
+            self._verdicts[name] = self._compiled.verdict(schema, rel)
+        verdict = self._verdicts[name]
+        return verdict is not None and verdict(data)
 
     def type_schema(self, item_type: str) -> dict:
         return self.documents.get(self.dispatch.content_ref.get(item_type, ""), {})

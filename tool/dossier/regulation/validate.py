@@ -147,10 +147,10 @@ class _Checker:
         except LoadError as exc:
             return FileResult(stat, digest, [exc.problem])
         if kind == "customer":
-            problems = schema_errors.to_problems(doc, self.schemas.validator("customer").iter_errors(doc.data))
+            problems = schema_errors.schema_problems(doc, self.schemas, "customer")
             problems += rules.customer_rules(doc, self.archive.people)
             return FileResult(stat, digest, problems, rules.customer_facts(doc), sealing=self._sealing(doc, kind))
-        problems = schema_errors.to_problems(doc, self.schemas.iter_item_errors(doc.data))
+        problems = schema_errors.schema_problems(doc, self.schemas, "item")
         problems += rules.item_rules(doc, self.archive.people, self.archive.root, self.schemas.dispatch.category_of)
         return FileResult(stat, digest, problems, rules.item_facts(doc), _attachment_deps(rel, doc, files),
                           self._sealing(doc, kind))
@@ -182,7 +182,7 @@ def _config_problems(archive: Archive, schemas: SchemaSet, today: str) -> list[P
     for name, schema in ((ARCHIVE_FILE, "archive"), (PEOPLE_FILE, "people"), (ACCESS_FILE, "access")):
         doc = archive.documents.get(name)
         if doc is not None:
-            found += schema_errors.to_problems(doc, schemas.validator(schema).iter_errors(doc.data))
+            found += schema_errors.schema_problems(doc, schemas, schema)
             found += rules.hidden_text_rules(doc)
     found += rules.people_rules(archive.documents[PEOPLE_FILE], archive.people)
     if ACCESS_FILE in archive.documents:

@@ -283,7 +283,6 @@ class _CardWork:
     sealer: Sealer | None = None  # confidential values: kept as stored when equal, else encrypted
 
     def __post_init__(self) -> None:
-        self.validator = self.schemas.validator("customer")
         self.order = list(self.schemas.documents["customer.schema.json"].get("properties", {}))
         self.cells = [(c.path, self.where[c.field]) for c in self.mapping.columns if c.field in self.where]
         self.headers = {field_name(c.path): c.header for c in self.mapping.columns if c.field in self.where}
@@ -312,7 +311,7 @@ def _build_card(job: tuple) -> tuple[Change, list[Problem]]:
     cells.positions.update((path, (number, column)) for path, column in work.cells)
     cells.headers = work.headers
     doc = Document(rel, plain, cells.positions, {})
-    found = schema_errors.to_problems(doc, work.validator.iter_errors(plain))
+    found = schema_errors.schema_problems(doc, work.schemas, "customer")
     found += rules.customer_rules(doc, work.archive.people)
     kind = CHANGED if old is not None else NEW
     change = Change(kind, rel, number, card_id, data, old, dump(data), needs_reason=kind == CHANGED)
@@ -461,7 +460,7 @@ def plan_records(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: 
         plan.changes.append(change)
         if change.kind == UNCHANGED:
             continue
-        found_problems = schema_errors.to_problems(doc, schemas.iter_item_errors(doc.data))
+        found_problems = schema_errors.schema_problems(doc, schemas, "item")
         found_problems += rules.item_rules(doc, archive.people, root, schemas.dispatch.category_of)
         plan.problems += cells.problems(sheet.name, change.path, found_problems)
         fact = rules.item_facts(doc)
