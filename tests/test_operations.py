@@ -18,8 +18,10 @@ from dossier.git import transaction
 from test_crypto import keys  # noqa: F401  (a fixture)
 from test_spreadsheet import GOOD, HEADER, write_xlsx
 
-MOMENTS = ["built", "journal", "ref", "work-tree"]  # transaction.pause_point, in the order they come
-BEFORE_REF = {"built", "journal"}
+# transaction.pause_point, in the order they come: the commit built (its blobs in git), the journal
+# written, the new bytes set aside (not yet flushed), flushed, HEAD moved, the first file renamed
+MOMENTS = ["built", "journal", "written", "flushed", "ref", "work-tree"]
+BEFORE_REF = {"built", "journal", "written", "flushed"}
 
 
 def dossier(root: Path, *args: str, kill_at: str | None = None, email: str = SEES_ALL,
@@ -102,7 +104,7 @@ def test_delete_killed_at_any_moment_is_before_or_after(repo, moment):
     assert follow.returncode == 0, follow.stderr  # the next delete or restore works on a whole archive
 
 
-@pytest.mark.parametrize("moment", ["journal", "work-tree"])
+@pytest.mark.parametrize("moment", ["journal", "written", "work-tree"])
 def test_bind_killed_is_before_or_after_and_never_takes_half_for_done(tmp_path, moment):
     from test_volumes import ARCHIVIST, make_archive
 
@@ -195,7 +197,7 @@ def test_what_git_said_is_cut_at_a_word_never_inside_one():
     assert said("a short complaint\n  on two lines") == "a short complaint on two lines"
 
 
-@pytest.mark.parametrize("moment", ["journal", "work-tree"])
+@pytest.mark.parametrize("moment", ["journal", "written", "flushed", "work-tree"])
 def test_rekey_killed_midway_is_finished_by_the_next_command(tmp_path, keys, moment):  # noqa: F811
     import yaml
 
@@ -218,6 +220,35 @@ def test_rekey_killed_midway_is_finished_by_the_next_command(tmp_path, keys, mom
     assert not (root / ".git" / transaction.JOURNAL).exists()
     again = dossier(root, "rekey")
     assert again.returncode == 0 and "0 value(s) encrypted or re-encrypted in 0 file(s)" in again.stdout
+
+
+def test_a_rekey_that_decrypts_writes_no_value_in_clear_even_killed_with_its_bytes_set_aside(
+        tmp_path, keys, run):  # noqa: F811
+    """Re-encrypting for a new manager decrypts every value of the customer: killed when the new
+    files are beside the old ones, neither those files nor git's objects (loose or packed) hold a
+    value in clear; the next command finishes."""
+    from test_crypto import CARD, seal_archive
+
+    root = seal_archive(copy_archive(FIXTURES / "base", tmp_path / "archive"), keys, run)
+    init_repo(root, SEES_ALL)
+    secret = b"200000.00"  # C0001's credit limit, encrypted to wang.wei and his readers
+    card = root / CARD
+    card.write_text(card.read_text(encoding="utf-8").replace("manager: wang.wei", "manager: chen.xiaoyu"),
+                    encoding="utf-8")
+    git(root, "commit", "-qam", "C0001 goes to chen.xiaoyu")
+    killed = dossier(root, "rekey", "--identity", keys["li.na"], kill_at="written")
+    assert killed.returncode == -9, killed.stderr
+    assert f".{Path(CARD).name}.dossier-new" in {p.name for p in root.rglob("*.dossier-new")}
+    for path in root.rglob("*"):
+        assert not path.is_file() or secret not in path.read_bytes(), path
+    objects = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=root, capture_output=True,
+                             check=True).stdout
+    assert b"credit_limit" in objects and secret not in objects
+    follow = dossier(root, "validate", "--no-cache")
+    assert "an interrupted `rekey`" in follow.stderr and "the operation is complete" in follow.stderr, follow.stderr
+    assert not list(root.rglob("*.dossier-new")) and f" M {CARD}\n" in git(root, "status", "--porcelain")
+    again = dossier(root, "rekey", "--identity", keys["li.na"])
+    assert again.returncode == 0 and "0 value(s) encrypted or re-encrypted in 0 file(s)" in again.stdout, again.stdout
 
 
 def test_two_clones_numbering_the_same_customer_cannot_merge_unnoticed(repo, tmp_path):

@@ -61,6 +61,52 @@ def create_new(path: Path, data: bytes) -> None:
         os.unlink(tmp)
 
 
+ASIDE = ".dossier-new"  # the suffix of a batch's new bytes, written beside the file they replace
+
+
+def aside(path: Path) -> Path:
+    """Where a batch writes `path`'s new bytes before renaming them over it: a fixed name beside it
+    (same file system, so the rename is atomic), which the next command finds if the batch is killed."""
+    return path.with_name(f".{path.name}{ASIDE}")
+
+
+def write_aside(path: Path, data: bytes) -> None:
+    """`data` in aside(path), not flushed: a batch flushes all its files at once (flush_file_systems).
+    Created private (0600) and unshared (O_EXCL, no symlink followed), given `path`'s mode when whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = aside(path)
+    mode = _mode_for(path)
+    target.unlink(missing_ok=True)  # left by a killed batch
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        os.fchmod(handle.fileno(), mode)
+
+
+def flush_file_systems(paths: list[Path]) -> None:
+    """One flush of each file system holding `paths` (syncfs(2); sync(2) where there is none): every
+    file a batch wrote, and its folder entry, is on disk at the cost of one flush, not one fsync each."""
+    import ctypes
+
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    devices = set()
+    for path in paths:
+        device = os.stat(path).st_dev
+        if device in devices:
+            continue
+        devices.add(device)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if syncfs(fd) != 0:
+                error = ctypes.get_errno()
+                raise OSError(error, os.strerror(error), str(path))
+        finally:
+            os.close(fd)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 

@@ -9,17 +9,24 @@ How (docs/records-in-git.md, "Whole operations and the lock"):
    a second command waits for it, up to DOSSIER_LOCK_WAIT seconds (default 60), then refuses
    naming the command that holds it. The kernel releases a flock when its process dies.
 2. The commit is built aside: a temporary index read from HEAD, the new files' objects
-   (`hash-object -w`), `write-tree`; the client hooks run on that index as `git commit` would
-   run them (pre-commit, commit-msg); `commit-tree`. Nothing visible has changed yet.
+   handed to git as one stream (`fast-import`: the bytes the command holds, never files git
+   would read and hash again), `write-tree`; the client hooks run on that index as `git commit`
+   would run them (pre-commit, commit-msg); `commit-tree`. Nothing visible has changed yet.
 3. A journal (`<git dir>/dossier-operation.json`: the action, HEAD before, the new commit,
-   each path's blob before and after) is written, then HEAD moves in one atomic
-   `update-ref HEAD NEW OLD` (it refuses if HEAD moved meanwhile). This is the moment the
-   operation happens: before it, nothing did; after it, all of it did.
-4. The work tree and the index are brought to the new commit for exactly those paths, and the
-   journal is removed.
+   each path's blob before and after) is written, and each new file's bytes beside it under a
+   fixed name (fsutil.aside); then one flush puts objects, journal and bytes on disk, and HEAD
+   moves in one atomic `update-ref HEAD NEW OLD` (it refuses if HEAD moved meanwhile). This is
+   the moment the operation happens: before it, nothing did; after it, all of it did.
+4. A flush puts HEAD on disk; the new files are renamed over the old ones, the index is given
+   their blobs (and their stat data, `update-index --refresh`), a last flush puts them on disk,
+   and the journal is removed: a command that says it is done has made it durable, at three
+   flushes for the batch, not one fsync per file. Git's own fsync settings are not relied on: by
+   default (core.fsync, git 2.36+) git flushes packs but not loose objects, references or the
+   index.
 
 The next command that finds a journal (recover) finishes step 4 when HEAD holds the new
-commit, or drops the journal when it does not (nothing had changed), and says which.
+commit, or drops the journal and the bytes set aside when it does not (nothing had changed),
+and says which.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from pathlib import Path
 
 from . import gitrepo
 from ..archive.errors import DossierError
-from ..archive.fsutil import atomic_write_bytes, atomic_write_text
+from ..archive.fsutil import aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_aside
 
 LOCK = "dossier.lock"
 JOURNAL = "dossier-operation.json"
@@ -207,6 +214,7 @@ class _Commit:
         self.op = operation
         self.repo = repo
         self.index = repo.git_dir / f"dossier-index.{os.getpid()}"
+        self.contents: dict[str, bytes] = {}  # blob → bytes, of the files written
 
     def git(self, args: list[str], input: str | None = None, temp_index: bool = False) -> str:
         extra = {"GIT_INDEX_FILE": str(self.index)} if temp_index else None
@@ -230,13 +238,14 @@ class _Commit:
         journal = Journal(self.op.action, old or ZERO, new, entries, subject, self.op.prune)
         journal.save(self.repo.git_dir)
         pause_point("journal")
+        journal.prepare(self.repo, self.contents)
         moved = gitrepo.run(["update-ref", "-m", f"dossier {self.op.action}: {subject}", "HEAD", new, old or ZERO],
                             self.repo.top, check=False)
         if moved.returncode != 0:
             journal.drop(self.repo.git_dir)
             raise DossierError("operation-head-moved", action=self.op.action, detail=gitrepo.said(moved))
         pause_point("ref")
-        journal.finish(self.repo)
+        journal.finish(self.repo, prepared=True)
         return new
 
     def _tree(self, old: str) -> tuple[str, dict[str, tuple[str | None, str | None]]]:
@@ -251,9 +260,10 @@ class _Commit:
             if before.get(src) is None:
                 raise DossierError("operation-not-committed", path=src)
             after[dst] = before[src]
-        for rel, blob in _hash(self.repo, self.op.writes).items():
+        for rel, blob in _store_blobs(self.repo, self.op.writes).items():
             mode = (before.get(rel) or FILE_MODE).split()[0]
             after[rel] = f"{mode} {blob}"
+            self.contents[blob] = self.op.writes[rel]
         lines = [f"{entry or '0 ' + ZERO}\t{self.full(rel)}" for rel, entry in after.items() if entry != before.get(rel)]
         self.git(["update-index", "--index-info"], input="".join(line + "\n" for line in lines), temp_index=True)
         tree = self.git(["write-tree"], temp_index=True).strip()
@@ -290,21 +300,36 @@ class _Commit:
             message_file.unlink(missing_ok=True)
 
 
-def _hash(repo: Repository, writes: dict[str, bytes]) -> dict[str, str]:
-    """The blobs of new files' bytes, written to the object store with one git process."""
+def _store_blobs(repo: Repository, writes: dict[str, bytes]) -> dict[str, str]:
+    """The blobs of new files' bytes, handed to git as one stream: `fast-import` stores them (in one
+    pack, or as loose objects when there are few) and names each by its mark; no temporary files."""
     if not writes:
         return {}
-    import tempfile
+    stream = bytearray()
+    for number, data in enumerate(writes.values(), 1):
+        stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data))
+        stream += data
+        stream += b"\n"
+    marks = repo.git_dir / f"dossier-marks.{os.getpid()}"
+    try:
+        _git_bytes(repo, ["fast-import", "--quiet", "--done", f"--export-marks={marks}"], bytes(stream + b"done\n"))
+        named = dict(line.split() for line in marks.read_text(encoding="ascii").splitlines())
+    finally:
+        marks.unlink(missing_ok=True)
+    return {rel: named[f":{number}"] for number, rel in enumerate(writes, 1)}
 
-    with tempfile.TemporaryDirectory(prefix="dossier-objects.", dir=repo.git_dir) as folder:
-        names = []
-        for number, data in enumerate(writes.values()):
-            name = os.path.join(folder, str(number))
-            Path(name).write_bytes(data)
-            names.append(name)
-        out = gitrepo.output(["hash-object", "-w", "--no-filters", "--stdin-paths"], repo.top, "lifecycle-git-failed",
-                             input="\n".join(names) + "\n")
-    return dict(zip(writes, out.split()))
+
+def _git_bytes(repo: Repository, args: list[str], data: bytes) -> bytes:
+    """git `args` fed `data`, its output as bytes."""
+    import subprocess
+
+    from .gitwalk import environment
+
+    result = subprocess.run(["git", *args], cwd=repo.top, env=environment(), input=data, capture_output=True,
+                            check=False)
+    if result.returncode != 0:
+        raise DossierError("lifecycle-git-failed", step=args[0], detail=result.stderr.decode(errors="replace"))
+    return result.stdout
 
 
 def write_work_tree(root: Path, action: str, files: dict[str, bytes]) -> None:
@@ -319,12 +344,14 @@ def write_work_tree(root: Path, action: str, files: dict[str, bytes]) -> None:
     with locked(root, action):
         head = gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], repo.top, check=False).stdout.strip() or ZERO
         now = _work_tree_blobs(repo, list(files))
+        blobs = _store_blobs(repo, files)
         entries = {rel: (f"{FILE_MODE} {now[rel]}" if now[rel] else None, f"{FILE_MODE} {blob}")
-                   for rel, blob in _hash(repo, files).items()}
+                   for rel, blob in blobs.items()}
         journal = Journal(action, head, head, entries, action, stage=False)
         journal.save(repo.git_dir)
         pause_point("journal")
-        journal.finish(repo)
+        journal.prepare(repo, {blobs[rel]: data for rel, data in files.items()})
+        journal.finish(repo, prepared=True)
 
 
 def pause_point(moment: str) -> None:
@@ -374,12 +401,28 @@ class Journal:
     def drop(self, git_dir: Path) -> None:
         (git_dir / JOURNAL).unlink(missing_ok=True)
 
-    def finish(self, repo: Repository) -> list[str]:
-        """Bring the work tree and the index to the new commit for the journal's paths; returns the
-        paths left alone because someone changed them since (neither the old nor the new content)."""
+    def prepare(self, repo: Repository, contents: dict[str, bytes]) -> None:
+        """Each new file's bytes (`contents`: blob → bytes; others are read from git) beside the file
+        it replaces, then one flush: objects, journal and bytes are on disk before anything moves."""
         root = repo.top / repo.prefix
+        wanted = [_blob(after) for _, after in self.entries.values() if after]
+        contents = {**contents, **_blob_contents(repo, [blob for blob in wanted if blob not in contents])}
+        for rel, (_, after) in self.entries.items():
+            if after:
+                write_aside(root / rel, contents[_blob(after)])
+        pause_point("written")
+        flush_file_systems([root, repo.git_dir, repo.common_dir])
+        pause_point("flushed")
+
+    def finish(self, repo: Repository, prepared: bool = False) -> list[str]:
+        """Bring the work tree and the index to the new commit for the journal's paths (their bytes
+        set aside by prepare, which recovery does again); returns the paths left alone because
+        someone changed them since (neither the old nor the new content)."""
+        root = repo.top / repo.prefix
+        if not prepared:
+            self.prepare(repo, {})
+        flush_file_systems([repo.git_dir, repo.common_dir])  # HEAD is on disk before the work tree changes
         current = _work_tree_blobs(repo, list(self.entries))
-        contents = _blob_contents(repo, [after.split()[1] for _, after in self.entries.values() if after])
         changed, kept = [], []
         for rel, (before, after) in self.entries.items():
             now = current.get(rel)
@@ -388,31 +431,41 @@ class Journal:
             elif now != _blob(before):
                 kept.append(rel)
             else:
-                _bring(root, rel, after, contents, self.prune)
+                _bring(root, rel, after, self.prune)
                 changed.append(rel)
                 pause_point("work-tree")
+        self.discard_asides(repo)
         if changed and self.stage:
-            listing = "\0".join(repo.prefix + rel for rel in changed) + "\0"
-            gitrepo.output(["--literal-pathspecs", "reset", "-q", "--pathspec-from-file=-", "--pathspec-file-nul"],
-                           repo.top, "lifecycle-git-failed", input=listing)
+            listing = "".join(f"{self.entries[rel][1] or '0 ' + ZERO}\t{repo.prefix}{rel}\0" for rel in changed)
+            gitrepo.output(["update-index", "-z", "--index-info"], repo.top, "lifecycle-git-failed", input=listing)
+            # entries given by blob have no stat data: git reads those files once to record it, as
+            # `git reset` did, or `git reset --keep` and `git status` would take them for changed
+            gitrepo.output(["update-index", "-q", "--refresh"], repo.top, "lifecycle-git-failed")
+        flush_file_systems([root, repo.git_dir])  # the new files and the index are on disk: done is durable
         self.drop(repo.git_dir)
         return kept
+
+    def discard_asides(self, repo: Repository) -> None:
+        """The bytes set aside that were not renamed (the operation undone, or a file kept)."""
+        root = repo.top / repo.prefix
+        for rel in self.entries:
+            aside(root / rel).unlink(missing_ok=True)
 
 
 def _blob(entry: str | None) -> str | None:
     return entry.split()[1] if entry else None
 
 
-def _bring(root: Path, rel: str, after: str | None, contents: dict[str, bytes], prune: str) -> None:
+def _bring(root: Path, rel: str, after: str | None, prune: str) -> None:
+    """One path to its new state: its bytes set aside renamed over it, or the file removed."""
     target = root / rel
     if after is None:
         target.unlink(missing_ok=True)
         if prune:
             _prune_empty(root / prune, target.parent)
         return
-    mode, blob = after.split()
-    atomic_write_bytes(target, contents[blob])
-    if mode == "100755":
+    os.replace(aside(target), target)
+    if after.split()[0] == "100755":
         target.chmod(target.stat().st_mode | 0o111)
 
 
@@ -439,17 +492,20 @@ def _work_tree_blobs(repo: Repository, paths: list[str]) -> dict[str, str | None
 
 
 def _blob_contents(repo: Repository, blobs: list[str]) -> dict[str, bytes]:
-    import subprocess
-
-    from .gitwalk import environment
-
-    found = {}
-    for blob in dict.fromkeys(blobs):
-        result = subprocess.run(["git", "cat-file", "blob", blob], cwd=repo.top, env=environment(),
-                                capture_output=True, check=False)
-        if result.returncode != 0:
-            raise DossierError("lifecycle-git-failed", step="cat-file", detail=result.stderr.decode(errors="replace"))
-        found[blob] = result.stdout
+    """The bytes of `blobs`, read by one `cat-file --batch`."""
+    unique = list(dict.fromkeys(blobs))
+    if not unique:
+        return {}
+    out = _git_bytes(repo, ["cat-file", "--batch"], "".join(blob + "\n" for blob in unique).encode("ascii"))
+    found, at = {}, 0
+    for blob in unique:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        if len(header) != 3:  # "<blob> missing"
+            raise DossierError("lifecycle-git-failed", step="cat-file", detail=out[at:header_end].decode())
+        size = int(header[2])
+        found[blob] = out[header_end + 1:header_end + 1 + size]
+        at = header_end + 1 + size + 1
     return found
 
 
@@ -459,6 +515,8 @@ def _remove_leftovers(git_dir: Path) -> None:
         stale.unlink(missing_ok=True)
     for stale in git_dir.glob("dossier-objects.*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in git_dir.glob("dossier-marks.*"):
+        stale.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -492,6 +550,7 @@ def recover(root: Path) -> Recovery | None:
             kept = tuple(journal.finish(repo))
         else:  # HEAD never moved: the work tree was not touched (it is changed only after HEAD moves)
             kept = ()
+            journal.discard_asides(repo)
             journal.drop(git_dir)
         outcome = ("finished" if journal.stage else "written") if made else "undone"
         return Recovery(journal.action, outcome, journal.new if made else journal.old, journal.subject, journal.pid,

@@ -727,6 +727,7 @@ def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[st
         raise UsageError("import-needs-reason", count=len(needing),
                          files=", ".join(c.path for c in needing[:5]) + (" …" if len(needing) > 5 else ""))
     files = {c.path: c.text.encode("utf-8") for c in plan.writes}
+    reencrypted = [rel for rel in also or {} if rel not in files]
     files.update(also or {})
     if not files:
         return None
@@ -735,8 +736,7 @@ def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[st
     operation = Operation(root, "import")
     for rel, data in files.items():
         operation.write(rel, data)
-    return operation.commit(_subject(plan, source), _trailers(plan, reason, [rel for rel in files if rel not in
-                                                                             {c.path for c in plan.writes}]))
+    return operation.commit(_subject(plan, source), _trailers(plan, reason, reencrypted))
 
 
 def _subject(plan: Plan, source: str) -> str:
