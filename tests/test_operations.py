@@ -134,6 +134,25 @@ def test_a_refused_or_failed_operation_leaves_no_journal_and_no_temporary_index(
         "dossier.lock"]
 
 
+def test_head_moved_before_the_atomic_step_leaves_nothing_set_aside(repo, monkeypatch):
+    """Another commit lands while the bytes are set aside and flushed: update-ref refuses, and the
+    files set aside go with the journal; the work tree is as it was."""
+    from dossier.errors import DossierError
+
+    def meanwhile(moment: str) -> None:
+        if moment == "flushed":
+            git(repo, "commit", "-q", "--allow-empty", "-m", "meanwhile")
+
+    monkeypatch.setattr(transaction, "pause_point", meanwhile)
+    operation = transaction.Operation(repo, "import")
+    operation.write("customers/C0009.yaml", b"id: C0009\n")
+    with pytest.raises(DossierError) as refused:
+        operation.commit("Import", [("Dossier-Action", "import")])
+    assert refused.value.key == "operation-head-moved"
+    assert not (repo / "customers/C0009.yaml").exists() and not list(repo.rglob("*.dossier-new"))
+    assert not (repo / ".git" / transaction.JOURNAL).exists() and porcelain(repo) == ""
+
+
 # --- the lock ---------------------------------------------------------------------------------------
 
 

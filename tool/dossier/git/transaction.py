@@ -238,12 +238,16 @@ class _Commit:
         journal = Journal(self.op.action, old or ZERO, new, entries, subject, self.op.prune)
         journal.save(self.repo.git_dir)
         pause_point("journal")
-        journal.prepare(self.repo, self.contents)
-        moved = gitrepo.run(["update-ref", "-m", f"dossier {self.op.action}: {subject}", "HEAD", new, old or ZERO],
-                            self.repo.top, check=False)
-        if moved.returncode != 0:
+        try:
+            journal.prepare(self.repo, self.contents)
+            moved = gitrepo.run(["update-ref", "-m", f"dossier {self.op.action}: {subject}", "HEAD", new,
+                                 old or ZERO], self.repo.top, check=False)
+            if moved.returncode != 0:
+                raise DossierError("operation-head-moved", action=self.op.action, detail=gitrepo.said(moved))
+        except BaseException:  # HEAD did not move: nothing happened, nothing is left
+            journal.discard_asides(self.repo)
             journal.drop(self.repo.git_dir)
-            raise DossierError("operation-head-moved", action=self.op.action, detail=gitrepo.said(moved))
+            raise
         pause_point("ref")
         journal.finish(self.repo, prepared=True)
         return new
