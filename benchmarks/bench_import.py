@@ -281,6 +281,8 @@ def main() -> None:
     for number in range(args.runs):
         root = interleaved_run(number, source, work, xlsx, results, args.before)
         loads.append(os.getloadavg()[0])
+        print(f"run {number + 1}: " + "; ".join(f"{name}: {measured[-1][0]:.2f} s" for name, measured in results.items())
+              + f"; load {loads[-1]:.1f}", file=sys.stderr, flush=True)  # a long session shows each run as it ends
     cells = read_with_openpyxl(xlsx)
     once = results.setdefault
     once("csv module reads the same sheet as csv", []).append((timed(lambda: read_with_csv(csv_path))[0], 0))
