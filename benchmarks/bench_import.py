@@ -205,7 +205,7 @@ def create_files(root: Path, files: dict[str, bytes]) -> None:
 def write_one_by_one(root: Path, files: dict[str, bytes]) -> None:
     """How import wrote before issue 18: one atomic write (fsync, rename) per file, `git add`
     hashing them again, `git commit`."""
-    from dossier.fsutil import atomic_write_bytes
+    from dossier.archive.fsutil import atomic_write_bytes
 
     for rel, data in files.items():
         atomic_write_bytes(root / rel, data)
@@ -214,7 +214,7 @@ def write_one_by_one(root: Path, files: dict[str, bytes]) -> None:
 
 
 def write_as_operation(root: Path, files: dict[str, bytes]) -> None:
-    from dossier.transaction import Operation
+    from dossier.git.transaction import Operation
 
     operation = Operation(root, "import")
     for rel, data in files.items():
@@ -223,7 +223,7 @@ def write_as_operation(root: Path, files: dict[str, bytes]) -> None:
 
 
 def write_work_tree(root: Path, files: dict[str, bytes]) -> None:
-    from dossier import transaction
+    from dossier.git import transaction
 
     transaction.write_work_tree(root, "rekey", files)
 

@@ -137,7 +137,7 @@ def test_a_refused_or_failed_operation_leaves_no_journal_and_no_temporary_index(
 def test_head_moved_before_the_atomic_step_leaves_nothing_set_aside(repo, monkeypatch):
     """Another commit lands while the bytes are set aside and flushed: update-ref refuses, and the
     files set aside go with the journal; the work tree is as it was."""
-    from dossier.errors import DossierError
+    from dossier.archive.errors import DossierError
 
     def meanwhile(moment: str) -> None:
         if moment == "flushed":
