@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"record", *BELOW_RECORD},
     "sheets": {"record", *BELOW_RECORD},
     "paper": {"sheets", "record", *BELOW_RECORD},
-    "reports": {"paper", "sheets", "record", "access", "git", "archive"},
+    "reports": {"paper", "sheets", "record", "search", "access", "git", "archive"},  # search: the index's facts
     "handover": {"reports", "paper", "sheets", "record", *BELOW_RECORD},
     "cli": {"handover", "reports", "paper", "sheets", "search", "record", *BELOW_RECORD},
     "__main__": {"cli"},  # python -m dossier

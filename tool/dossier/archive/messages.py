@@ -1418,6 +1418,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此后有 {count} 个文件变动；`dossier index update`（或任一 `dossier find`）会读入",
     ),
     "index-current": ("no file changed since", "此后没有文件变动"),
+    "index-damaged": (
+        "the index {file} is damaged ({detail}); `dossier index rebuild` builds it again from the files (nothing is lost)",
+        "索引 {file} 已损坏（{detail}）；`dossier index rebuild` 会根据文件重新建立（不会丢失任何内容）",
+    ),
     "index-missing": (
         "no index yet at {file}; `dossier index rebuild` (or any `dossier find`) builds it",
         "{file} 尚无索引；`dossier index rebuild`（或任一 `dossier find`）会建立索引",

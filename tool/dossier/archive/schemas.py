@@ -29,7 +29,6 @@ import copy
 import functools
 import json
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -41,6 +40,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .compiled import Compiled, Verdict
 from .errors import DossierError
+from .schema_dispatch import Dispatch, read_dispatch
 
 SCHEMA_SUFFIX = ".schema.json"
 COMMON = "common" + SCHEMA_SUFFIX
@@ -67,14 +67,6 @@ def value_kind(schema: dict) -> str | None:
         return None
     name = ref.rsplit("/", 1)[-1]
     return NARROWED.get(name, name)
-
-
-@dataclass(frozen=True)
-class Dispatch:
-    """The type → category → content schema table read from the envelope's allOf."""
-
-    category_of: dict[str, object]
-    content_ref: dict[str, str]
 
 
 # --- patterns as ECMA-262 says --------------------------------------------------------------
@@ -125,17 +117,8 @@ def _read_schema(path: Path, rel: str) -> dict:
 def _split_dispatch(item_schema: dict) -> tuple[dict, Dispatch]:
     """Separate the envelope's type dispatch (if type == T then category/content) from the rest."""
     envelope = copy.deepcopy(item_schema)
-    category_of, content_ref, rest = {}, {}, []
-    for branch in envelope.get("allOf", []):
-        type_const = branch.get("if", {}).get("properties", {}).get("type", {}).get("const")
-        if type_const is None:
-            rest.append(branch)
-            continue
-        then = branch["then"]["properties"]
-        category_of[type_const] = then["category"]["const"]
-        content_ref[type_const] = then["content"]["$ref"]
-    envelope["allOf"] = rest
-    return envelope, Dispatch(category_of, content_ref)
+    envelope["allOf"], dispatch = read_dispatch(envelope)
+    return envelope, dispatch
 
 
 # --- confidential fields: the one place their form is made and checked -----------------------
@@ -204,7 +187,9 @@ def confidential_patterns(schema: dict, prefix: Pattern = ()) -> list[Pattern]:
 class SchemaSet:
     """Every schema of one archive, with compiled validators."""
 
-    def __init__(self, schema_dir: Path) -> None:
+    def __init__(self, schema_dir: Path, *, checked: bool = True) -> None:
+        """checked=False leaves out the check of every schema against the metaschema (a third of a
+        second), for readers that only ask where confidential values are: validate checks them."""
         self.dir = schema_dir
         self.documents: dict[str, dict] = {}
         for path in sorted(schema_dir.rglob("*" + SCHEMA_SUFFIX)):
@@ -214,7 +199,7 @@ class SchemaSet:
             if f"{name}{SCHEMA_SUFFIX}" not in self.documents:
                 raise DossierError("schema-missing", file=f"schemas/{name}{SCHEMA_SUFFIX}")
         check_form(self.documents)
-        for rel, doc in self.documents.items():  # all of them: a $ref reaches into any
+        for rel, doc in self.documents.items() if checked else ():  # all of them: a $ref reaches into any
             try:
                 SchemaValidator.check_schema(doc, format_checker=FORMATS)
             except jsonschema.SchemaError as exc:

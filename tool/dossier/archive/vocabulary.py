@@ -75,8 +75,8 @@ class Words:
 
 
 def words_for(root, lang: str, people: Mapping | None = None, types: bool = True) -> Words:
-    """The Words of an archive (its people's names and, with `types`, its types' titles, which cost
-    reading the schemas); in English nothing is read."""
+    """The Words of an archive (its people's names and, with `types`, its types' titles, read from
+    the schema files as JSON); in English nothing is read."""
     if lang != "zh":
         return Words(lang)
     from .config import open_archive
@@ -84,8 +84,7 @@ def words_for(root, lang: str, people: Mapping | None = None, types: bool = True
     people = open_archive(root).people if people is None else people
     titles = {}
     if types:
-        from .schemas import SchemaSet
+        from .schema_dispatch import type_titles
 
-        schemas = SchemaSet(root / "schemas")
-        titles = {item_type: schemas.type_schema(item_type).get("title", "") for item_type in schemas.types}
+        titles = type_titles(root / "schemas")
     return Words(lang, {pid: person.name for pid, person in people.items()}, titles)

@@ -40,20 +40,24 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
     """Find items by electronic code (or part of one) or by words in their titles, content and
     customers' names (Chinese too), in catalogue order, with where each one matched.
 
-    Looks for changed files first and updates the index (.dossier/index.sqlite) with them.
+    Looks for changed files first (git's status says which) and updates the index
+    (.dossier/index.sqlite) with them.
     """
-    from ..search.index import open_index
-    from ..archive.lookup import item_filters
-    from .reporter import problem_line, render_table
+    from ..git import git_changes
 
     session = _session(ctx, lang)
     if not text.strip():
         raise UsageError("find-empty")
     root = session.root
-    filters = item_filters(root, category, year, section, customer, manager, status, item_type)
-    with open_index(root, refresh=not cached) as index:
-        reader = _acting_reader(session, index.card_managers())  # the cards as the index holds them: no reading
-        found = index.find(text, filters, limit or None, reader)
+    if not cached:  # git's status runs while what find needs loads; open_index takes it over
+        git_changes.start_work_tree(root, git_changes.INDEX_FOLDERS)
+    try:
+        found, reader = _found(session, text, (category, year, section, customer, manager, status, item_type),
+                               limit, cached)
+    finally:
+        git_changes.stop_unused()
+    from .reporter import problem_line, render_table
+
     prefix = _display_prefix(root)
     for problem in found.unreadable:  # name unreadable files, never hide them
         click.echo(problem_line(problem, session.lang, prefix), err=True)
@@ -79,6 +83,17 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
         session.echo("find-limited", shown=len(found.hits), total=found.total)
     else:
         session.echo("find-total", total=found.total)
+
+
+def _found(session, text: str, filters: tuple, limit: int, cached: bool):
+    """What find answers, and the reader it answers for."""
+    from ..search.index import open_index
+    from ..archive.lookup import item_filters
+
+    chosen = item_filters(session.root, *filters)
+    with open_index(session.root, refresh=not cached) as index:
+        reader = _acting_reader(session, index.card_managers())  # the cards as the index holds them: no reading
+        return index.find(text, chosen, limit or None, reader), reader
 
 
 @cli.group(name="index")

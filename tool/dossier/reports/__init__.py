@@ -8,7 +8,8 @@ compare) → document.py lays them out in one language → render_html (HTML), r
 WeasyPrint lays out, drawn_tables.py draws the tables) or render_xlsx (openpyxl), with
 charts.py (matplotlib) → files written atomically. Only the renderers import the heavy
 libraries. It imports paper/ (archival PDF), sheets/ (cells that stay data), record/ (the
-classes applied as one commit), access/ (who may read which customer), git/ and archive/.
+classes applied as one commit), search/ (the index, whose facts source.py reads where there is
+one), access/ (who may read which customer), git/ and archive/.
 """
 
 from __future__ import annotations
@@ -49,10 +50,12 @@ def resolve_period(kind: str, text: str | None, today: dt.date) -> Period:
     return period
 
 
-def load(kind: str, root: Path, period: Period, jobs: int | None = None, reader: Reader | None = None) -> Dataset:
-    """What the report reads; with a `reader`, only the customers and items that person may read."""
+def load(kind: str, root: Path, period: Period, jobs: int | None = None, reader: Reader | None = None,
+         use_index: bool = True) -> Dataset:
+    """What the report reads (from the index where there is one, unless not `use_index`); with a
+    `reader`, only the customers and items that person may read."""
     module = _MODULES[kind]
-    return load_dataset(root, module.TYPES, module.years(period), jobs, reader)
+    return load_dataset(root, module.TYPES, module.years(period), jobs, reader, use_index)
 
 
 def build(kind: str, data: Dataset, period: Period) -> Any:

@@ -2,7 +2,11 @@
 into plain records with Decimal amounts and dates.
 
 Only the folders that can hold the period's items are read (records/<category>/<year>/ for the
-years concerned), and a file is parsed only when its bytes name a wanted type. An item that
+years concerned), and a file is parsed only when its bytes name a wanted type. Where the
+archive's index exists (index.py), the data comes from it instead, as the index holds it after
+bringing itself up to date: the same data as the files, without parsing them again; a file the
+index could not read, and an item the reports cannot use (whose problem needs lines and
+columns), are read from the file. An item that
 cannot be used (unreadable YAML, a missing field, an amount that is not "12000.00 CNY") is
 left out and named as a Problem; the figures never guess.
 
@@ -13,6 +17,7 @@ draft when the month's report is made. Items in trash/ (deleted) do not count.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +28,7 @@ from ..archive import codes
 from ..access.rights import Reader, named
 from ..archive.catalogue import load_cards
 from ..access.crypto import PLACEHOLDER
-from ..archive.loader import LoadError, load_bytes, load_file
+from ..archive.loader import MAX_BYTES, LoadError, load_bytes, load_file
 from ..archive.problems import Problem
 from .money import Money, parse_amount
 from ..archive.progress import track
@@ -174,16 +179,28 @@ Window = tuple[int | None, int]  # first and last year of the item codes read (f
 
 
 def load_dataset(root: Path, types: Iterable[str], windows: dict[str, Window], jobs: int | None = None,
-                 reader: Reader | None = None) -> Dataset:
+                 reader: Reader | None = None, use_index: bool = True) -> Dataset:
     """Cards and the items of `types` whose code year lies in the window of their category; with a
-    `reader`, only those that person may read."""
+    `reader`, only those that person may read. The index is used where it exists, unless not
+    `use_index` (the files are read: what the tests compare it with)."""
+    from ..search.index import current_index
+
     data = Dataset(root)
     _read_settings(root, data)
     _open_values(root)
-    _read_cards(root, data)
     wanted = tuple(types)
-    files = _item_files(root, {CATEGORY_OF[t]: windows[CATEGORY_OF[t]] for t in wanted})
-    for result in _parse_all(files, wanted, jobs):
+    folders = {CATEGORY_OF[t]: windows[CATEGORY_OF[t]] for t in wanted}
+    index = current_index(root) if use_index else None
+    try:
+        _read_cards(root, data, index)
+        if index is None:
+            results = _parse_all(_item_files(root, folders), wanted, jobs)
+        else:
+            results = _indexed_items(root, index, folders, wanted)
+    finally:
+        if index is not None:
+            index.close()
+    for result in results:
         if isinstance(result, Problem):
             data.problems.append(result)
         elif result is not None and (reader is None or _may_read(reader, result[1])):
@@ -222,11 +239,34 @@ def _read_settings(root: Path, data: Dataset) -> None:
             data.people[person["id"]] = str(person.get("name") or person["id"])
 
 
-def _read_cards(root: Path, data: Dataset) -> None:
-    cards, problems = load_cards(root)
+def _read_cards(root: Path, data: Dataset, index) -> None:
+    cards, problems = _file_cards(root) if index is None else _indexed_cards(root, index)
     data.problems += problems
-    data.cards.update((card_id, _reveal(doc.data)) for card_id, doc in cards.items()
-                      if isinstance(doc.data, dict) and doc.data.get("id") == card_id)
+    data.cards.update((card_id, _reveal(card)) for card_id, card in cards.items()
+                      if isinstance(card, dict) and card.get("id") == card_id)
+
+
+def _file_cards(root: Path) -> tuple[dict[str, Any], list[Problem]]:
+    cards, problems = load_cards(root)
+    return {card_id: doc.data for card_id, doc in cards.items()}, problems
+
+
+def _indexed_cards(root: Path, index) -> tuple[dict[str, Any], list[Problem]]:
+    """As catalogue.load_cards, from the index: by id (by file name when it has none); a card the
+    index could not read is read from its file, for the problem as load_cards names it."""
+    cards, problems = {}, []
+    for rel, size, unreadable, facts in index.card_facts():
+        if unreadable or facts is None or size > MAX_BYTES:
+            try:
+                card = load_file(root / rel, rel).data
+            except LoadError as exc:
+                problems.append(exc.problem)
+                continue
+        else:
+            card = marshal.loads(facts)
+        card_id = card.get("id") if isinstance(card, dict) else None
+        cards[card_id if isinstance(card_id, str) else rel[len("customers/"):-5]] = card
+    return cards, problems
 
 
 _reveal: Any = None  # crypto.Revealer of the reader's key; set before worker processes fork
@@ -239,7 +279,7 @@ def _open_values(root: Path) -> None:
     from ..access.crypto import Revealer, load_identity
     from ..archive.schemas import SchemaSet
 
-    _reveal = Revealer(SchemaSet(root / "schemas"), load_identity())
+    _reveal = Revealer(SchemaSet(root / "schemas", checked=False), load_identity())  # only where those values are
 
 
 def _item_files(root: Path, windows: dict[str, Window]) -> list[tuple[str, str]]:
@@ -263,6 +303,36 @@ def _item_files(root: Path, windows: dict[str, Window]) -> list[tuple[str, str]]
                 if name.endswith(".yaml") and codes.parse(name[:-5]):
                     found.append((f"records/{category}/{year}/{name}", str(folder / name)))
     return found
+
+
+def _indexed_items(root: Path, index, windows: dict[str, Window], types: tuple[str, ...]) -> list:
+    """What _parse_all gives for the files of _item_files, in the same order, from the index."""
+    rows = []
+    for category, (first_year, last_year) in windows.items():
+        for rel, size, unreadable, item_type, facts in index.item_facts(f"records/{category}/"):
+            parts = rel.split("/")
+            year = parts[2] if len(parts) == 4 else ""
+            if year.isdigit() and (first_year is None or int(year) >= first_year) and int(year) <= last_year:
+                rows.append(((category, year, parts[3]), rel, size, unreadable, item_type, facts))
+    rows.sort(key=lambda row: row[0])
+    return [_indexed_item(root, types, *row[1:]) for row in track(rows, len(rows), "progress-report")]
+
+
+def _indexed_item(root: Path, types: tuple[str, ...], rel: str, size: int, unreadable: bool, item_type: str | None,
+                  facts: bytes | None) -> Any:
+    if item_type not in types and not unreadable:
+        return None
+    if unreadable or facts is None or size > MAX_BYTES:  # as the file says it
+        return _parse_one((rel, str(root / rel), types))
+    return _use(rel, marshal.loads(facts), lambda path: _position(root, rel, path))
+
+
+def _position(root: Path, rel: str, path: tuple) -> tuple[int, int]:
+    """Where `path` is in the file (the index keeps the data, not its lines and columns)."""
+    try:
+        return load_file(root / rel, rel).position(path)
+    except LoadError:
+        return (0, 0)
 
 
 def _parse_all(files: list[tuple[str, str]], types: tuple[str, ...], jobs: int | None) -> list:
@@ -305,10 +375,16 @@ def _parse_one(job: tuple[str, str, tuple[str, ...]]) -> Any:
     item = doc.data
     if not isinstance(item, dict) or item.get("type") not in types:
         return None
+    return _use(rel, item, doc.position)
+
+
+def _use(rel: str, item: dict, position) -> Any:
+    """The item as a report's record, or the Problem that keeps it out (`position`: where a
+    path into the item is in its file)."""
     try:
         return _record(_reveal(item))
     except _Unusable as bad:
-        line, column = doc.position(bad.path)
+        line, column = position(bad.path)
         field_name = ".".join(str(p) for p in bad.path)
         if bad.value == PLACEHOLDER:
             return Problem(rel, line, column, RULE, "report-field-encrypted", {"field": field_name})

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 import marshal
 import multiprocessing
@@ -46,11 +45,15 @@ from ..access.crypto import ARMOR_BEGIN
 from ..archive.loader import LoadError, load_bytes
 from ..archive.problems import Problem
 from ..archive.progress import track
+from ..git import git_changes
+from ..git.git_changes import blob_id
 
 INDEX_FILE = ".dossier/index.sqlite"
 STAT_SNAPSHOT = ".dossier/index-stat.marshal"  # what the files table holds, for a quick comparison
-FORMAT = 3  # the layout of the tables and of the indexed text: a change rebuilds the index
+FORMAT = 5  # the layout of the tables and of the indexed text: a change rebuilds the index
 PARALLEL_THRESHOLD = 400  # files to read before worker processes pay for themselves
+FOLDERS = git_changes.INDEX_FOLDERS
+MANY_CHANGES = 5000  # files changed between two commits beyond which a stat of every file is cheaper
 RACY_NS = 2_000_000_000  # a file changed this close before an update may change again unseen
 SHORT_TERM_LIMIT = 400  # trigrams a 1–2 character word may expand to before a scan is cheaper
 SNIPPET_BEFORE, SNIPPET_AFTER = 14, 26
@@ -93,9 +96,15 @@ CREATE TRIGGER item_text_ad AFTER DELETE ON item_text BEGIN
 END;
 CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
     DELETE FROM item_text WHERE id = old.id;
+    DELETE FROM item_facts WHERE id = old.id;
 END;
+-- what the reports read: the data of the items of FACT_TYPES and of every card, as loaded (marshal)
+CREATE TABLE item_facts (id INTEGER PRIMARY KEY, data BLOB);
+CREATE TABLE card_facts (path TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID;
 """
-_TABLES = ("items_terms", "items_fts", "item_text", "items", "customers", "files", "meta")
+_TABLES = ("items_terms", "items_fts", "item_text", "item_facts", "card_facts", "items", "customers", "files", "meta")
+# The item types whose data the reports read (reports/source.CATEGORY_OF; a test keeps the two equal).
+FACT_TYPES = frozenset({"sales-record", "debt-ledger", "credit-limit", "export-terms", "contract", "complaint"})
 
 _ITEM_COLUMNS = ("id", "path", "code", "category", "year", "section", "serial", "customer", "manager",
                  "handler", "type", "date", "status", "title")
@@ -175,9 +184,10 @@ class _Read:
     kind: str
     row: tuple | None = None
     problem: Problem | None = None
+    facts: bytes | None = None  # the data as loaded, for the reports (cards and FACT_TYPES items)
 
 
-def _read(root: str, rel: str, kind: str, stat: StatKey, max_bytes: int) -> _Read:
+def _read(root: str, rel: str, kind: str, stat: StatKey, max_bytes: int, object_format: str) -> _Read:
     if stat[0] > max_bytes:
         return _Read(rel, stat, "", kind, problem=Problem(rel, 0, 0, "yaml", "yaml-too-large",
                                                           {"size": stat[0], "limit": max_bytes}))
@@ -186,7 +196,7 @@ def _read(root: str, rel: str, kind: str, stat: StatKey, max_bytes: int) -> _Rea
     except OSError as exc:
         return _Read(rel, stat, "", kind, problem=Problem(rel, 0, 0, "yaml", "yaml-unreadable",
                                                           {"detail": exc.strerror or str(exc)}))
-    return _parse(rel, kind, stat, raw, hashlib.sha256(raw).hexdigest(), max_bytes)
+    return _parse(rel, kind, stat, raw, blob_id(raw, object_format), max_bytes)
 
 
 def _parse(rel: str, kind: str, stat: StatKey, raw: bytes, digest: str, max_bytes: int) -> _Read:
@@ -195,7 +205,18 @@ def _parse(rel: str, kind: str, stat: StatKey, raw: bytes, digest: str, max_byte
     except LoadError as exc:
         return _Read(rel, stat, digest, kind, problem=exc.problem)
     row = item_row(rel, doc.data) if kind == "item" else customer_row(rel, doc.data)
-    return _Read(rel, stat, digest, kind, row)
+    return _Read(rel, stat, digest, kind, row, facts=_facts(kind, doc.data))
+
+
+def _facts(kind: str, data: object) -> bytes | None:
+    """The data the reports read, marshalled (None: not wanted, or not plain data: the reports
+    then read the file)."""
+    if kind == "item" and not (isinstance(data, dict) and data.get("type") in FACT_TYPES):
+        return None
+    try:
+        return marshal.dumps(data)
+    except ValueError:
+        return None
 
 
 def _read_job(job: tuple) -> _Read:
@@ -233,6 +254,7 @@ class Update:
     unchanged: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
+    by_git: bool = False  # git's status chose the files to read (not a stat of every file)
 
 
 @dataclass
@@ -282,6 +304,7 @@ class Index:
 
     def __init__(self, root: Path, *, timeout: float = 60.0) -> None:
         self._snapshot: dict[str, StatKey] | None = None  # the stat snapshot as last loaded
+        self._expected: dict[str, str | None] = {}  # HEAD's blob ids of the files git named (_suspects)
         self.root = Path(root)
         self.path = self.root / INDEX_FILE
         self.timeout = timeout
@@ -330,8 +353,9 @@ class Index:
             return False
         return rows.get("format") == str(FORMAT) and rows.get("tool") == code_fingerprint()
 
-    def _create(self) -> None:
-        """Inside a write transaction: drop whatever is there and create the tables."""
+    def _create(self, object_format: str) -> None:
+        """Inside a write transaction: drop whatever is there and create the tables; files are
+        told apart by their blob ids in `object_format` (git's, so that they compare with HEAD's)."""
         db = self.db
         for name in _TABLES:
             db.execute(f"DROP TABLE IF EXISTS {name}")
@@ -341,51 +365,61 @@ class Index:
             if sqlite3.complete_statement(statement):
                 db.execute(statement)
                 statement = ""
-        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("tool", code_fingerprint())])
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("tool", code_fingerprint()),
+                                                           ("object_format", object_format)])
 
     # -- updating ----------------------------------------------------------------------------
 
     def update(self, files: dict[str, StatKey] | None = None, paths: Iterable[str] | None = None,
-               *, rebuild: bool = False, jobs: int | None = None) -> Update:
-        """Bring the index up to date with the files.
+               *, rebuild: bool = False, jobs: int | None = None, full: bool = False) -> Update:
+        """Bring the index up to date with the files (a damaged database is built again: it is
+        only an index).
 
+        Given neither files nor paths, git's status says which files may differ from what the
+        index holds (see _suspects), and only those are read, unless `full` or git cannot say:
+        then every file is stat'ed.
         files: the whole archive's stat keys (validate.scan), taken now when not given.
         paths: only look at these relative paths (files or folders; `dossier watch` passes
                what changed): each is stat'ed again and read again if its content changed.
         rebuild: start from an empty index (also done when the format or the version changed).
         """
+        try:
+            return self._update(files, paths, rebuild, jobs, full)
+        except sqlite3.DatabaseError as exc:
+            if not damaged(exc):
+                raise
+        self.close()
+        _remove_database(self.path)
+        return self._update(files, None, True, jobs, full)
+
+    def _update(self, files: dict[str, StatKey] | None, paths: Iterable[str] | None, rebuild: bool,
+                jobs: int | None, full: bool) -> Update:
         started = time.perf_counter()
         now_ns = time.time_ns()
         db = self.db
         db.execute("BEGIN IMMEDIATE")  # one writer; a crash or an exception rolls everything back
         try:
-            rebuilt = rebuild or not self._current()
+            # git's status is taken before any file is read, under the same lock: whatever changes
+            # after it is seen by the next update
+            tree = git_changes.work_tree(self.root, FOLDERS) if files is None and paths is None else None
+            rebuilt = rebuild or not self._current() or (tree is not None and self._object_format() != tree.object_format)
             if rebuilt:
-                self._create()
+                self._create(tree.object_format if tree else "sha1")
                 paths = None
-            if paths is None:
-                known = self._known_stats()
-                if files is None:
-                    files = _scan(self.root)
-                current = {rel: stat for rel, stat in files.items() if rel in known or kind_of(rel)}
-                gone = [rel for rel in known if rel not in current]
+            suspects = None if rebuilt or full or tree is None else self._suspects(tree)
+            if suspects is not None:
+                current, gone, known = self._restat(suspects)
+                todo, same = list(current.items()), 0  # every one read: git's status, not a stat key, chose them
             else:
-                current, gone, known = self._restat(paths)
-            last = int(self._meta("updated_ns") or 0)
-            todo, same = [], 0
-            for rel, stat in current.items():
-                old = known.get(rel)
-                if old is not None and old == stat and (paths is None and stat[1] < last - RACY_NS):
-                    same += 1
-                else:
-                    todo.append((rel, stat))
+                current, gone, known, todo, same = self._stat_todo(files, paths)
             read = self._apply(todo, jobs)
             self._drop(gone)
+            self._remember(tree, None if suspects is None else [*suspects, *current, *gone])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('updated_ns', ?)", (str(now_ns),))
             snapshot = None
-            if paths is not None:
+            if paths is not None or (suspects is not None and (todo or gone)):
                 db.execute("DELETE FROM meta WHERE key = 'snapshot'")  # the table moves on without it
-            elif todo or gone or known is not self._snapshot:
+            elif suspects is None and (todo or gone or known is not self._snapshot):
                 snapshot = str(now_ns)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (snapshot,))
             db.execute("COMMIT")
@@ -395,7 +429,84 @@ class Index:
             raise
         if snapshot:
             self._save_snapshot(snapshot, current)
-        return Update(read, len(gone), same + len(todo) - read, rebuilt, time.perf_counter() - started)
+        return Update(read, len(gone), same + len(todo) - read, rebuilt, time.perf_counter() - started,
+                      suspects is not None)
+
+    def _stat_todo(self, files: dict[str, StatKey] | None, paths: Iterable[str] | None) -> tuple:
+        """By stat keys: the files now, those gone, what the index held, those to read, and how
+        many were trusted for an unchanged stat key."""
+        if paths is None:
+            known = self._known_stats()
+            if files is None:
+                files = _scan(self.root)
+            current = {rel: stat for rel, stat in files.items() if rel in known or kind_of(rel)}
+            gone = [rel for rel in known if rel not in current]
+        else:
+            current, gone, known = self._restat(paths)
+        last = int(self._meta("updated_ns") or 0)
+        todo, same = [], 0
+        for rel, stat in current.items():
+            old = known.get(rel)
+            if old is not None and old == stat and (paths is None and stat[1] < last - RACY_NS):
+                same += 1
+            else:
+                todo.append((rel, stat))
+        return current, gone, known, todo, same
+
+    # -- what git says changed ----------------------------------------------------------------
+    #
+    # After an update made with git, the meta table holds HEAD's commit then ('git_head') and
+    # the files whose content in the index may differ from HEAD's ('git_dirty'): every other
+    # file the index holds is as HEAD had it. So at the next update, a file can differ from the
+    # index only if git's status lists it now (it differs from HEAD now), or it was listed as
+    # dirty, or HEAD moved and the two commits hold it differently. Those are read; nothing else.
+
+    def _suspects(self, tree: git_changes.WorkTree) -> list[str] | None:
+        """The files (and untracked folders) that may differ from the index; None when the last
+        update did not leave git's state or the change of HEAD is too large to be worth it."""
+        head, dirty = self._meta("git_head"), self._meta("git_dirty")
+        if head is None or dirty is None:
+            return None
+        between: dict[str, str | None] = {}
+        if head != (tree.head or ""):
+            if not head or not tree.head:
+                return None
+            between = git_changes.changed_between(self.root, head, tree.head, FOLDERS, tree.prefix)
+            if between is None or len(between) > MANY_CHANGES:
+                return None  # a stat of every file is cheaper than reading these
+        self._expected = {**between, **tree.changed}
+        return sorted({*json.loads(dirty), *between, *(p for p in tree.changed if kind_of(p) or p.endswith("/"))})
+
+    def _remember(self, tree: git_changes.WorkTree | None, checked: list[str] | None) -> None:
+        """Record HEAD and the files the index holds otherwise than HEAD does, among `checked`
+        (None: among all). Without git's view there is nothing to record: the next update
+        stats every file."""
+        if tree is None:
+            self.db.execute("DELETE FROM meta WHERE key IN ('git_head', 'git_dirty')")
+            return
+        paths = None if checked is None else {p for p in checked if kind_of(p)}
+        expected = {} if checked is None else {p: self._expected[p] for p in paths if p in self._expected}
+        missing = None if paths is None else paths - expected.keys()
+        if tree.head and (missing is None or missing):
+            blobs = git_changes.head_blobs(self.root, tree.head, missing, FOLDERS)
+            if blobs is None:
+                self.db.execute("DELETE FROM meta WHERE key IN ('git_head', 'git_dirty')")
+                return
+            expected.update((p, blob) for p, blob in blobs.items() if kind_of(p) and (paths is None or p in paths))
+        held = self._digests(paths)
+        candidates = held.keys() | expected.keys() if paths is None else paths
+        dirty = sorted(p for p in candidates if held.get(p) != expected.get(p) or held.get(p) == git_changes.UNKNOWN)
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            [("git_head", tree.head or ""), ("git_dirty", json.dumps(dirty, ensure_ascii=False))])
+
+    def _digests(self, paths: set[str] | None) -> dict[str, str]:
+        if paths is None:
+            return dict(self.db.execute("SELECT path, digest FROM files"))
+        return dict(self.db.execute("SELECT path, digest FROM files WHERE path IN (SELECT value FROM json_each(?))",
+                                    (json.dumps(sorted(paths)),)))
+
+    def _object_format(self) -> str:
+        return self._meta("object_format") or "sha1"
 
     def _known_stats(self) -> dict[str, StatKey]:
         """Path → stat key of every file the index holds: from the snapshot written by the last full
@@ -463,6 +574,7 @@ class Index:
     def _apply(self, todo: list[tuple[str, StatKey]], jobs: int | None) -> int:
         """Read the files that may have changed; write what did. Returns how many were read."""
         max_bytes = _max_file_bytes(self.root)
+        object_format = self._object_format()
         root = str(self.root)
         changed: list[_Read] = []
         recheck = []
@@ -471,18 +583,19 @@ class Index:
         for rel, stat in todo:
             digest = digests.get(rel)
             if digest is None:
-                recheck.append((root, rel, kind_of(rel), stat, max_bytes))
+                recheck.append((root, rel, kind_of(rel), stat, max_bytes, object_format))
                 continue
             try:  # same content (a touch, a checkout of the same version): only the stat key is new
                 raw = _read_bytes(self.root / rel, max_bytes)
             except OSError:
                 raw = None
-            if raw is not None and hashlib.sha256(raw).hexdigest() == digest:
+            blob = None if raw is None else blob_id(raw, object_format)
+            if blob == digest:
                 self.db.execute("UPDATE files SET size = ?, mtime = ?, ino = ? WHERE path = ?", (*stat, rel))
             elif raw is not None and len(raw) <= max_bytes:
-                changed.append(_parse(rel, kind_of(rel), stat, raw, hashlib.sha256(raw).hexdigest(), max_bytes))
+                changed.append(_parse(rel, kind_of(rel), stat, raw, blob, max_bytes))
             else:
-                recheck.append((root, rel, kind_of(rel), stat, max_bytes))
+                recheck.append((root, rel, kind_of(rel), stat, max_bytes, object_format))
         processes = jobs or os.cpu_count() or 1
         if processes > 1 and len(recheck) >= PARALLEL_THRESHOLD:
             with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupts) as pool:
@@ -497,6 +610,7 @@ class Index:
         paths = [(r.rel,) for r in reads]
         db.executemany("DELETE FROM items WHERE path = ?", paths)
         db.executemany("DELETE FROM customers WHERE path = ?", paths)
+        db.executemany("DELETE FROM card_facts WHERE path = ?", paths)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                        [(r.rel, *r.stat, r.digest, json.dumps(r.problem.to_json(), ensure_ascii=False)
                          if r.problem else None) for r in reads])
@@ -504,11 +618,16 @@ class Index:
         first = (db.execute("SELECT max(id) FROM items").fetchone()[0] or 0) + 1
         db.executemany(_INSERT_ITEM, [(first + n, *row[:-1]) for n, row in enumerate(items)])
         db.executemany("INSERT INTO item_text VALUES (?, ?)", [(first + n, row[-1]) for n, row in enumerate(items)])
+        facts = [r.facts for r in reads if r.row and r.kind == "item"]
+        db.executemany("INSERT INTO item_facts VALUES (?, ?)",
+                       [(first + n, data) for n, data in enumerate(facts) if data is not None])
         db.executemany(_INSERT_CUSTOMER, [r.row for r in reads if r.row and r.kind == "customer"])
+        db.executemany("INSERT INTO card_facts VALUES (?, ?)",
+                       [(r.rel, r.facts) for r in reads if r.row and r.kind == "customer" and r.facts is not None])
 
     def _drop(self, gone: list[str]) -> None:
         rows = [(rel,) for rel in gone]
-        for table in ("items", "customers", "files"):
+        for table in ("items", "customers", "card_facts", "files"):
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)
 
     # -- reading -----------------------------------------------------------------------------
@@ -545,6 +664,20 @@ class Index:
         return (self.db.execute("SELECT count(*) FROM items").fetchone()[0],
                 self.db.execute("SELECT count(*) FROM customers").fetchone()[0])
 
+    def item_facts(self, folder: str) -> list[tuple[str, int, bool, str | None, bytes | None]]:
+        """(path, size, unreadable, type, data) of every item file the index holds under `folder`
+        ('records/6/'): data is the marshalled data of FACT_TYPES items."""
+        return self.db.execute(
+            "SELECT f.path, f.size, f.problem IS NOT NULL, i.type, d.data FROM files f "
+            "LEFT JOIN items i ON i.path = f.path LEFT JOIN item_facts d ON d.id = i.id "
+            "WHERE f.path > ? AND f.path < ?", (folder, folder[:-1] + "0")).fetchall()
+
+    def card_facts(self) -> list[tuple[str, int, bool, bytes | None]]:
+        """(path, size, unreadable, data) of every customer card the index holds, by path."""
+        return self.db.execute(
+            "SELECT f.path, f.size, f.problem IS NOT NULL, c.data FROM files f LEFT JOIN card_facts c ON c.path = f.path "
+            "WHERE f.path > 'customers/' AND f.path < 'customers0' ORDER BY f.path").fetchall()
+
     def card_managers(self) -> dict[str, str]:
         """Customer id → the manager on its card (what access.policy needs, without reading the cards)."""
         return dict(self.db.execute("SELECT id, manager FROM customers WHERE manager IS NOT NULL"))
@@ -560,6 +693,16 @@ class Index:
              reader: Reader | None = None) -> Found:
         """Items matching `text` and the filters, in catalogue order (at most `limit` of them);
         with a `reader`, only those that person may read, and how many others matched."""
+        try:
+            return self._find(text, filters, limit, reader)
+        except sqlite3.DatabaseError as exc:
+            if not damaged(exc):
+                raise
+            from .errors import DossierError
+
+            raise DossierError("index-damaged", file=str(self.path), detail=str(exc)) from None
+
+    def _find(self, text: str, filters: Filters, limit: int | None, reader: Reader | None) -> Found:
         if not self._current():  # never built: an empty answer, not an error
             return Found([], 0, False, [])
         where, args = self._filter_sql(filters)
@@ -764,7 +907,7 @@ def _stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ino)  # the same key as validate's cache
 
 
-def _scan(root: Path, folders: Iterable[str] = ("customers", "records", "daily")) -> dict[str, StatKey]:
+def _scan(root: Path, folders: Iterable[str] = FOLDERS) -> dict[str, StatKey]:
     """Stat keys of every file under these folders (as validate.scan, without trash/)."""
     found: dict[str, StatKey] = {}
     stack = [(os.path.join(str(root), f), f + "/") for f in folders]
@@ -816,6 +959,12 @@ def _max_file_bytes(root: Path) -> int:
         return DEFAULT_MAX_FILE_BYTES
 
 
+def damaged(exc: sqlite3.DatabaseError) -> bool:
+    """SQLite found the file damaged or not a database (not busy, not a bad statement)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code & 0xFF in (11, 26)) if code is not None else type(exc) is sqlite3.DatabaseError  # CORRUPT, NOTADB
+
+
 def _remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
@@ -834,6 +983,23 @@ def open_index(root: Path, *, refresh: bool = True, jobs: int | None = None) -> 
     try:
         if refresh and not watcher_running(root):
             index.update(jobs=jobs)
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+def current_index(root: Path) -> Index | None:
+    """The index of `root` brought up to date (git's status says what to read), when one of this
+    format and version exists; None otherwise: building it is left to find and `dossier index`,
+    and the caller reads the files."""
+    index = Index(root)
+    try:
+        if not index.path.exists() or not index._current():
+            index.close()
+            return None
+        if not watcher_running(root):
+            index.update()
     except BaseException:
         index.close()
         raise
