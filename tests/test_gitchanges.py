@@ -1,0 +1,93 @@
+"""gitchanges: what changed in an archive, as git says it, in real repositories (the archive at
+the top and in a sub-folder, as the sample archive is)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import git, init_repo
+from dossier.gitchanges import GitView
+
+ITEM = "records/2/2025/2-2025-S02-0001.yaml"
+
+
+@pytest.fixture(params=["", "archive/"], ids=["top", "sub-folder"])
+def view(request, base_archive) -> GitView:
+    """The base archive committed, at the repository's top or in a folder of it."""
+    top = base_archive.parent / "repo" if request.param else base_archive
+    if request.param:
+        top.mkdir()
+        base_archive.rename(top / "archive")
+        (top / "other.txt").write_text("outside the archive\n", encoding="utf-8")
+    init_repo(top, "wang.wei@example.cn")
+    found = GitView.of(top / request.param if request.param else top)
+    assert found is not None and found.prefix == request.param
+    return found
+
+
+def test_outside_a_repository_there_is_no_view(tmp_path):
+    assert GitView.of(tmp_path) is None
+
+
+def test_status_names_changed_untracked_ignored_and_deleted_files(view):
+    root = view.root
+    assert view.status() == {}
+    (root / ITEM).write_text((root / ITEM).read_text(encoding="utf-8") + "remarks: 改\n", encoding="utf-8")
+    (root / "records/2/2025/新文件.yaml").write_text("code: x\n", encoding="utf-8")
+    (root / ".gitignore").write_text("*.tmp\n", encoding="utf-8")
+    (root / "records/2/2025/scratch.tmp").write_text("ignored\n", encoding="utf-8")
+    customers = sorted(p.name for p in (root / "customers").iterdir())
+    git(root, "rm", "-q", f"customers/{customers[0]}")
+    (root.parent / "outside.yaml").write_text("not the archive's\n", encoding="utf-8")
+    assert view.status() == {ITEM: " M", "records/2/2025/新文件.yaml": "??", "records/2/2025/scratch.tmp": "!!",
+                             f"customers/{customers[0]}": "D "}
+    assert view.staged_changes() == [("D", f"customers/{customers[0]}")]
+
+
+def test_tree_changes_and_entries_name_archive_paths(view):
+    root = view.root
+    before = view.tree()
+    (root / ITEM).write_text((root / ITEM).read_text(encoding="utf-8") + "remarks: 改\n", encoding="utf-8")
+    git(root, "commit", "-q", "-am", "change")
+    after = view.tree()
+    assert before != after and view.tree_changes(before, after) == [ITEM]
+    entries = view.tree_entries(after, [ITEM])
+    assert list(entries) == [ITEM]
+    data = (root / ITEM).read_bytes()
+    assert entries[ITEM] == view.blob_id(data) == git(root, "hash-object", ITEM).strip()
+    assert view.blobs([f":{ITEM}", f"{before}:{ITEM}", ":records/none.yaml"]) == [
+        data, git(root, "show", f"HEAD~1:./{ITEM}").encode(), None]
+    assert view.index_paths(["records/2/2025/2-2025-S02-*"]) == sorted(
+        p.relative_to(root).as_posix() for p in (root / "records/2/2025").glob("2-2025-S02-*"))
+
+
+def test_before_the_first_commit_everything_staged_is_an_addition(tmp_path):
+    git(tmp_path, "init", "-q")
+    (tmp_path / "customers").mkdir()
+    (tmp_path / "customers/C0001.yaml").write_text("id: C0001\n", encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    view = GitView.of(tmp_path)
+    assert view.tree() is None
+    assert view.staged_changes() == [("A", "customers/C0001.yaml")]
+
+
+def test_a_hook_sees_the_index_being_committed(view):
+    """`git commit PATH` stages into a temporary index that git names in GIT_INDEX_FILE."""
+    root = view.root
+    temporary = Path(git(root, "rev-parse", "--absolute-git-dir").strip()) / "index.test"
+    (root / ITEM).write_text((root / ITEM).read_text(encoding="utf-8") + "remarks: 改\n", encoding="utf-8")
+    env = {**os.environ, "GIT_INDEX_FILE": str(temporary)}
+    subprocess.run(["git", "read-tree", "HEAD"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "add", ITEM], cwd=root, env=env, check=True)
+    assert view.staged_changes() == []  # the real index holds nothing staged
+    os.environ["GIT_INDEX_FILE"] = str(temporary)
+    try:
+        assert view.staged_changes() == [("M", ITEM)]
+    finally:
+        del os.environ["GIT_INDEX_FILE"]
+    assert hashlib.sha1(b"blob 0\0").hexdigest() == view.blob_id(b"")
