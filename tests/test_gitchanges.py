@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import git, init_repo
-from dossier.gitchanges import GitView
+from dossier.git.gitchanges import GitView
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
 

@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import importlib.metadata
 import json
+import os
 import posixpath
 from pathlib import Path
 from typing import Iterator
@@ -184,6 +187,34 @@ def confidential_patterns(schema: dict, prefix: Pattern = ()) -> list[Pattern]:
     return found
 
 
+def _check_schemas(documents: dict[str, dict]) -> None:
+    """Every schema against the meta-schema: all of them, since a $ref reaches into any. Each
+    check costs tens of milliseconds, more than a commit of one item may; a schema found valid
+    is remembered by the digest of its content and of the checker's version, as an empty file
+    in the user's cache folder (outside the archive; it holds no data), and not checked again."""
+    memo = _checked_folder()
+    version = importlib.metadata.version("jsonschema")
+    for rel, doc in documents.items():
+        digest = hashlib.sha256(f"{version}\0{rel}\0".encode()
+                                + json.dumps(doc, sort_keys=True).encode()).hexdigest()
+        if (memo / digest).exists():
+            continue
+        try:
+            SchemaValidator.check_schema(doc, format_checker=FORMATS)
+        except jsonschema.SchemaError as exc:
+            raise DossierError("schema-invalid", file="schemas/" + rel, detail=exc.message) from None
+        try:
+            memo.mkdir(parents=True, exist_ok=True)
+            (memo / digest).touch()
+        except OSError:
+            pass  # a read-only home: checked again next time
+
+
+def _checked_folder() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "dossier" / "schemas-checked"
+
+
 class SchemaSet:
     """Every schema of one archive, with compiled validators."""
 
@@ -199,11 +230,8 @@ class SchemaSet:
             if f"{name}{SCHEMA_SUFFIX}" not in self.documents:
                 raise DossierError("schema-missing", file=f"schemas/{name}{SCHEMA_SUFFIX}")
         check_form(self.documents)
-        for rel, doc in self.documents.items() if checked else ():  # all of them: a $ref reaches into any
-            try:
-                SchemaValidator.check_schema(doc, format_checker=FORMATS)
-            except jsonschema.SchemaError as exc:
-                raise DossierError("schema-invalid", file="schemas/" + rel, detail=exc.message) from None
+        if checked:  # all of them: a $ref reaches into any
+            _check_schemas(self.documents)
         self.registry = Registry().with_resources(
             (rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in self.documents.items()
         )

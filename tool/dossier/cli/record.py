@@ -215,14 +215,14 @@ def hook():
 def pre_commit(ctx, lang):
     from ..record.hooks import output_files, staged_archive_paths, staged_versions
     from .reporter import problem_line
-    from ..regulation.validate import validate_archive
+    from ..regulation.staged_check import validate_staged
 
     session = _session(ctx, lang)
     paths = staged_archive_paths(session.root)
     if not paths:
         return
     outputs = output_files(session.root, paths)
-    report = validate_archive(session.root, session.today, paths, staged=staged_versions(session.root, paths))
+    report = validate_staged(session.root, session.today, paths, staged_versions(session.root, paths))
     for problem in outputs + report.problems:
         click.echo(problem_line(problem, session.lang), err=True)
     ctx.exit(1 if outputs or report.errors else 0)

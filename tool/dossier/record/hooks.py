@@ -164,7 +164,8 @@ def staged_versions(archive_root: Path, paths: list[str]) -> dict[str, bytes]:
     """The staged bytes of those of `paths` whose work-tree file differs from them (staged, then
     edited again or removed; `git add -p`): the commit takes the staged version, so that is the
     one to check."""
-    out = gitrepo.run(["diff", "--name-only", "-z", "--relative"], archive_root).stdout  # work tree against the index
+    out = gitrepo.run(["diff", "--name-only", "-z", "--relative", "--", *(f":(literal){rel}" for rel in paths)],
+                      archive_root).stdout  # work tree against the index, for these files only (not a stat of all)
     differing = set(out.split("\0")) & set(paths)
     return {rel: gitrepo.blob(archive_root, "", rel) or b"" for rel in sorted(differing)}
 

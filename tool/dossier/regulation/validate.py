@@ -37,6 +37,7 @@ ITEM_FOLDERS = ("records", "daily")
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
 
 StatKey = tuple[int, int, int]
+NO_STAT: StatKey = (-1, -1, -1)  # a result made from bytes, not from a file's stat
 
 
 @dataclass
@@ -140,6 +141,12 @@ class _Checker:
             return FileResult(stat, "", [Problem(rel, 0, 0, "yaml", "yaml-unreadable", {"detail": exc.strerror})])
         digest = hashlib.sha256(raw).hexdigest()
         return self.check_bytes(rel, kind, stat, digest, raw, files)
+
+    def check_content(self, rel: str, kind: str, raw: bytes) -> FileResult:
+        """The result for these bytes as the file `rel` (a blob of git's: no stat, no scan)."""
+        if kind == "stray":
+            return FileResult(NO_STAT, "", [Problem(rel, 0, 0, "stray-file", "stray-file")])
+        return self.check_bytes(rel, kind, NO_STAT, hashlib.sha256(raw).hexdigest(), raw, {})
 
     def check_bytes(self, rel, kind, stat, digest, raw, files) -> FileResult:
         try:
@@ -387,7 +394,7 @@ def check_paths(archive: Archive, schemas: SchemaSet, files: dict[str, StatKey],
     for rel in paths:
         entry = previous.get(rel)
         if entry is not None and not trust_stat and entry.stat == files[rel]:
-            entry = FileResult((-1, -1, -1), entry.digest, entry.problems, entry.facts, entry.depends, entry.sealing)
+            entry = FileResult(NO_STAT, entry.digest, entry.problems, entry.facts, entry.depends, entry.sealing)
         found[rel] = (_reuse(archive.root, rel, files[rel], entry, files)
                       or checker.check(rel, kind_of(rel), files[rel], files))
     return found
