@@ -10,6 +10,14 @@ one session:
   warm      dossier validate again, nothing changed
   one-edit  dossier validate after one item file changed
 and prints a Markdown table of seconds and ratios against the baseline.
+
+    python benchmarks/bench_validate.py --everyday REPO [--rounds 5]
+
+times, on an archive committed in git at REPO (issue 18), the runs a person waits on every
+day against git's and check-jsonschema's own, interleaved round by round (medians; the load
+averages before and after):
+  nothing changed   dossier validate  vs  git status on the same tree
+  one item changed  dossier validate  vs  check-jsonschema of that one file
 """
 
 from __future__ import annotations
@@ -48,12 +56,49 @@ def baseline(root: Path) -> tuple[float, int]:
     return total, worst
 
 
+def everyday(repo: Path, rounds: int) -> None:
+    import statistics
+
+    dossier = [sys.executable, "-m", "dossier", "--archive", str(repo), "validate"]
+    timed(dossier)  # the store made (or brought up to date) once, outside the measure
+    names = [p for p in item_files(repo) if "/records/3/" in p]
+    pairs: dict[str, tuple[list[float], list[float]]] = {"nothing": ([], []), "one": ([], [])}
+    load_before = os.getloadavg()
+    for index in range(rounds):
+        runs = [("nothing", ["git", "status"], dossier)]
+        edited = Path(names.pop())
+        runs.append(("one", ["check-jsonschema", "--schemafile", "item.schema.json", str(edited)], dossier))
+        for name, baseline_cmd, ours in runs:
+            if name == "one":
+                edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改", 1),
+                                  encoding="utf-8")
+            order = (baseline_cmd, ours) if index % 2 == 0 else (ours, baseline_cmd)
+            for command in order:
+                seconds, _ = timed(command, cwd=repo / "schemas" if command[0] == "check-jsonschema" else repo)
+                pairs[name][command is ours].append(seconds)
+    load_after = os.getloadavg()
+    print(f"{len(item_files(repo))} items; {platform.node()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; load averages "
+          f"{' '.join(f'{x:.1f}' for x in load_before)} before, {' '.join(f'{x:.1f}' for x in load_after)} after")
+    print("| run | baseline | baseline, s (median, range) | dossier validate, s | ratio |\n|---|---|---:|---:|---:|")
+    for name, label, base in (("nothing", "nothing changed", "git status"),
+                              ("one", "one item changed", "check-jsonschema of that file")):
+        theirs, ours = pairs[name]
+        print(f"| {label} | {base} | {statistics.median(theirs):.2f} ({min(theirs):.2f}–{max(theirs):.2f}) | "
+              f"{statistics.median(ours):.2f} ({min(ours):.2f}–{max(ours):.2f}) | "
+              f"{statistics.median(ours) / statistics.median(theirs):.1f}× |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--everyday", type=Path, metavar="REPO")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()
+    if args.everyday:
+        return everyday(args.everyday.resolve(), args.rounds)
     root = args.out / f"archive-{args.items}"
     if not (root / "archive.yaml").exists():
         subprocess.run([sys.executable, str(HERE / "generate_archive.py"), "--items", str(args.items), str(root)],

@@ -92,7 +92,7 @@ def test_archive_found_from_environment_and_from_a_subfolder(base_archive, run, 
 
 def test_cache_sees_edits_attachments_and_reverts(base_archive, run):
     first = run("--archive", base_archive, "validate", "--lang", "en")
-    assert first.code == 0 and (base_archive / ".dossier/validate.pickle").exists()
+    assert first.code == 0 and (base_archive / ".dossier/validate.sqlite").exists()
     scan = base_archive / "records/1/2025/1-2025-S02-0001.scan-1.png"
     original = scan.read_bytes()
     scan.write_bytes(original + b"tampered")

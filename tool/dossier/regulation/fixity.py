@@ -14,6 +14,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..archive import codes
 from ..archive.fsutil import atomic_write_bytes, file_sha256
@@ -70,11 +71,13 @@ def manifests(root: Path) -> list[Manifest]:
     return sorted(found, key=lambda m: (m.prefix, m.number))
 
 
-def bound_changes(root: Path, results: dict | None = None, only: set[str] | None = None) -> list[Problem]:
+def bound_changes(root: Path, results: dict | None = None, only: set[str] | None = None,
+                  digest_of: Callable[[str], str | None] | None = None) -> list[Problem]:
     """`bound-changed`: a bound item whose file, or one of whose attachments, no longer has the
     sha256 its volume's manifest recorded (or is gone). `results` are validate's per-file
     results, whose `digest` (sha256 of the file's bytes) saves reading the items again.
     `only`: check just these items (paths), as `dossier watch` does for the files that changed.
+    `digest_of` answers the sha256 of an item's file as validate's store knows it.
     Every problem's `path` argument names the item it concerns."""
     digests = {rel: getattr(r, "digest", "") for rel, r in (results or {}).items()}
     try:
@@ -100,7 +103,7 @@ def bound_changes(root: Path, results: dict | None = None, only: set[str] | None
                 problems.append(Problem(manifest.path, line, column, RULE, "bound-missing",
                                         {"code": str(code), "path": rel, "volume": manifest.archive_number}))
                 continue
-            actual = digests.get(rel) or hashes.sha256(rel)
+            actual = digests.get(rel) or (digest_of(rel) if digest_of else None) or hashes.sha256(rel)
             if actual != entry.get("sha256"):
                 problems.append(Problem(rel, *_where_changed(root, rel, manifest.path), RULE, "bound-changed",
                                         {"path": rel, "volume": manifest.archive_number,

@@ -1,22 +1,19 @@
 """Validate a whole archive: configuration, customer cards and items.
 
-Flow: open the configuration → scan the files (stat only) → reuse cached results for
-unchanged files → load, schema-check and rule-check the rest (on all cores) → run the
-archive-wide rules over every item's facts → save the cache.
-
-The cache (.dossier/validate.pickle, ignored by git) is keyed like git's index: a
-file whose size, mtime and inode are unchanged is trusted; otherwise its content hash
-decides. A run in which nothing at all changed returns the stored result at once.
+Flow: open the configuration → ask git what changed since the last run (archive_facts.py,
+gitchanges.py) → load, schema-check and rule-check those files (on all cores when many) →
+recompute the archive-wide rules over the groups of facts they touched → keep it all in
+.dossier/validate.sqlite. With no cache (--no-cache, a check of what a commit stages, a merge
+tried out), every file is checked and every rule run over all of them, keeping nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import marshal
 import multiprocessing
 import os
-import pickle
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -25,14 +22,11 @@ from .. import code_fingerprint
 from . import confidential, rules
 from ..archive import schema_errors
 from ..archive.config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, open_archive
-from ..archive.fsutil import atomic_write_bytes
 from ..archive.loader import Document, LoadError, load_bytes
 from ..archive.problems import Problem
 from ..archive.progress import track
 from ..archive.schemas import SchemaSet
 
-CACHE_FILE = ".dossier/validate.pickle"  # per-file results
-RUN_FILE = ".dossier/validate-run.pickle"  # the last run's key and problems: all a no-change run reads
 ITEM_FOLDERS = ("records", "daily")
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
 
@@ -69,15 +63,9 @@ class Report:
 
 @dataclass
 class _Cache:
-    context: str = ""
+    """Results that may be reused (dossier watch's, in memory)."""
+
     files: dict[str, FileResult] = field(default_factory=dict)
-
-
-@dataclass
-class _LastRun:
-    run_key: str = ""
-    problems: list[Problem] = field(default_factory=list)
-    files: int = 0  # customer cards and items checked
 
 
 # --- scanning --------------------------------------------------------------------------------
@@ -205,11 +193,6 @@ def _context_key(root: Path, schemas: SchemaSet) -> str:
     return digest.hexdigest()
 
 
-def _run_key(context: str, today: str, files: dict[str, StatKey]) -> str:
-    # marshal serialises the sorted list in one C call: a loop of f-strings costs 10× more
-    return hashlib.sha256(marshal.dumps((context, today, sorted(files.items())))).hexdigest()
-
-
 # --- the whole run ---------------------------------------------------------------------------
 
 
@@ -236,27 +219,24 @@ def validate_archive(
         return Report(sorted(config_problems), len(archive.documents))  # everything else depends on them
     archive.check_settings(schemas)  # checked above: with these schemas, once, before any worker starts
 
+    if use_cache and not staged:
+        from .archive_facts import validate_incremental
+
+        def check(paths: list[str]) -> dict[str, FileResult]:
+            return _check_files(archive, schemas, {rel: NO_STAT for rel in paths}, _Cache(), jobs)[0]
+
+        try:
+            problems, checked, cached = validate_incremental(root, _context_key(root, schemas), today_text, check)
+        except (OSError, sqlite3.Error):  # a read-only archive still validates, only more slowly
+            return validate_archive(root, today, only, False, jobs)
+        return _restrict(sorted(config_problems + problems), only, checked + len(archive.documents), cached)
     files = scan(root)
     staged = staged or {}
     files.update({rel: files.get(rel, (len(raw), 0, 0)) for rel, raw in staged.items()})  # staged, then removed
-    context = _context_key(root, schemas)
-    run_key = _run_key(context, today_text, files)
-    last = _load(root / RUN_FILE, _LastRun) if use_cache else _LastRun()
-    if use_cache and not staged and last.run_key == run_key:
-        problems, checked, cached = last.problems, last.files, last.files
-    else:
-        cache = _load(root / CACHE_FILE, _Cache) if use_cache else _Cache()
-        if cache.context != context:
-            cache = _Cache(context)
-        results, cached = _check_files(archive, schemas, files, cache, jobs, staged)
-        checked = len(results)
-        problems = config_problems + [p for r in results.values() for p in r.problems]
-        problems += _archive_wide(root, results, today_text)
-        problems.sort()
-        if use_cache and not staged:
-            _save(root / CACHE_FILE, _Cache(context, results))
-            _save(root / RUN_FILE, _LastRun(run_key, problems, checked))
-    return _restrict(problems, only, checked + len(archive.documents), cached)
+    results, _ = _check_files(archive, schemas, files, _Cache(), jobs, staged)
+    problems = config_problems + [p for r in results.values() for p in r.problems]
+    problems += _archive_wide(root, results, today_text)
+    return _restrict(sorted(problems), only, len(results) + len(archive.documents), 0)
 
 
 def _check_files(archive, schemas, files, cache: _Cache, jobs,
@@ -318,10 +298,11 @@ def _reuse(root: Path, rel: str, stat: StatKey, entry: FileResult | None, files)
 
 
 def _archive_wide(root: Path, results: dict[str, FileResult], today: str) -> list[Problem]:
-    facts = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]
-    customers = {r.facts.id: r.facts for r in results.values() if isinstance(r.facts, rules.CustomerFacts)}
+    ordered = [results[rel] for rel in sorted(results)]  # two cards of one id: the last by path counts
+    facts = [r.facts for r in ordered if isinstance(r.facts, rules.ItemFacts)]
+    customers = {r.facts.id: r.facts for r in ordered if isinstance(r.facts, rules.CustomerFacts)}
     from .fixity import bound_changes  # bound items stay as their volume's manifest recorded them
-    sealings = (r.sealing for r in results.values() if r.sealing is not None)
+    sealings = (r.sealing for r in ordered if r.sealing is not None)
     return (rules.archive_rules(facts, customers, today, rules.trash_codes(root)) + bound_changes(root, results)
             + confidential.check(root, sealings, today))
 
@@ -332,23 +313,6 @@ def _restrict(problems: list[Problem], only: Iterable[str] | None, files: int, c
     prefixes = [p.rstrip("/") for p in only]
     selected = [p for p in problems if any(p.file == q or p.file.startswith(q + "/") or q in ("", ".") for q in prefixes)]
     return Report(selected, files, cached)
-
-
-def _load(path: Path, kind: type):
-    """Our own file under .dossier/ (never from the repository); anything unreadable is a miss."""
-    try:
-        with open(path, "rb") as handle:
-            value = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return kind()
-    return value if isinstance(value, kind) else kind()
-
-
-def _save(path: Path, value: object) -> None:
-    try:
-        atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only archive still validates; it is only slower next time
 
 
 # --- hooks for `dossier watch`: the same checks, kept in memory and re-run on what changes --------
@@ -369,13 +333,23 @@ def open_checks(root: Path, today: dt.date | None = None) -> tuple[Archive | Non
 
 
 def cached_results(root: Path, schemas: SchemaSet) -> dict[str, FileResult]:
-    """The per-file results of the cache under .dossier/, if they were made with this configuration."""
-    cache = _load(root / CACHE_FILE, _Cache)
-    return cache.files if cache.context == _context_key(root, schemas) else {}
+    """The per-file results of validate's store under .dossier/, if made with this configuration."""
+    from .archive_facts import load_results
+
+    try:
+        return load_results(root, _context_key(root, schemas))
+    except (OSError, sqlite3.Error):
+        return {}
 
 
-def save_results(root: Path, schemas: SchemaSet, results: dict[str, FileResult]) -> None:
-    _save(root / CACHE_FILE, _Cache(_context_key(root, schemas), results))
+def save_results(root: Path, schemas: SchemaSet, results: dict[str, FileResult], today: dt.date | None = None) -> None:
+    """Keep watch's results in validate's store, so that validate reads again only what changed."""
+    from .archive_facts import save_results as save
+
+    try:
+        save(root, _context_key(root, schemas), results, (today or dt.date.today()).isoformat())
+    except (OSError, sqlite3.Error):
+        pass  # a read-only archive still validates; it is only slower next time
 
 
 def check_paths(archive: Archive, schemas: SchemaSet, files: dict[str, StatKey], paths: Iterable[str],
@@ -387,7 +361,7 @@ def check_paths(archive: Archive, schemas: SchemaSet, files: dict[str, StatKey],
     was seen within the clock's resolution)."""
     paths = [rel for rel in paths if rel in files and kind_of(rel)]
     if len(paths) >= PARALLEL_THRESHOLD:  # many changes (a checkout): on every core
-        results, _ = _check_files(archive, schemas, files, _Cache(files=previous), jobs)
+        results, _ = _check_files(archive, schemas, files, _Cache(previous), jobs)
         return {rel: results[rel] for rel in paths}
     checker = _Checker(archive, schemas)
     found = {}

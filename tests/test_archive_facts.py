@@ -1,0 +1,131 @@
+"""validate's store (archive_facts.py): after any change, made in the work tree or committed,
+the problems validate answers from its store are exactly those of a whole validation without
+it; and the store is never trusted where it cannot be (stale, corrupted, from another clone,
+half-written by a killed run, a file changed with its size and time kept)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from archive_mutations import LEDGER, MUTATIONS, S01, committed, edit, root, touch  # noqa: F401 (fixtures)
+from conftest import TODAY, git
+from dossier.regulation.archive_facts import STORE_FILE
+from dossier.regulation.validate import validate_archive
+
+DAY = dt.date.fromisoformat(TODAY)
+
+
+def same_as_whole(root, day=DAY) -> list:
+    """validate from its store, compared with a validation that keeps nothing."""
+    stored = validate_archive(root, day)
+    whole = validate_archive(root, day, use_cache=False)
+    assert [p.to_json() for p in stored.problems] == [p.to_json() for p in whole.problems]
+    assert stored.files == whole.files
+    return stored.problems
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.__name__)
+def test_validate_from_its_store_equals_the_whole_validation(root, mutation):
+    """The change in the work tree first (git's status names it), then committed (the tree of
+    HEAD moved, the status is clean again)."""
+    same_as_whole(root)  # the store made
+    mutation(root)
+    problems = same_as_whole(root)
+    expected = MUTATIONS[mutation]
+    if expected:
+        assert expected in {p.rule for p in problems}, problems
+    assert_nothing_read(validate_archive(root, DAY))
+    git(root, "add", "-A", ".")
+    git(root, "commit", "-q", "-m", "mutation")
+    assert same_as_whole(root) == problems
+
+
+def assert_nothing_read(report) -> None:
+    assert report.cached == report.files - 3  # every card and item from the store (3: the configuration)
+
+
+def test_nothing_changed_reads_no_file_and_a_new_day_still_counts(root):
+    first = validate_archive(root, DAY)
+    assert first.cached == 0
+    again = validate_archive(root, DAY)
+    assert_nothing_read(again)
+    assert again.problems == first.problems
+    later = dt.date(2027, 6, 1)  # grants end, signatures are no longer in the future
+    assert same_as_whole(root, later) != first.problems
+    same_as_whole(root, dt.date(2026, 1, 1))  # and back
+
+
+def test_checkout_of_another_commit_and_back(root):
+    same_as_whole(root)
+    git(root, "checkout", "-q", "-b", "other")
+    serial_change = S01.format(5)
+    (root / serial_change).unlink()
+    touch(root, LEDGER)
+    git(root, "commit", "-q", "-am", "other")
+    same_as_whole(root)
+    git(root, "checkout", "-q", "-")
+    same_as_whole(root)
+
+
+def test_a_file_changed_with_its_size_and_time_kept_is_seen(root):
+    """The racy case of a stat cache: git's index also keeps the change time and checks content."""
+    same_as_whole(root)
+    path = root / LEDGER
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("status: filed", "status: fiLed")
+    assert len(changed.encode()) == len(text.encode())
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert "schema" in {p.rule for p in same_as_whole(root)}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
+def test_a_damaged_or_foreign_store_is_not_trusted(root, tmp_path, damage):
+    same_as_whole(root)
+    store = root / STORE_FILE
+    if damage == "garbage":
+        store.write_bytes(b"not a database at all" * 100)
+    elif damage == "truncated":
+        store.write_bytes(store.read_bytes()[:4096])
+    else:  # another clone's store, made where LEDGER is broken and other history
+        other = tmp_path / "other"
+        shutil.copytree(root.parent, other)
+        edit(other / "archive", LEDGER, r"^status: filed$", "status: lost")
+        git(other, "commit", "-qam", "elsewhere")
+        validate_archive(other / "archive", DAY)
+        shutil.copy(other / "archive" / STORE_FILE, store)
+    touch(root, S01.format(7))
+    same_as_whole(root)
+
+
+def test_a_killed_run_leaves_no_half_store(root):
+    """Whenever the kill lands, the next run answers as the whole validation does."""
+    mutated = root / S01.format(9)
+    for delay in (0.3, 0.8, 1.5):
+        shutil.rmtree(root / ".dossier", ignore_errors=True)
+        edit(root, LEDGER, r"^pages: (\d+)$", lambda m: f"pages: {int(m[1]) + 1}")
+        run = subprocess.Popen([sys.executable, "-m", "dossier", "--archive", str(root), "validate"],
+                               env={**os.environ, "DOSSIER_TODAY": TODAY}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        touch(root, mutated.relative_to(root).as_posix())
+        same_as_whole(root)
+
+
+def test_outside_git_the_store_compares_every_file(base_archive):
+    first = validate_archive(base_archive, DAY)
+    assert (base_archive / STORE_FILE).exists() and validate_archive(base_archive, DAY).cached == first.files - 3
+    item = base_archive / "records/2/2025/2-2025-S02-0001.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("status: filed", "status: lost"), encoding="utf-8")
+    assert [p.rule for p in same_as_whole(base_archive)] == ["schema"]

@@ -1,0 +1,497 @@
+"""validate's store of facts, kept current in proportion to what changed (issue 18).
+
+.dossier/validate.sqlite (ignored by git; data only: SQLite tables of text and JSON, never
+code to unpickle) holds, for every file under the archive's folders, the git object id of the
+content it was checked as, and for cards and items their per-file problems and the facts the
+archive-wide rules need (rules.ItemFacts, rules.CustomerFacts, confidential.Sealing); and the
+archive-wide problems, each under the group of facts it was computed from:
+
+    code:C       code-unique among the items with code C
+    sec:S        serial-gap in section S (category-year-section), trash/ included
+    cust:X       customer-unknown for the items naming X, export-terms for card X
+    sig:PATH     signature-future of one item (today moves: items signed after it)
+    names        customer-name-duplicate among every card
+    bound:PATH   bound-changed of one item (volumes/ changed: all of them)
+    conf         the confidential rule (any card, sealed file or day's grants changed: again)
+
+A run asks git what changed since the state the store holds (gitchanges: the tree of HEAD
+then and now, git's status then and now), checks those files again, and recomputes only the
+groups whose facts they touched. Every write happens in one SQLite transaction, so a run
+killed half-way leaves the store as it was; a store that cannot be read is started again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable
+
+from . import confidential, rules
+from ..archive import codes
+from ..archive.problems import Problem
+from ..git.gitchanges import ARCHIVE_FOLDERS, GitFailed, GitView
+
+STORE_FILE = ".dossier/validate.sqlite"
+VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, oid TEXT, digest TEXT, problems TEXT, facts TEXT,
+    sealing TEXT, attachments TEXT, code TEXT, section TEXT, customer TEXT, card TEXT, signed TEXT);
+CREATE INDEX IF NOT EXISTS files_code ON files(code);
+CREATE INDEX IF NOT EXISTS files_section ON files(section);
+CREATE INDEX IF NOT EXISTS files_customer ON files(customer);
+CREATE INDEX IF NOT EXISTS files_card ON files(card);
+CREATE INDEX IF NOT EXISTS files_signed ON files(signed);
+CREATE INDEX IF NOT EXISTS files_with_problems ON files(path) WHERE problems != '[]';
+CREATE TABLE IF NOT EXISTS deps (attachment TEXT, item TEXT);
+CREATE INDEX IF NOT EXISTS deps_attachment ON deps(attachment);
+CREATE TABLE IF NOT EXISTS wide (grp TEXT, problem TEXT);
+CREATE INDEX IF NOT EXISTS wide_grp ON wide(grp);
+"""
+MANY = 500  # above this many paths, ask git for the whole tree rather than name each path
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+
+class Store:
+    """The SQLite file, opened for one run; `transaction()` wraps every change of it."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / STORE_FILE
+        self.db = _open(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, **values: str) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def reset(self, context: str) -> None:
+        for table in ("meta", "files", "deps", "wide"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.set_meta(version=VERSION, context=context)
+
+    def oids(self, paths: Iterable[str] | None = None) -> dict[str, str]:
+        if paths is None:
+            return dict(self.db.execute("SELECT path, oid FROM files"))
+        found = {}
+        for chunk in _chunks(list(paths)):
+            found.update(self.db.execute(f"SELECT path, oid FROM files WHERE path IN ({_marks(chunk)})", chunk))
+        return found
+
+    def rows(self, where: str, args: tuple = ()) -> list[sqlite3.Row]:
+        return self.db.execute(f"SELECT * FROM files WHERE {where}", args).fetchall()
+
+    def rows_of(self, paths: list[str]) -> list[sqlite3.Row]:
+        found = []
+        for chunk in _chunks(paths):
+            found += self.rows(f"path IN ({_marks(chunk)})", tuple(chunk))
+        return found
+
+    def dependents(self, attachments: list[str]) -> set[str]:
+        found = set()
+        for chunk in _chunks(attachments):
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT item FROM deps WHERE attachment IN ({_marks(chunk)})", chunk))
+        return found
+
+    def put(self, rel: str, oid: str | None, result=None) -> None:
+        """The file as checked (`result`: validate.FileResult) or, for any other file, its id alone;
+        oid None removes it."""
+        self.db.execute("DELETE FROM files WHERE path = ?", (rel,))
+        self.db.execute("DELETE FROM deps WHERE item = ?", (rel,))
+        if oid is None:
+            return
+        if result is None:  # an attachment, a volume's manifest, a file in trash/ (its section counts)
+            self.db.execute("INSERT INTO files (path, oid, section) VALUES (?, ?, ?)",
+                            (rel, oid, trash_section(rel) if rel.startswith("trash/") else None))
+            return
+        facts = result.facts
+        item = facts if isinstance(facts, rules.ItemFacts) else None
+        code = codes.parse(item.code) if item else None
+        attachments = [os.path.normpath(path) for path, _ in result.depends]
+        self.db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rel, oid, result.digest, _dump([p.to_json() for p in result.problems]), _facts_json(facts),
+             _dump(asdict(result.sealing)) if result.sealing is not None else None, _dump(attachments),
+             item.code if item else None, _section(code) if code else None, item.customer if item else None,
+             facts.id if isinstance(facts, rules.CustomerFacts) else None,
+             max((d[1] for d in item.signature_dates), default=None) if item else None))
+        self.db.executemany("INSERT INTO deps VALUES (?, ?)", ((a, rel) for a in attachments))
+
+    def problems(self) -> list[Problem]:
+        found = [Problem.from_json(p) for (text,) in self.db.execute(
+            "SELECT problems FROM files WHERE problems != '[]'") for p in json.loads(text)]
+        return found + [Problem.from_json(json.loads(text)) for (text,) in self.db.execute("SELECT problem FROM wide")]
+
+    def replace_group(self, group: str, problems: list[Problem], like: bool = False) -> None:
+        self.db.execute("DELETE FROM wide WHERE grp LIKE ?" if like else "DELETE FROM wide WHERE grp = ?", (group,))
+        self.db.executemany("INSERT INTO wide VALUES (?, ?)", ((group, _dump(p.to_json())) for p in problems))
+
+    def add_group(self, group: str, problems: list[Problem]) -> None:
+        self.db.executemany("INSERT INTO wide VALUES (?, ?)", ((group, _dump(p.to_json())) for p in problems))
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The store, created if missing; one that is not a readable store of ours is started again."""
+    path.parent.mkdir(exist_ok=True)
+    for attempt in (1, 2):
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=120)  # another run finishing
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(SCHEMA)
+            return db
+        except sqlite3.DatabaseError:
+            if attempt == 2:
+                raise
+            for stale in (path, path.with_name(path.name + "-journal")):
+                stale.unlink(missing_ok=True)
+    raise AssertionError("unreachable")
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _marks(chunk: list) -> str:
+    return ",".join("?" * len(chunk))
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _section(code: codes.Code) -> str:
+    return f"{code.category}-{code.year}-{code.section}"
+
+
+# --- facts to and from JSON ----------------------------------------------------------------------
+
+
+def _facts_json(facts) -> str | None:
+    if isinstance(facts, rules.ItemFacts):
+        return _dump(["item", asdict(facts)])
+    if isinstance(facts, rules.CustomerFacts):
+        return _dump(["card", asdict(facts)])
+    return None
+
+
+def facts_of(row: sqlite3.Row):
+    if not row["facts"]:
+        return None
+    kind, d = json.loads(row["facts"])
+    if kind == "item":
+        return rules.ItemFacts(d["file"], d["code"], tuple(d["code_pos"]), d["type"], d["customer"],
+                               tuple(d["customer_pos"]), tuple(tuple(s) for s in d["signature_dates"]))
+    return rules.CustomerFacts(d["id"], d["file"], tuple(d["export_pos"]) if d["export_pos"] else None, d["name"],
+                               tuple(d["name_pos"]))
+
+
+def sealing_of(row: sqlite3.Row) -> confidential.Sealing | None:
+    if not row["sealing"]:
+        return None
+    d = json.loads(row["sealing"])
+    values = tuple(confidential.Value(v["field"], v["line"], v["column"], v["state"], tuple(v["tags"]))
+                   for v in d["values"])
+    return confidential.Sealing(d["file"], d["customer"], d["category"], d["manager"], d["card"], values)
+
+
+# --- what changed --------------------------------------------------------------------------------
+
+
+def current_state(view: GitView) -> tuple[str, dict[str, str | None]]:
+    """The tree of HEAD and the files git's status names, each with the id of what the work tree
+    holds now (None: not there)."""
+    tree = view.tree() or view.empty_tree
+    dirty = {}
+    for rel in view.status():
+        try:
+            dirty[rel] = view.blob_id((view.root / rel).read_bytes())
+        except (IsADirectoryError, FileNotFoundError, NotADirectoryError):
+            dirty[rel] = None
+    return tree, dirty
+
+
+def changed_files(view: GitView, store: Store, tree: str, dirty: dict[str, str | None]) -> dict[str, str | None]:
+    """path → current id (None: gone) of every file whose content differs from the store's."""
+    before_tree = store.meta("tree")
+    before_dirty = json.loads(store.meta("dirty") or "{}")
+    candidates = None
+    if before_tree:
+        try:
+            candidates = set(view.tree_changes(before_tree, tree)) | set(before_dirty) | set(dirty)
+        except GitFailed:  # a store made in another clone: compare every file
+            candidates = None
+    if candidates is None:
+        current = {**view.tree_entries(tree), **dirty}
+        stored = store.oids()
+        candidates = set(current) | set(stored)
+    else:
+        clean = sorted(c for c in candidates if c not in dirty)
+        in_tree = view.tree_entries(tree, clean if len(clean) <= MANY else ARCHIVE_FOLDERS) if clean else {}
+        current = {**{c: in_tree.get(c) for c in clean}, **{c: dirty[c] for c in candidates if c in dirty}}
+        stored = store.oids(candidates)
+    return {rel: current.get(rel) for rel in candidates if current.get(rel) != stored.get(rel)}
+
+
+
+# --- the archive-wide rules, group by group ------------------------------------------------------
+
+
+class Touched:
+    """The groups of facts that the files checked again (or gone) touch, before and after."""
+
+    def __init__(self) -> None:
+        self.codes: set[str] = set()
+        self.sections: set[str] = set()
+        self.customers: set[str] = set()
+        self.items: set[str] = set()
+        self.cards = False
+        self.sealed = False
+        self.volumes = False
+        self.folders: set[str] = set()  # of attachments changed: their items' bound attachments
+        self.count = 0  # files checked again
+
+    def row(self, row: sqlite3.Row | None) -> None:
+        if row is None:
+            return
+        self.codes.add(row["code"])
+        self.sections.add(row["section"])
+        self.customers.update((row["customer"], row["card"]))
+        self.cards |= row["card"] is not None
+        self.sealed |= row["sealing"] is not None
+        if row["code"] is not None:
+            self.items.add(row["path"])
+
+    def path(self, rel: str) -> None:
+        self.volumes |= rel.startswith("volumes/")
+        if rel.startswith("trash/"):
+            self.sections.add(trash_section(rel))
+        elif not rel.endswith((".yaml", ".yml")):
+            self.folders.add(rel.rsplit("/", 1)[0])
+
+
+def trash_section(rel: str) -> str | None:
+    """The section of a file in trash/ (rules.trash_codes: a code's name, .yaml)."""
+    name = rel.rsplit("/", 1)[-1]
+    code = codes.parse(name[:-5]) if name.endswith(".yaml") else None
+    return _section(code) if code else None
+
+
+def regroup(store: Store, root: Path, today: str, touched: Touched | None) -> None:
+    """Recompute the archive-wide problems of the groups `touched` (None: every group)."""
+    everything = touched is None
+    _regroup(store, "code:", "code", None if everything else touched.codes, _codes_rule)
+    _regroup(store, "sec:", "section", None if everything else touched.sections, _sections_rule)
+    _regroup(store, "cust:", "customer", None if everything else touched.customers, _customers_rule)
+    future = [facts_of(r) for r in store.rows("signed > ?", (today,))]  # few: an index answers
+    store.replace_group("sig", rules._future_signatures(future, today))
+    if everything or touched.cards:
+        cards = {f.id: f for f in map(facts_of, store.rows("card IS NOT NULL ORDER BY path"))}  # as validate: the last
+        store.replace_group("names", rules.lookalike_names(cards.values()))
+    if everything or touched.volumes or touched.items or touched.folders:
+        _bound(store, root, None if everything or touched.volumes else _bound_items(store, touched))
+    if everything or touched.sealed or touched.cards:
+        sealings = [sealing_of(r) for r in store.rows("sealing IS NOT NULL ORDER BY path")]
+        store.replace_group("conf", confidential.check(root, sealings, today))
+
+
+def _regroup(store: Store, prefix: str, column: str, keys: set | None, rule) -> None:
+    if keys is None:
+        where, args = f"{column} IS NOT NULL", ()
+        store.replace_group(prefix + "%", [], like=True)
+    else:
+        keys = sorted(k for k in keys if k is not None)
+        where, args = f"{column} IN ({_marks(keys)})", tuple(keys)
+        for key in keys:
+            store.replace_group(prefix + key, [])
+    if column == "customer":  # a customer's group: the items naming it and its card
+        where = f"({where}) OR ({where.replace('customer', 'card')})"
+        args = args + args
+    grouped: dict[str, list] = {}
+    for row in store.rows(f"{where} ORDER BY path", args):
+        grouped.setdefault(row[column] if column != "customer" else row["customer"] or row["card"], []).append(row)
+    for key, rows in grouped.items():
+        store.add_group(prefix + key, rule(rows))
+
+
+def _codes_rule(rows: list) -> list[Problem]:
+    return rules._unique_codes([facts_of(r) for r in rows if r["facts"]])
+
+
+def _sections_rule(rows: list) -> list[Problem]:
+    items = [facts_of(r) for r in rows if r["facts"]]
+    trash = frozenset(r["path"].rsplit("/", 1)[-1][:-5] for r in rows if r["path"].startswith("trash/"))
+    return rules._serial_gaps(items, trash) if items else []
+
+
+def _customers_rule(rows: list) -> list[Problem]:
+    facts = [facts_of(r) for r in rows]
+    items = [f for f in facts if isinstance(f, rules.ItemFacts)]
+    cards = {f.id: f for f in facts if isinstance(f, rules.CustomerFacts)}
+    return rules._customers_exist(items, cards) + rules._export_terms(items, cards)
+
+
+def _bound_items(store: Store, touched: Touched) -> set[str]:
+    items = set(touched.items)
+    for folder in touched.folders:
+        items.update(r["path"] for r in store.rows("path LIKE ? AND code IS NOT NULL", (folder + "/%",)))
+    return items
+
+
+def _bound(store: Store, root: Path, only: set[str] | None) -> None:
+    from .fixity import bound_changes
+
+    def digest_of(rel: str) -> str | None:
+        row = store.db.execute("SELECT digest FROM files WHERE path = ?", (rel,)).fetchone()
+        return row[0] if row else None
+
+    found = bound_changes(root, None, only, digest_of)
+    if only is None:
+        store.replace_group("bound:%", [], like=True)
+    else:
+        for rel in only:
+            store.replace_group("bound:" + rel, [])
+    for problem in found:
+        store.add_group("bound:" + str(problem.args.get("path", problem.file)), [problem])
+
+
+# --- one run -------------------------------------------------------------------------------------
+
+
+def validate_incremental(root: Path, context: str, today: str, check) -> tuple[list[Problem], int, int]:
+    """Every card's and item's problems and the archive-wide ones, from the store brought up to
+    date: `check(paths)` (validate's checker) gives the results of the files that changed.
+    Returns the problems, the number of cards and items, and how many of them were not read."""
+    view = GitView.of(root)
+    with closing(Store(root)) as store:
+        with _transaction(store):
+            fresh = store.meta("context") != context or store.meta("version") != VERSION
+            if fresh:
+                store.reset(context)
+            state, current = _state(view, root)
+            if fresh:
+                changed = current if view is None else {**view.tree_entries(state[0]), **state[1]}
+            else:
+                changed = _changes(view, store, state, current)
+            rechecked = _apply(store, changed, check)
+            if fresh:
+                regroup(store, root, today, None)
+            elif changed or store.meta("today") != today:
+                rechecked.sealed |= store.meta("today") != today  # grants begin and end with the day
+                regroup(store, root, today, rechecked)
+            if fresh or changed or store.meta("today") != today:
+                files = store.db.execute("SELECT COUNT(*) FROM files WHERE problems IS NOT NULL").fetchone()[0]
+                store.set_meta(tree=state[0], dirty=_dump(state[1]), today=today, files=str(files))
+        files = int(store.meta("files") or 0)
+        return store.problems(), files, files - rechecked.count
+
+
+def _state(view: GitView | None, root: Path) -> tuple[tuple[str, dict], dict[str, str | None] | None]:
+    """The state to compare with (git's tree and status; outside git, every file's stat) and,
+    outside git, every file's id."""
+    if view is not None:
+        return current_state(view), None
+    from .validate import scan
+
+    return ("", {}), {rel: "stat:%d:%d:%d" % key for rel, key in scan(root).items()}
+
+
+def _changes(view: GitView | None, store: Store, state: tuple, current: dict | None) -> dict[str, str | None]:
+    if view is not None:
+        return changed_files(view, store, *state)
+    stored = store.oids()
+    return {rel: current.get(rel) for rel in set(current) | set(stored) if current.get(rel) != stored.get(rel)}
+
+
+def _apply(store: Store, changed: dict[str, str | None], check) -> Touched:
+    """Check the changed cards and items (and those whose attachments changed) and store them."""
+    from .validate import kind_of
+
+    touched = Touched()
+    dependents = store.dependents([rel for rel in changed if not kind_of(rel)]) - set(changed)
+    oids = {**store.oids(dependents), **changed}
+    for row in store.rows_of(sorted(oids)):
+        touched.row(row)
+    results = check(sorted(rel for rel, oid in oids.items() if oid and kind_of(rel)))
+    for rel, oid in oids.items():
+        touched.path(rel)
+        store.put(rel, oid, results.get(rel))
+    for row in store.rows_of(sorted(results)):
+        touched.row(row)
+    touched.count = len(results)
+    return touched
+
+
+class _transaction:
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, *_) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+# --- dossier watch keeps its results in memory; at its start and end, the store's ----------------
+
+
+def load_results(root: Path, context: str) -> dict:
+    """The stored per-file results (validate.FileResult, without stat keys: watch compares the
+    files' digests), if they were made with this configuration."""
+    from .validate import NO_STAT, FileResult
+
+    path = root / STORE_FILE
+    if not path.exists():
+        return {}
+    with closing(Store(root)) as store:
+        if store.meta("context") != context:
+            return {}
+        return {row["path"]: FileResult(NO_STAT, row["digest"], [Problem.from_json(p) for p in json.loads(row["problems"])],
+                                        facts_of(row), tuple((a, None) for a in json.loads(row["attachments"] or "[]")),
+                                        sealing_of(row))
+                for row in store.rows("problems IS NOT NULL")}
+
+
+def save_results(root: Path, context: str, results: dict, today: str) -> None:
+    """Store watch's results: those whose file has not changed since (same stat key), with every
+    other file's id, as a run of validate would have."""
+    from .validate import kind_of
+
+    view = GitView.of(root)
+    with closing(Store(root)) as store, _transaction(store):
+        store.reset(context)
+        state, current = _state(view, root)
+        if view is not None:
+            current = {**view.tree_entries(state[0]), **state[1]}
+        complete = True
+        for rel, oid in current.items():
+            result = results.get(rel)
+            if kind_of(rel) and (result is None or _stat_of(root, rel) != result.stat):
+                complete = False  # changed since it was checked (or never checked): validate checks it
+                continue
+            store.put(rel, oid, result if kind_of(rel) else None)
+        regroup(store, root, today, None)
+        # an incomplete store is compared file by file next time, not only where git saw changes
+        files = store.db.execute("SELECT COUNT(*) FROM files WHERE problems IS NOT NULL").fetchone()[0]
+        store.set_meta(tree=state[0] if complete else "", dirty=_dump(state[1]), today=today, files=str(files))
+
+
+def _stat_of(root: Path, rel: str):
+    try:
+        st = os.stat(root / rel)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
