@@ -67,14 +67,14 @@ def everyday(repo: Path, rounds: int) -> None:
     for index in range(rounds):
         runs = [("nothing", ["git", "status"], dossier)]
         edited = Path(names.pop())
-        runs.append(("one", ["check-jsonschema", "--schemafile", "item.schema.json", str(edited)], dossier))
+        runs.append(("one", [str(Path(sys.executable).parent / "check-jsonschema"), "--schemafile", "item.schema.json", str(edited)], dossier))
         for name, baseline_cmd, ours in runs:
             if name == "one":
                 edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改", 1),
                                   encoding="utf-8")
             order = (baseline_cmd, ours) if index % 2 == 0 else (ours, baseline_cmd)
             for command in order:
-                seconds, _ = timed(command, cwd=repo / "schemas" if command[0] == "check-jsonschema" else repo)
+                seconds, _ = timed(command, cwd=repo / "schemas" if command[0].endswith("check-jsonschema") else repo)
                 pairs[name][command is ours].append(seconds)
     load_after = os.getloadavg()
     print(f"{len(item_files(repo))} items; {platform.node()}, {os.cpu_count()} cores, Python "
