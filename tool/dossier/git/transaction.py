@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from pathlib import Path
 
 from . import gitrepo
 from ..archive.errors import DossierError
-from ..archive.fsutil import aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_aside
+from ..archive.fsutil import aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_asides
 
 LOCK = "dossier.lock"
 JOURNAL = "dossier-operation.json"
@@ -411,9 +412,7 @@ class Journal:
         root = repo.top / repo.prefix
         wanted = [_blob(after) for _, after in self.entries.values() if after]
         contents = {**contents, **_blob_contents(repo, [blob for blob in wanted if blob not in contents])}
-        for rel, (_, after) in self.entries.items():
-            if after:
-                write_aside(root / rel, contents[_blob(after)])
+        write_asides((root / rel, contents[_blob(after)]) for rel, (_, after) in self.entries.items() if after)
         pause_point("written")
         flush_file_systems([root, repo.git_dir, repo.common_dir])
         pause_point("flushed")
@@ -427,18 +426,20 @@ class Journal:
             self.prepare(repo, {})
         flush_file_systems([repo.git_dir, repo.common_dir])  # HEAD is on disk before the work tree changes
         current = _work_tree_blobs(repo, list(self.entries))
-        changed, kept = [], []
+        changed, kept, left = [], [], []  # left: paths whose bytes set aside were not renamed
         for rel, (before, after) in self.entries.items():
             now = current.get(rel)
             if now == _blob(after):
                 changed.append(rel)
+                left.append(rel)
             elif now != _blob(before):
                 kept.append(rel)
+                left.append(rel)
             else:
                 _bring(root, rel, after, self.prune)
                 changed.append(rel)
                 pause_point("work-tree")
-        self.discard_asides(repo)
+        self.discard_asides(repo, left)
         if changed and self.stage:
             listing = "".join(f"{self.entries[rel][1] or '0 ' + ZERO}\t{repo.prefix}{rel}\0" for rel in changed)
             gitrepo.output(["update-index", "-z", "--index-info"], repo.top, "lifecycle-git-failed", input=listing)
@@ -449,10 +450,11 @@ class Journal:
         self.drop(repo.git_dir)
         return kept
 
-    def discard_asides(self, repo: Repository) -> None:
-        """The bytes set aside that were not renamed (the operation undone, or a file kept)."""
+    def discard_asides(self, repo: Repository, paths: list[str] | None = None) -> None:
+        """The bytes set aside that were not renamed: of `paths` (a file kept, or already new), or
+        of every path (the operation undone)."""
         root = repo.top / repo.prefix
-        for rel in self.entries:
+        for rel in self.entries if paths is None else paths:
             aside(root / rel).unlink(missing_ok=True)
 
 
@@ -486,13 +488,21 @@ def _prune_empty(top: Path, folder: Path) -> None:
 def _work_tree_blobs(repo: Repository, paths: list[str]) -> dict[str, str | None]:
     """The blob each path's work-tree file would be (None: no file)."""
     root = repo.top / repo.prefix
-    present = [rel for rel in paths if (root / rel).is_file() and not (root / rel).is_symlink()]
+    present = [rel for rel in paths if _is_regular_file(root / rel)]
     found: dict[str, str | None] = dict.fromkeys(paths)
     if present:
         out = gitrepo.output(["hash-object", "--no-filters", "--stdin-paths"], root, "lifecycle-git-failed",
                              input="\n".join(str(root / rel) for rel in present) + "\n")
         found.update(zip(present, out.split()))
     return found
+
+
+def _is_regular_file(path: Path) -> bool:
+    """A file, not a symbolic link (one lstat: a command checks thousands of paths)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def _blob_contents(repo: Repository, blobs: list[str]) -> dict[str, bytes]:
