@@ -100,3 +100,25 @@ def test_a_mapping_for_a_type_and_an_overlong_attachment_name_are_problems_not_a
     found = {(p["rule"], p["key"]) for p in json.loads(result.out)["problems"]}
     assert {("schema", "schema-enum"), ("attachment-missing", "attachment-missing")} <= found, found
     assert result.code == 1
+
+
+def test_the_shortcut_past_hidden_text_misses_no_hidden_character():
+    """hidden_text_rules skips a file whose JSON text shows no hidden character: every one of them,
+    in a value, a key or a list, deep or not, beside values JSON has no type for, is still seen."""
+    import datetime as dt
+
+    from dossier.archive.hidden_text import BIDI, INVISIBLE, may_hide
+
+    clean = {"id": "C0001", "name": "太原能源00001有限公司", "limit": 5, "on": True, "none": None,
+             "contacts": [{"name": "胡静", "phone": "13620724767"}], 3: "a key JSON makes text",
+             "when": dt.date(2026, 1, 1), "raw": b"\x00\x01", "tab\tand\nbreak": "\u3000\u00a0\x07"}
+    assert not may_hide(clean)
+    for character in sorted(BIDI | INVISIBLE):
+        for data in ({"name": f"太原{character}能源"}, {f"na{character}me": 1}, {"contacts": [{"phone": character}]},
+                     {"a": {"b": [[f"x{character}"]]}}, {"when": dt.date(2026, 1, 1), "n": character}):
+            assert may_hide(data), (hex(ord(character)), data)
+    neighbours = {chr(ord(c) + step) for c in BIDI | INVISIBLE for step in (-1, 1)} - BIDI - INVISIBLE
+    assert not may_hide({"name": "".join(sorted(neighbours))})  # the class is written as ranges
+    looped: dict = {"name": "x"}
+    looped["self"] = looped
+    assert may_hide(looped) and may_hide({(1, 2): "a key JSON cannot hold"})

@@ -10,11 +10,12 @@ changed scalars of a file are rewritten (yamledit), atomically.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from . import crypto
 from ..archive import yamledit
@@ -145,8 +146,6 @@ class Rekeyer:
 
 def _check_rewrite(doc: Document, text: str, new_values: dict) -> None:
     """The rewritten file must hold exactly the old data with the new values: never write otherwise."""
-    import copy
-
     expected = copy.deepcopy(doc.data)
     for where, value in new_values.items():
         crypto.set_value(expected, where, value)
@@ -193,20 +192,33 @@ class Sealer:
     policy: AccessPolicy
     identity: crypto.Identity
 
-    def seal(self, data: dict, old: dict | None, card: bool) -> None:
-        """Seal `data`'s values in clear in place (`old`: what the file held before, if anything)."""
+    def sealed(self, data: dict, old: dict | None, card: bool) -> dict:
+        """`data` with its values in clear sealed (`old`: what the file held before, if anything):
+        a sealed copy, or `data` itself when no value is to be sealed (`data` is left in clear: it
+        is what the schemas check)."""
+        changes = list(self._seals(data, old, card))
+        if not changes:
+            return data
+        data = copy.deepcopy(data)
+        for where, value in changes:
+            crypto.set_value(data, where, value)
+        return data
+
+    def _seals(self, data: dict, old: dict | None, card: bool) -> Iterator[tuple[tuple, str]]:
+        """(where, ciphertext) of each value in clear to seal: its stored ciphertext when that holds
+        the same value, else a new one to its readers where archive.yaml asks for encryption."""
         patterns = self.schemas.confidential("customer" if card else str(data.get("type")))
-        for pattern, where, value in list(crypto.values_at(data, patterns)):
+        for pattern, where, value in crypto.values_at(data, patterns):
             if crypto.is_sealed(value):
                 continue
             at = crypto.place(crypto.owner_of(data), pattern)
             stored = _get(old, where)
             if crypto.is_sealed(stored) and self._holds(stored, at, value):
-                crypto.set_value(data, where, stored)
+                yield where, stored
             elif self.archive.settings.requires_encryption:
                 keys = [self.archive.people[r].encryption_key for r in recipients(self.archive, self.policy, data, card)]
                 if keys:  # else validate says that nobody can read it
-                    crypto.set_value(data, where, crypto.seal(value, at, keys))
+                    yield where, crypto.seal(value, at, keys)
 
     def _holds(self, stored: str, at: str, value: object) -> bool:
         try:

@@ -10,6 +10,7 @@ collapsed and case folded — what a reader sees, not what is stored.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Iterator
@@ -22,13 +23,38 @@ BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u
 # Mongolian vowel separator, Hangul fillers, the interlinear annotation marks and Unicode tags.
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u034f\u180e"
                       "\u115f\u1160\u3164\uffa0\ufff9\ufffa\ufffb") | frozenset(map(chr, range(0xE0000, 0xE0080)))
-_HIDDEN = re.compile("[" + "".join(sorted(BIDI | INVISIBLE)) + "]")
+
+
+def _character_class(characters: frozenset[str]) -> str:
+    """A regular expression class of `characters` written as ranges: re searches a class of 150
+    single characters some 20 times slower than the same as 14 ranges."""
+    runs: list[list[int]] = []
+    for point in sorted(map(ord, characters)):
+        if runs and point == runs[-1][1] + 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    return "[" + "".join(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+                         for first, last in runs) + "]"
+
+
+_HIDDEN = re.compile(_character_class(BIDI | INVISIBLE))
 
 
 def hidden_characters(text: str) -> Iterator[tuple[int, str]]:
     """(index, character) of every bidirectional control or invisible character in `text`."""
     for match in _HIDDEN.finditer(text):
         yield match.start(), match.group()
+
+
+def may_hide(data: object) -> bool:
+    """False when no text of plain data (keys too) holds a hidden character, found by one search
+    of its JSON text (which keeps every character from U+0020 on as it is), not text by text."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError, RecursionError):  # a key JSON cannot hold, a container within itself
+        return True
+    return _HIDDEN.search(text) is not None
 
 
 def describe(character: str) -> str:

@@ -16,7 +16,7 @@ from typing import Iterable
 from ..archive import codes
 from ..archive.config import Person, text_or_none
 from ..archive.fsutil import file_sha256
-from ..archive.hidden_text import describe, hidden_characters, name_key, text_fields
+from ..archive.hidden_text import describe, hidden_characters, may_hide, name_key, text_fields
 from ..archive.loader import Document
 from ..archive.problems import ERROR, WARNING, Problem
 
@@ -62,6 +62,8 @@ def _problem(doc: Document, where: tuple, rule: str, key: str | None = None, **a
 def hidden_text_rules(doc: Document) -> list[Problem]:
     """Bidirectional controls and invisible characters in any text of the file (CVE-2021-42574
     class): each named with its code point and where it stands in the text."""
+    if not may_hide(doc.data):
+        return []
     found = []
     for path, text in text_fields(doc.data):
         for index, character in hidden_characters(text):

@@ -300,10 +300,8 @@ def _build_card(job: tuple) -> tuple[Change, list[Problem]]:
     for column in mapping.columns:
         if column.field in values and values[column.field] != PLACEHOLDER:  # exported without a key: keep it
             set_path(data, column.path, values[column.field])
-    plain = _ordered(copy.deepcopy(data), work.order)  # checked in clear: a negative limit, once sealed, is not
-    if work.sealer is not None:
-        work.sealer.seal(data, old, card=True)
-    data = _ordered(data, work.order)
+    plain = _ordered(data, work.order)  # checked in clear: a negative limit, once sealed, is not
+    data = work.sealer.sealed(plain, old, card=True) if work.sealer is not None else plain
     rel = f"customers/{card_id}.yaml"
     if old is not None and data == old:
         return Change(UNCHANGED, rel, number, card_id, data, old), []
@@ -567,9 +565,9 @@ class _ItemBuilder:
             data, code = built
             path = codes.parse(code).path
         cells = self._cells(first, rows, code)
-        plain = copy.deepcopy(data)  # checked in clear (see _build_card)
+        plain = data  # checked in clear (see _build_card)
         if self.sealer is not None:
-            self.sealer.seal(data, old, card=False)
+            data = self.sealer.sealed(plain, old, card=False)
         if old is not None and data == old:
             return Change(UNCHANGED, path, first, code, data, old, status=status), None, None
         if status == "bound":
