@@ -63,6 +63,38 @@ def test_nothing_changed_reads_no_file_and_a_new_day_still_counts(root):
     same_as_whole(root, dt.date(2026, 1, 1))  # and back
 
 
+def test_nothing_changed_is_answered_without_compiling_a_schema(root):
+    """The answer comes from the store and git's status: jsonschema and jsonschema-rs are not
+    even imported (in a fresh process, as the command runs)."""
+    validate_archive(root, DAY)
+    probe = ("import sys, datetime; from pathlib import Path; from dossier.regulation.validate import validate_archive;"
+             f"r = validate_archive(Path({str(root)!r}), datetime.date.fromisoformat({TODAY!r}));"
+             "print(r.files - r.cached, sorted({'jsonschema', 'jsonschema_rs', 'referencing'} & set(sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["3", "[]"]  # only the configuration's three files counted as read
+
+
+@pytest.mark.parametrize("change", ["schema", "access", "schema-bytes"])
+def test_a_changed_configuration_is_not_taken_for_nothing_changed(root, change):
+    """The schemas and the configuration are part of what the store was made with: a changed
+    schema (even only its bytes) or grant is answered by checking again, never from the store."""
+    first = same_as_whole(root)
+    if change == "schema":  # every title longer than 4 characters is refused now
+        edit(root, "schemas/item.schema.json", r'"maxLength": 200,(\s*"description": "题名")', r'"maxLength": 4,\1')
+    elif change == "access":  # the expired grant is extended
+        edit(root, "access.yaml", r"expires: 2025-12-31", "expires: 2027-12-31")
+    else:
+        (root / "schemas/item.schema.json").write_bytes((root / "schemas/item.schema.json").read_bytes() + b"\n")
+    after = same_as_whole(root)
+    if change == "schema":
+        assert sum(p.rule == "schema" for p in after) > sum(p.rule == "schema" for p in first)
+    elif change == "access":
+        assert "grant-expired" in {p.rule for p in first} - {p.rule for p in after}
+    else:
+        assert after == first
+    assert_nothing_read(validate_archive(root, DAY))
+
+
 def test_checkout_of_another_commit_and_back(root):
     same_as_whole(root)
     git(root, "checkout", "-q", "-b", "other")

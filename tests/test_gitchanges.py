@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import git, init_repo
-from dossier.git.gitchanges import GitView
+from dossier.git.gitchanges import GitView, StagedFile
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
 
@@ -46,7 +46,7 @@ def test_status_names_changed_untracked_ignored_and_deleted_files(view):
     (root.parent / "outside.yaml").write_text("not the archive's\n", encoding="utf-8")
     assert view.status() == {ITEM: " M", "records/2/2025/新文件.yaml": "??", "records/2/2025/scratch.tmp": "!!",
                              f"customers/{customers[0]}": "D "}
-    assert view.staged_changes() == [("D", f"customers/{customers[0]}")]
+    assert view.staged_changes() == [StagedFile("D", f"customers/{customers[0]}", "0" * 40)]
 
 
 def test_tree_changes_and_entries_name_archive_paths(view):
@@ -73,7 +73,7 @@ def test_before_the_first_commit_everything_staged_is_an_addition(tmp_path):
     git(tmp_path, "add", "-A")
     view = GitView.of(tmp_path)
     assert view.tree() is None
-    assert view.staged_changes() == [("A", "customers/C0001.yaml")]
+    assert view.staged_changes() == [StagedFile("A", "customers/C0001.yaml", view.blob_id(b"id: C0001\n"))]
 
 
 def test_a_hook_sees_the_index_being_committed(view):
@@ -87,7 +87,7 @@ def test_a_hook_sees_the_index_being_committed(view):
     assert view.staged_changes() == []  # the real index holds nothing staged
     os.environ["GIT_INDEX_FILE"] = str(temporary)
     try:
-        assert view.staged_changes() == [("M", ITEM)]
+        assert view.staged_changes() == [StagedFile("M", ITEM, view.blob_id((root / ITEM).read_bytes()))]
     finally:
         del os.environ["GIT_INDEX_FILE"]
     assert hashlib.sha1(b"blob 0\0").hexdigest() == view.blob_id(b"")

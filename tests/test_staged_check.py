@@ -10,8 +10,7 @@ import pytest
 
 from archive_mutations import LEDGER, MUTATIONS, S01, committed, edit, root  # noqa: F401 (fixtures)
 from conftest import TODAY, git
-from dossier.record.hooks import staged_archive_paths, staged_versions
-from dossier.regulation.staged_check import validate_staged
+from dossier.regulation.staged_check import StagedChange, validate_staged
 from dossier.regulation.validate import validate_archive
 
 DAY = dt.date.fromisoformat(TODAY)
@@ -21,9 +20,9 @@ DAY = dt.date.fromisoformat(TODAY)
 def test_the_staged_check_finds_what_validate_finds_on_the_staged_files(root, mutation):
     mutation(root)
     git(root, "add", "-A", ".")
-    paths = staged_archive_paths(root)
-    found = validate_staged(root, DAY, paths, staged_versions(root, paths)).problems
-    whole = validate_archive(root, DAY, paths, use_cache=False).problems
+    change = StagedChange.of(root)
+    found = validate_staged(root, DAY, change).problems
+    whole = validate_archive(root, DAY, change.paths, use_cache=False).problems
     assert [p.to_json() for p in found] == [p.to_json() for p in whole]
     expected = MUTATIONS[mutation]
     assert expected is None or expected in {p.rule for p in found}, found
@@ -35,6 +34,5 @@ def test_the_staged_version_is_checked_not_the_work_tree(root):
     edit(root, item, r"^customer: C0001$", "customer: C0999")
     git(root, "add", item)
     edit(root, item, r"^customer: C0999$", "customer: C0001")
-    paths = staged_archive_paths(root)
-    found = validate_staged(root, DAY, paths, staged_versions(root, paths)).problems
+    found = validate_staged(root, DAY, StagedChange.of(root)).problems
     assert [p.rule for p in found] == ["customer-unknown"]

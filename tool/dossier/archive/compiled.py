@@ -14,10 +14,10 @@ does not compile gets no verdict here: jsonschema checks it as before.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import jsonschema_rs
-from jsonschema import FormatChecker
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
 
 # Each schema is registered under this prefix and its path (its `$id`), so that the relative
 # `$ref`s resolve as they do in jsonschema's registry; nothing is ever retrieved from it.
@@ -51,6 +51,8 @@ class Compiled:
     the `pattern` search and the format checker that jsonschema is given."""
 
     def __init__(self, documents: dict[str, dict], search: Search, formats: FormatChecker) -> None:
+        import jsonschema_rs  # here, not above: a run that compiles no schema does not pay its import
+
         try:
             self._registry = jsonschema_rs.Registry(
                 [(BASE + rel, _absolute(doc, rel)) for rel, doc in documents.items()],
@@ -66,6 +68,8 @@ class Compiled:
         schemas/`rel`), or None where jsonschema-rs cannot be trusted with it (jsonschema decides)."""
         if self._registry is None:
             return None
+        import jsonschema_rs
+
         try:
             validator = jsonschema_rs.Draft202012Validator(
                 _absolute(schema, rel), registry=self._registry, formats=self._formats, validate_formats=True,

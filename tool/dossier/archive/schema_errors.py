@@ -7,13 +7,14 @@ the offending value (or of the offending key, for fields that should not be ther
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
-
-import jsonschema
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .loader import Document
 from .problems import Problem
 from .schemas import ARMORED_DEF, SchemaSet
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 def field_path(path: Sequence) -> str:

@@ -28,22 +28,20 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import posixpath
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import jsonschema
 import regress
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from .compiled import Compiled, Verdict
 from .errors import DossierError
 from .schema_dispatch import Dispatch, read_dispatch
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_SUFFIX = ".schema.json"
 COMMON = "common" + SCHEMA_SUFFIX
@@ -89,20 +87,37 @@ def ecma_search(pattern: str, text: str) -> bool:
         return ecma_regex(pattern).find(text.encode("utf-8", "replace").decode()) is not None
 
 
-def _pattern(validator, pattern: str, instance: object, schema: dict) -> Iterator[jsonschema.ValidationError]:
-    if validator.is_type(instance, "string") and not ecma_search(pattern, instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
 def _is_ecma_regex(text: object) -> bool:
     if isinstance(text, str):
         ecma_regex(text)  # raises regress.RegressError: the format checker's "invalid"
     return True
 
 
-FORMATS = FormatChecker()
-FORMATS.checks("regex", raises=regress.RegressError)(_is_ecma_regex)
-SchemaValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+# --- jsonschema, imported when a schema is first compiled ---------------------------------------
+# Importing jsonschema and referencing costs about 0.1 s, more than the rest of a `validate` that
+# finds nothing changed or of a commit-msg hook; those never compile a schema.
+
+
+@functools.cache
+def format_checker() -> jsonschema.FormatChecker:
+    """jsonschema's format checker, with `regex` meaning an ECMA-262 regular expression."""
+    from jsonschema import FormatChecker
+
+    formats = FormatChecker()
+    formats.checks("regex", raises=regress.RegressError)(_is_ecma_regex)
+    return formats
+
+
+@functools.cache
+def schema_validator() -> type:
+    """Draft 2020-12 with `pattern` evaluated as ECMA-262 (ecma_search), as jsonschema's class."""
+    import jsonschema
+
+    def pattern(validator, pattern: str, instance: object, schema: dict) -> Iterator[jsonschema.ValidationError]:
+        if validator.is_type(instance, "string") and not ecma_search(pattern, instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -193,21 +208,46 @@ def _check_schemas(documents: dict[str, dict]) -> None:
     is remembered by the digest of its content and of the checker's version, as an empty file
     in the user's cache folder (outside the archive; it holds no data), and not checked again."""
     memo = _checked_folder()
-    version = importlib.metadata.version("jsonschema")
+    version = _checker_version()
     for rel, doc in documents.items():
         digest = hashlib.sha256(f"{version}\0{rel}\0".encode()
                                 + json.dumps(doc, sort_keys=True).encode()).hexdigest()
         if (memo / digest).exists():
             continue
+        from jsonschema import SchemaError
+
         try:
-            SchemaValidator.check_schema(doc, format_checker=FORMATS)
-        except jsonschema.SchemaError as exc:
+            schema_validator().check_schema(doc, format_checker=format_checker())
+        except SchemaError as exc:
             raise DossierError("schema-invalid", file="schemas/" + rel, detail=exc.message) from None
         try:
             memo.mkdir(parents=True, exist_ok=True)
             (memo / digest).touch()
         except OSError:
             pass  # a read-only home: checked again next time
+
+
+def _checker_version() -> str:
+    """The installed versions of jsonschema and of the meta-schemas it checks against, from the
+    names of their `.dist-info` folders ("NAME-VERSION.dist-info", the packaging specification's
+    "Recording installed projects"): importlib.metadata would say the same, but importing it costs
+    30 ms, a tenth of a commit-msg hook."""
+    import importlib.util
+
+    found = []
+    for project in ("jsonschema", "jsonschema_specifications"):
+        spec = importlib.util.find_spec(project)
+        folder = Path(spec.origin).parent.parent if spec and spec.origin else None
+        names = sorted(p.name for p in folder.glob(project + "-*.dist-info")) if folder else []
+        found.append(names[-1] if names else _metadata_version(project))
+    return " ".join(found)
+
+
+def _metadata_version(project: str) -> str:
+    """The version as importlib.metadata reads it (an installation without .dist-info folders)."""
+    import importlib.metadata
+
+    return importlib.metadata.version(project)
 
 
 def _checked_folder() -> Path:
@@ -232,24 +272,32 @@ class SchemaSet:
         check_form(self.documents)
         if checked:  # all of them: a $ref reaches into any
             _check_schemas(self.documents)
-        self.registry = Registry().with_resources(
-            (rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in self.documents.items()
-        )
         self._envelope, self.dispatch = _split_dispatch(self.documents["item" + SCHEMA_SUFFIX])
         self._confidential: dict[str, tuple[Pattern, ...]] = {}
-        self._validators: dict[str, Draft202012Validator] = {}
-        self._validators["item-envelope"] = self._compile(self._envelope)
+        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
         self._compiled: Compiled | None = None
         self._verdicts: dict[str, Verdict | None] = {}
         self.types = sorted(self.dispatch.category_of)
 
-    def _compile(self, schema: dict) -> Draft202012Validator:
-        return SchemaValidator(schema, registry=self.registry, format_checker=FORMATS)
+    @functools.cached_property
+    def registry(self):
+        """Every schema under its path, for jsonschema's `$ref` resolution (referencing)."""
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
 
-    def validator(self, name: str) -> Draft202012Validator:
+        return Registry().with_resources(
+            (rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in self.documents.items()
+        )
+
+    def _compile(self, schema: dict) -> jsonschema.Draft202012Validator:
+        return schema_validator()(schema, registry=self.registry, format_checker=format_checker())
+
+    def validator(self, name: str) -> jsonschema.Draft202012Validator:
         """'customer', 'people', 'archive', 'access', 'item-envelope' or 'type:<item type>'."""
         if name not in self._validators:
-            if name.startswith("type:"):
+            if name == "item-envelope":
+                self._validators[name] = self._compile(self._envelope)
+            elif name.startswith("type:"):
                 ref = self.dispatch.content_ref[name[5:]]
                 self._validators[name] = self._compile(self.documents[ref]) if ref in self.documents else None
             else:
@@ -273,7 +321,7 @@ class SchemaSet:
     def _accepted(self, name: str, data: object) -> bool:
         if name not in self._verdicts:
             if self._compiled is None:
-                self._compiled = Compiled(self.documents, ecma_search, FORMATS)
+                self._compiled = Compiled(self.documents, ecma_search, format_checker())
             if name == "item-envelope":
                 schema, rel = self._envelope, "item" + SCHEMA_SUFFIX
             else:
@@ -297,15 +345,6 @@ class SchemaSet:
                 found += confidential_patterns(self.type_schema(kind), ("content",))
             self._confidential[kind] = tuple(found)
         return self._confidential[kind]
-
-    def fingerprint(self) -> str:
-        """Changes whenever any schema changes: part of the validation cache key."""
-        import hashlib
-
-        digest = hashlib.sha256()
-        for rel, doc in sorted(self.documents.items()):
-            digest.update(rel.encode() + json.dumps(doc, sort_keys=True).encode())
-        return digest.hexdigest()
 
     def iter_item_errors(self, data: dict) -> Iterator[jsonschema.ValidationError]:
         """Envelope errors, then the content errors of the item's type (paths under 'content')."""

@@ -213,16 +213,16 @@ def hook():
 @lang_option
 @click.pass_context
 def pre_commit(ctx, lang):
-    from ..record.hooks import output_files, staged_archive_paths, staged_versions
+    from ..record.hooks import output_files
     from .reporter import problem_line
-    from ..regulation.staged_check import validate_staged
+    from ..regulation.staged_check import StagedChange, validate_staged
 
     session = _session(ctx, lang)
-    paths = staged_archive_paths(session.root)
-    if not paths:
+    change = StagedChange.of(session.root)
+    if change is None or not change.paths:
         return
-    outputs = output_files(session.root, paths)
-    report = validate_staged(session.root, session.today, paths, staged_versions(session.root, paths))
+    outputs = output_files(session.root, change.paths)
+    report = validate_staged(session.root, session.today, change)
     for problem in outputs + report.problems:
         click.echo(problem_line(problem, session.lang), err=True)
     ctx.exit(1 if outputs or report.errors else 0)

@@ -24,6 +24,16 @@ EMPTY_TREE = {"sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
               "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"}
 
 
+@dataclass(frozen=True)
+class StagedFile:
+    """A file the commit being made adds (A), changes (M, T) or deletes (D): its blob id in git's
+    index (git's zero id for a deleted file)."""
+
+    status: str
+    path: str
+    blob: str
+
+
 class GitFailed(Exception):
     """A git command failed where the caller can fall back to reading the files itself."""
 
@@ -102,15 +112,22 @@ class GitView:
                     found[rel] = entry[:2].decode()
         return found
 
-    def staged_changes(self, folders: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-        """(status letter A/M/D/T, path) of what the commit being made changes against HEAD
-        (against nothing before the first commit), under `folders` or everywhere in the archive."""
+    def staged_changes(self, folders: tuple[str, ...] = ()) -> list[StagedFile]:
+        """What the commit being made changes against HEAD (against nothing before the first
+        commit), under `folders` or everywhere in the archive: one read of git's index."""
         base = self.tree("HEAD") and "HEAD" or self.empty_tree
-        out = self.git(["diff-index", "--cached", "-z", "--no-renames", "--name-status", "--relative", base,
-                        "--", *(folders or ["."])])
-        fields = [name for name in out.split(b"\0")]
-        return [(fields[i].decode()[:1], fields[i + 1].decode("utf-8", "surrogateescape"))
-                for i in range(0, len(fields) - 1, 2) if fields[i]]
+        out = self.git(["diff-index", "--cached", "-z", "--no-renames", "--relative", base, "--", *(folders or ["."])])
+        fields = out.split(b"\0")  # ":OLDMODE NEWMODE OLDID NEWID STATUS", then the path
+        return [StagedFile(fields[i].decode()[-1:], fields[i + 1].decode("utf-8", "surrogateescape"),
+                           fields[i].decode().split(" ")[3])
+                for i in range(0, len(fields) - 1, 2) if fields[i].startswith(b":")]
+
+    def edited_after_staging(self, paths: list[str]) -> dict[str, bytes]:
+        """The staged bytes of those of `paths` whose work-tree file differs from them (staged,
+        then edited again or removed; `git add -p`): what the commit takes."""
+        out = self.git(["diff", "--name-only", "-z", "--relative", "--", *(f":(literal){rel}" for rel in paths)])
+        differing = sorted({name.decode("utf-8", "surrogateescape") for name in out.split(b"\0")} & set(paths))
+        return {rel: raw or b"" for rel, raw in zip(differing, self.blobs([f":{rel}" for rel in differing]))}
 
     def index_paths(self, pathspecs: list[str]) -> list[str]:
         """The paths in the index matching `pathspecs` (git's globs: `records/3/2026/3-2026-S01-*`)."""

@@ -116,13 +116,6 @@ def filed_paths_without_reason(archive_root: Path, message_file: Path) -> list[s
         return wanting
 
 
-def staged_archive_paths(archive_root: Path) -> list[str]:
-    """pre-commit: archive-relative paths of the files the commit adds or changes."""
-    out = gitrepo.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--relative"],
-                      archive_root).stdout
-    return [name for name in out.split("\0") if name]  # -z: names as they are (客户管理表.xlsx), not quoted
-
-
 ATTACHMENT_FOLDERS = ("records", "daily", "trash")
 
 
@@ -158,16 +151,6 @@ def _attachments_named(archive_root: Path, folder: str) -> set[str]:
             entries = data.get("attachments") if isinstance(data, dict) else None
             named |= {e["file"] for e in entries or [] if isinstance(e, dict) and isinstance(e.get("file"), str)}
     return named
-
-
-def staged_versions(archive_root: Path, paths: list[str]) -> dict[str, bytes]:
-    """The staged bytes of those of `paths` whose work-tree file differs from them (staged, then
-    edited again or removed; `git add -p`): the commit takes the staged version, so that is the
-    one to check."""
-    out = gitrepo.run(["diff", "--name-only", "-z", "--relative", "--", *(f":(literal){rel}" for rel in paths)],
-                      archive_root).stdout  # work tree against the index, for these files only (not a stat of all)
-    differing = set(out.split("\0")) & set(paths)
-    return {rel: gitrepo.blob(archive_root, "", rel) or b"" for rel in sorted(differing)}
 
 
 def record_branch(bare_repo: Path, history: ArchiveHistory) -> str:

@@ -26,7 +26,7 @@ import json
 import os
 import sqlite3
 from contextlib import closing
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -370,17 +370,50 @@ def _bound(store: Store, root: Path, only: set[str] | None) -> None:
 # --- one run -------------------------------------------------------------------------------------
 
 
-def validate_incremental(root: Path, context: str, today: str, check) -> tuple[list[Problem], int, int]:
-    """Every card's and item's problems and the archive-wide ones, from the store brought up to
-    date: `check(paths)` (validate's checker) gives the results of the files that changed.
-    Returns the problems, the number of cards and items, and how many of them were not read."""
+@dataclass
+class Seen:
+    """What a run finds before it checks anything (issue 18: nothing changed costs git's status):
+    git's state of the archive now, and the last run's report if nothing it read has changed."""
+
+    state: tuple[str, dict[str, str | None]] | None  # (HEAD's tree, git's status); None outside git
+    problems: list[Problem] | None = None  # the last run's, configuration included
+    files: int = 0  # cards and items
+    documents: int = 0  # the configuration's files
+
+
+def look(root: Path, context: str, today: str) -> Seen:
+    """git's state now and, if the store was made by validate with this configuration on this day
+    from the same state, its problems; nothing is parsed, compiled or written."""
     view = GitView.of(root)
+    if view is None:
+        return Seen(None)
+    state = current_state(view)
+    if not (root / STORE_FILE).exists():
+        return Seen(state)
+    with closing(Store(root)) as store, _transaction(store, "BEGIN"):  # one snapshot of the store
+        meta = dict(store.db.execute("SELECT k, v FROM meta"))
+        if (meta.get("config") is None or meta.get("context") != context or meta.get("version") != VERSION
+                or meta.get("today") != today or meta.get("tree") != state[0]
+                or json.loads(meta.get("dirty") or "null") != state[1]):
+            return Seen(state)
+        config = [Problem.from_json(p) for p in json.loads(meta["config"])]
+        return Seen(state, config + store.problems(), int(meta.get("files") or 0), int(meta.get("documents") or 0))
+
+
+def validate_incremental(root: Path, context: str, today: str, check, seen: Seen,
+                         config: list[Problem], documents: int) -> tuple[list[Problem], int, int]:
+    """Every card's and item's problems and the archive-wide ones, from the store brought up to
+    date from git's state in `seen`: `check(paths)` (validate's checker) gives the results of the
+    files that changed. The configuration's problems and how many files it has (`config`,
+    `documents`) are kept for the next run's `look`. Returns the problems, the number of cards and
+    items, and how many of them were not read."""
+    view = GitView.of(root) if seen.state is not None else None
     with closing(Store(root)) as store:
         with _transaction(store):
             fresh = store.meta("context") != context or store.meta("version") != VERSION
             if fresh:
                 store.reset(context)
-            state, current = _state(view, root)
+            state, current = (seen.state, None) if view is not None else _state(None, root)
             if fresh:
                 changed = current if view is None else {**view.tree_entries(state[0]), **state[1]}
             else:
@@ -394,6 +427,7 @@ def validate_incremental(root: Path, context: str, today: str, check) -> tuple[l
             if fresh or changed or store.meta("today") != today:
                 files = store.db.execute("SELECT COUNT(*) FROM files WHERE problems IS NOT NULL").fetchone()[0]
                 store.set_meta(tree=state[0], dirty=_dump(state[1]), today=today, files=str(files))
+            store.set_meta(config=_dump([p.to_json() for p in config]), documents=str(documents))
         files = int(store.meta("files") or 0)
         return store.problems(), files, files - rechecked.count
 
@@ -435,11 +469,11 @@ def _apply(store: Store, changed: dict[str, str | None], check) -> Touched:
 
 
 class _transaction:
-    def __init__(self, store: Store) -> None:
-        self.db = store.db
+    def __init__(self, store: Store, begin: str = "BEGIN IMMEDIATE") -> None:
+        self.db, self.begin = store.db, begin
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute(self.begin)
 
     def __exit__(self, kind, *_) -> None:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")

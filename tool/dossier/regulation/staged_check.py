@@ -25,7 +25,7 @@ commit is checked by the whole validation, as before.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import confidential, rules
@@ -34,19 +34,47 @@ from ..archive.config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, open_archiv
 from ..archive.loader import LoadError, load_bytes
 from ..archive.problems import Problem
 from ..archive.schemas import SchemaSet
-from ..git.gitchanges import GitView
+from ..git.gitchanges import GitView, StagedFile
 from .validate import FileResult, Report, _Checker, _config_problems, _restrict, kind_of, validate_archive
 
 WHOLE_ARCHIVE = (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE, "schemas/", "volumes/")
 NOWHERE = (0, 0)  # the position of a fact taken from a path: never reported (the file is not staged)
 
 
-def validate_staged(root: Path, today: dt.date, paths: list[str], staged: dict[str, bytes]) -> Report:
-    """validate's report on `paths`, the files the commit adds or changes; `staged` their bytes
-    where the work tree differs (for the whole validation this falls back to)."""
-    view = GitView.of(root)
-    if view is None or any(rel == name or rel.startswith(name) for rel in paths for name in WHOLE_ARCHIVE):
-        return validate_archive(root, today, paths, staged=staged, use_cache=False)
+@dataclass(frozen=True)
+class StagedChange:
+    """What the commit being made brings (暂存的变更): the archive's files it adds, changes or
+    deletes, with their blob ids, from one read of git's index."""
+
+    view: GitView
+    files: tuple[StagedFile, ...]
+
+    @classmethod
+    def of(cls, root: Path) -> StagedChange | None:
+        """The change staged in the repository `root` is in; None outside git."""
+        view = GitView.of(root)
+        return cls(view, tuple(view.staged_changes())) if view is not None else None
+
+    @property
+    def paths(self) -> list[str]:
+        """The files the commit adds or changes (the ones to check)."""
+        return [f.path for f in self.files if f.status in ("A", "M")]
+
+    @property
+    def deleted(self) -> set[str]:
+        return {f.path for f in self.files if f.status == "D"}
+
+    def blobs(self, paths: list[str]) -> list[bytes | None]:
+        """The staged bytes of `paths` (among self.paths), by their ids: no second read of the index."""
+        ids = {f.path: f.blob for f in self.files}
+        return self.view.blobs([ids[rel] for rel in paths])
+
+
+def validate_staged(root: Path, today: dt.date, change: StagedChange) -> Report:
+    """validate's report on the files the commit adds or changes."""
+    paths, view = change.paths, change.view
+    if any(rel == name or rel.startswith(name) for rel in paths for name in WHOLE_ARCHIVE):
+        return validate_archive(root, today, paths, staged=view.edited_after_staging(paths), use_cache=False)
     try:
         archive = open_archive(root)
     except LoadError as exc:
@@ -60,21 +88,21 @@ def validate_staged(root: Path, today: dt.date, paths: list[str], staged: dict[s
     checker = _Checker(archive, schemas)
     checked = [rel for rel in paths if kind_of(rel)]
     results = {rel: checker.check_content(rel, kind_of(rel), raw or b"")
-               for rel, raw in zip(checked, view.blobs([f":{rel}" for rel in checked]))}
+               for rel, raw in zip(checked, change.blobs(checked))}
     problems = [p for result in results.values() for p in result.problems]
-    problems += _Neighbours(view, checker, results, today_text).problems()
+    problems += _Neighbours(view, checker, results, today_text, change.deleted).problems()
     return _restrict(sorted(problems), paths, len(results) + len(archive.documents), 0)
 
 
 class _Neighbours:
     """The archive-wide rules over the staged files and what the index says of their neighbours."""
 
-    def __init__(self, view: GitView, checker: _Checker, results: dict[str, FileResult], today: str) -> None:
-        self.view, self.checker, self.results, self.today = view, checker, results, today
+    def __init__(self, view: GitView, checker: _Checker, results: dict[str, FileResult], today: str,
+                 deleted: set[str]) -> None:
+        self.view, self.checker, self.results, self.today, self.deleted = view, checker, results, today, deleted
         self.items = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]
         self.cards = {r.facts.id: r.facts for r in results.values() if isinstance(r.facts, rules.CustomerFacts)}
         self.staged = set(results)
-        self.deleted = {rel for status, rel in view.staged_changes() if status == "D"}
         self.indexed = set(view.index_paths(self._pathspecs()))
 
     def _pathspecs(self) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from ..archive.config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE, Archive, op
 from ..archive.loader import Document, LoadError, load_bytes
 from ..archive.problems import Problem
 from ..archive.progress import track
-from ..archive.schemas import SchemaSet
+from ..archive.schemas import SCHEMA_SUFFIX, SchemaSet
 
 ITEM_FOLDERS = ("records", "daily")
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
@@ -185,8 +184,13 @@ def _config_problems(archive: Archive, schemas: SchemaSet, today: str) -> list[P
     return found
 
 
-def _context_key(root: Path, schemas: SchemaSet) -> str:
-    digest = hashlib.sha256(code_fingerprint().encode() + schemas.fingerprint().encode())
+def _context_key(root: Path) -> str:
+    """What every stored result depends on besides its own file: this code, the schemas and the
+    configuration, as bytes (read, not parsed: the check that nothing changed compiles nothing)."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    schema_dir = root / "schemas"
+    for path in sorted(schema_dir.rglob("*" + SCHEMA_SUFFIX)):
+        digest.update(path.relative_to(schema_dir).as_posix().encode() + b"\0" + path.read_bytes())
     for name in (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE):
         path = root / name
         digest.update(name.encode() + (path.read_bytes() if path.exists() else b"-"))
@@ -209,6 +213,15 @@ def validate_archive(
     whose content to check instead of the work tree's (the pre-commit hook: what the commit
     takes, where it differs from the file); a run with them is not cached."""
     today_text = (today or dt.date.today()).isoformat()
+    if use_cache and not staged:
+        from . import archive_facts
+
+        try:
+            seen = archive_facts.look(root, _context_key(root), today_text)
+        except (OSError, sqlite3.Error):  # a read-only archive still validates, only more slowly
+            return validate_archive(root, today, only, False, jobs)
+        if seen.problems is not None:  # nothing changed since the last run
+            return _restrict(sorted(seen.problems), only, seen.files + seen.documents, seen.files)
     try:
         archive = open_archive(root)
     except LoadError as exc:
@@ -220,13 +233,12 @@ def validate_archive(
     archive.check_settings(schemas)  # checked above: with these schemas, once, before any worker starts
 
     if use_cache and not staged:
-        from .archive_facts import validate_incremental
-
         def check(paths: list[str]) -> dict[str, FileResult]:
             return _check_files(archive, schemas, {rel: NO_STAT for rel in paths}, _Cache(), jobs)[0]
 
         try:
-            problems, checked, cached = validate_incremental(root, _context_key(root, schemas), today_text, check)
+            problems, checked, cached = archive_facts.validate_incremental(
+                root, _context_key(root), today_text, check, seen, config_problems, len(archive.documents))
         except (OSError, sqlite3.Error):  # a read-only archive still validates, only more slowly
             return validate_archive(root, today, only, False, jobs)
         return _restrict(sorted(config_problems + problems), only, checked + len(archive.documents), cached)
@@ -263,6 +275,8 @@ def _check_files(archive, schemas, files, cache: _Cache, jobs,
     results.update(from_bytes)
     processes = jobs or os.cpu_count() or 1
     if processes > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        import multiprocessing  # only here: a run that checks a few files does not pay its import
+
         _worker = checker
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             checked = list(track(pool.imap(_check_in_worker, [job[:3] + (None,) for job in todo], chunksize=200),
@@ -337,7 +351,7 @@ def cached_results(root: Path, schemas: SchemaSet) -> dict[str, FileResult]:
     from .archive_facts import load_results
 
     try:
-        return load_results(root, _context_key(root, schemas))
+        return load_results(root, _context_key(root))
     except (OSError, sqlite3.Error):
         return {}
 
@@ -347,7 +361,7 @@ def save_results(root: Path, schemas: SchemaSet, results: dict[str, FileResult],
     from .archive_facts import save_results as save
 
     try:
-        save(root, _context_key(root, schemas), results, (today or dt.date.today()).isoformat())
+        save(root, _context_key(root), results, (today or dt.date.today()).isoformat())
     except (OSError, sqlite3.Error):
         pass  # a read-only archive still validates; it is only slower next time
 

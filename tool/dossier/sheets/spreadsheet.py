@@ -32,7 +32,7 @@ from ..archive.errors import DossierError, UsageError
 from ..archive.loader import MAX_INTEGER, LoadError, load_file
 from ..archive.messages import message
 from ..archive.problems import Problem
-from ..archive.schemas import SchemaValidator, value_kind
+from ..archive.schemas import schema_validator, value_kind
 from .sheet_cells import unescape
 
 MAPPINGS = Path(__file__).resolve().parents[1] / "defaults" / "mappings"
@@ -225,7 +225,7 @@ def load_mapping(path: Path, kind: str, schemas, currency: str) -> Mapping:
         doc = load_file(path, shown)
     except LoadError as exc:
         raise SheetProblems([exc.problem], 2) from None
-    validator = SchemaValidator(json.loads(MAPPING_SCHEMA.read_text(encoding="utf-8")))  # ECMA-262 patterns
+    validator = schema_validator()(json.loads(MAPPING_SCHEMA.read_text(encoding="utf-8")))  # ECMA-262 patterns
     problems = schema_errors.to_problems(doc, validator.iter_errors(doc.data))
     if problems:
         raise SheetProblems(problems, 2)
