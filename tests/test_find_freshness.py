@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import SEES_ALL, git, init_repo
-from dossier.git import git_changes
+from dossier.git import gitchanges
 from dossier.search.index import INDEX_FILE, Index, open_index
 
 CONTRACT = "records/2/2025/2-2025-S02-0001.yaml"
@@ -151,7 +151,7 @@ def test_a_damaged_index_file_is_built_again(repo, damage):
 def test_a_damaged_git_index_falls_back_to_a_stat_of_every_file(repo):
     edit(repo / CONTRACT)
     (repo / ".git/index").write_bytes(b"DIRC garbage")
-    assert git_changes.work_tree(repo, git_changes.INDEX_FOLDERS) is None
+    assert gitchanges.work_tree(repo, gitchanges.INDEX_FOLDERS) is None
     done = last_update(repo)
     assert not done.by_git and done.read == 1
     assert codes_found(repo, "温泉疗养") == ["2-2025-S02-0001"]

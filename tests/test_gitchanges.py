@@ -36,7 +36,7 @@ def test_outside_a_repository_there_is_no_view(tmp_path):
 
 def test_status_names_changed_untracked_ignored_and_deleted_files(view):
     root = view.root
-    assert view.status() == {}
+    assert view.status().codes == {}
     (root / ITEM).write_text((root / ITEM).read_text(encoding="utf-8") + "remarks: 改\n", encoding="utf-8")
     (root / "records/2/2025/新文件.yaml").write_text("code: x\n", encoding="utf-8")
     (root / ".gitignore").write_text("*.tmp\n", encoding="utf-8")
@@ -44,8 +44,9 @@ def test_status_names_changed_untracked_ignored_and_deleted_files(view):
     customers = sorted(p.name for p in (root / "customers").iterdir())
     git(root, "rm", "-q", f"customers/{customers[0]}")
     (root.parent / "outside.yaml").write_text("not the archive's\n", encoding="utf-8")
-    assert view.status() == {ITEM: " M", "records/2/2025/新文件.yaml": "??", "records/2/2025/scratch.tmp": "!!",
-                             f"customers/{customers[0]}": "D "}
+    assert view.status().codes == {ITEM: ".M", "records/2/2025/新文件.yaml": "??", "records/2/2025/scratch.tmp": "!!",
+                                   f"customers/{customers[0]}": "D."}
+    assert view.status().changed[f"customers/{customers[0]}"] == git(root, "rev-parse", f"HEAD:./customers/{customers[0]}").strip()
     assert view.staged_changes() == [StagedFile("D", f"customers/{customers[0]}", "0" * 40)]
 
 
@@ -55,7 +56,7 @@ def test_tree_changes_and_entries_name_archive_paths(view):
     (root / ITEM).write_text((root / ITEM).read_text(encoding="utf-8") + "remarks: 改\n", encoding="utf-8")
     git(root, "commit", "-q", "-am", "change")
     after = view.tree()
-    assert before != after and view.tree_changes(before, after) == [ITEM]
+    assert before != after and view.tree_changes(before, after) == {ITEM: git(root, "rev-parse", f"HEAD:./{ITEM}").strip()}
     entries = view.tree_entries(after, [ITEM])
     assert list(entries) == [ITEM]
     data = (root / ITEM).read_bytes()

@@ -220,13 +220,21 @@ def validate(ctx, paths, fmt, no_cache, jobs, lang):
 
     Problems are printed as `file:line:column: rule: message`. Exit 1 if there is an error.
     """
-    from .reporter import render_json, render_text
-    from ..regulation.validate import validate_archive
+    from ..git import gitchanges
 
     session = _session(ctx, lang)
     root = session.root
     only = [_relative_to_archive(root, p) for p in paths] or None
-    report = validate_archive(root, session.today, only, use_cache=not no_cache, jobs=jobs)
+    if not no_cache:  # git's status runs while the rules load; validate's look at its store takes it over
+        gitchanges.start_work_tree(root, gitchanges.ARCHIVE_FOLDERS)
+    try:
+        from ..regulation.validate import validate_archive
+
+        report = validate_archive(root, session.today, only, use_cache=not no_cache, jobs=jobs)
+    finally:
+        gitchanges.stop_unused()
+    from .reporter import render_json, render_text
+
     prefix = _display_prefix(root)
     render = render_json if fmt == "json" else render_text
     click.echo(render(report.problems, report.files, session.lang, prefix))

@@ -43,19 +43,19 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
     Looks for changed files first (git's status says which) and updates the index
     (.dossier/index.sqlite) with them.
     """
-    from ..git import git_changes
+    from ..git import gitchanges
 
     session = _session(ctx, lang)
     if not text.strip():
         raise UsageError("find-empty")
     root = session.root
     if not cached:  # git's status runs while what find needs loads; open_index takes it over
-        git_changes.start_work_tree(root, git_changes.INDEX_FOLDERS)
+        gitchanges.start_work_tree(root, gitchanges.INDEX_FOLDERS)
     try:
         found, reader = _found(session, text, (category, year, section, customer, manager, status, item_type),
                                limit, cached)
     finally:
-        git_changes.stop_unused()
+        gitchanges.stop_unused()
     from .reporter import problem_line, render_table
 
     prefix = _display_prefix(root)

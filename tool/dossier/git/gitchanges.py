@@ -3,25 +3,43 @@
 git keeps every tracked file's object id in its index and the stat data that tells it, in the
 time `git status` takes, which files changed since; a tree of a commit names every file's
 content by its id. Asking git is therefore the cheapest way to know what changed: a Python stat
-of 100,000 files plus a cache of them costs more than git's own status of the same tree.
+of 100,000 files plus a cache of them costs more than git's own status of the same tree. This
+is how validate (regulation/archive_facts.py), the pre-commit hook (regulation/staged_check.py)
+and find's index (search/index.py) know which files to read again.
 
 A GitView is one archive's folder in its repository (the archive may be a sub-folder: its
 `prefix`). Paths in and out are archive-relative, posix. Every command runs with the
 environment of gitwalk.environment: in a hook, the index being committed (GIT_INDEX_FILE).
+The functions at the end answer None where git cannot say (not a work tree, git missing, an
+index git refuses to read, a commit no longer there): their callers then look at every file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
-from .gitwalk import environment
+from ..archive.errors import DossierError
+from .gitwalk import GitProcess, environment
 
 ARCHIVE_FOLDERS = ("customers", "records", "daily", "trash", "volumes")  # what validate checks
+INDEX_FOLDERS = ("customers", "records", "daily")  # where the files find's index holds are
 EMPTY_TREE = {"sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
               "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"}
+UNKNOWN = ""  # a blob id git did not give (an unmerged path): never taken as equal to anything
+_ZERO = {"0" * 40, "0" * 64}
+MANY_PATHS = 500  # paths named on one ls-tree command line, beyond which the whole tree is listed
+# git's stat check at its strictest, whatever the clone's settings: a file rewritten with the
+# same size and modification time still has a new ctime.
+_STRICT = ["-c", "core.checkStat=default", "-c", "core.trustctime=true"]
+
+
+class GitFailed(Exception):
+    """A git command failed where the caller can fall back to reading the files itself."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +52,15 @@ class StagedFile:
     blob: str
 
 
-class GitFailed(Exception):
-    """A git command failed where the caller can fall back to reading the files itself."""
+@dataclass
+class WorkTree:
+    """The archive's work tree against HEAD, as git's status gives it."""
+
+    head: str | None  # HEAD's commit id; None before the first commit
+    prefix: str  # the archive's folder in the repository: '' or 'path/'
+    object_format: str  # 'sha1' or 'sha256': how git names a blob
+    changed: dict[str, str | None] = field(default_factory=dict)  # path → its blob id in HEAD (None: not there)
+    codes: dict[str, str] = field(default_factory=dict)  # path → git's two letters ("M.", ".M", "??", "!!" …)
 
 
 @dataclass(frozen=True)
@@ -57,11 +82,6 @@ class GitView:
     def git(self, args: list[str], input: bytes | None = None) -> bytes:
         return _git(self.root, args, input)
 
-    def _rel(self, name: bytes) -> str | None:
-        """An archive-relative path from a repository-relative name (None outside the archive)."""
-        text = name.decode("utf-8", "surrogateescape")
-        return text[len(self.prefix):] if text.startswith(self.prefix) else None
-
     # --- commits and trees --------------------------------------------------------------------
 
     def tree(self, rev: str = "HEAD") -> str | None:
@@ -75,42 +95,54 @@ class GitView:
     def empty_tree(self) -> str:
         return EMPTY_TREE.get(self.object_format, EMPTY_TREE["sha1"])
 
-    def tree_changes(self, old: str, new: str, folders=ARCHIVE_FOLDERS) -> list[str]:
-        """The paths whose content differs between two trees of the archive's folder (git's
-        diff of trees: proportional to what changed, not to the archive). GitFailed when `old`
-        is unknown here (a cache from another clone)."""
-        out = self.git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", old, new, "--",
+    def tree_changes(self, old: str, new: str, folders: Iterable[str] = ARCHIVE_FOLDERS) -> dict[str, str | None]:
+        """path → blob id in `new` (None: not there) of the files under `folders` whose content
+        differs between two trees of the archive's folder (git's diff of trees: proportional to
+        what changed, not to the archive). GitFailed when a tree is unknown here (a store or an
+        index made in another clone)."""
+        out = self.git(["diff-tree", "-r", "-z", "--no-renames", "--raw", old, new, "--",
                         *(f":(top){folder}" for folder in folders)])  # the trees are the archive's folder
-        return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
+        fields = out.decode("utf-8", "surrogateescape").split("\0")
+        changed: dict[str, str | None] = {}
+        for header, path in zip(fields[0::2], fields[1::2]):  # ":old-mode new-mode old-id new-id X", path
+            blob = header.split(" ")[3] if header.startswith(":") else UNKNOWN
+            changed[path] = None if blob in _ZERO else blob
+        return changed
 
-    def tree_entries(self, tree: str, paths: list[str] | tuple[str, ...] = ARCHIVE_FOLDERS) -> dict[str, str]:
-        """path → blob id of the files of `tree` (the archive's folder) at or under `paths`."""
-        if not paths:
+    def tree_entries(self, tree: str, paths: Iterable[str] | None = None,
+                     folders: Iterable[str] = ARCHIVE_FOLDERS) -> dict[str, str]:
+        """path → blob id of the files of `tree` (the archive's folder) among `paths`; those
+        under `folders` when paths is None or too many to name (a superset: callers look up)."""
+        named = sorted(paths) if paths is not None else []
+        if paths is None or len(named) > MANY_PATHS:
+            named = list(folders)
+        if not named:
             return {}
-        out = self.git(["ls-tree", "-r", "-z", "--full-tree", tree, "--", *paths])
+        out = self.git(["ls-tree", "-r", "-z", "--full-tree", tree, "--", *named])
         found = {}
-        for entry in out.split(b"\0"):
-            if entry:
-                info, _, name = entry.partition(b"\t")
-                found[name.decode("utf-8", "surrogateescape")] = info.split(b" ")[2].decode()
+        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+            info, _, name = entry.partition("\t")
+            parts = info.split(" ")
+            if len(parts) == 3 and parts[1] == "blob":  # not a submodule's commit
+                found[name] = parts[2]
         return found
 
     # --- the index and the work tree ------------------------------------------------------------
 
-    def status(self, folders=ARCHIVE_FOLDERS) -> dict[str, str]:
+    def status(self, folders: tuple[str, ...] = ARCHIVE_FOLDERS) -> WorkTree:
         """Every file under `folders` that differs from HEAD, staged or not, or that git does not
-        track (untracked and ignored ones too: validate checks every file there), with git's
-        two-letter status ("M ", " M", "??", "!!", " D" …). git refreshes its index on the way,
-        comparing content where a file's stat data cannot be trusted (racily clean)."""
-        out = self.git(["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all",
-                        "--ignored=matching", "--", *folders])
-        found = {}
-        for entry in out.split(b"\0"):
-            if len(entry) > 3:
-                rel = self._rel(entry[3:])
-                if rel is not None:
-                    found[rel] = entry[:2].decode()
-        return found
+        track (untracked and ignored ones too: validate checks every file there). git refreshes
+        its index on the way, comparing content where a file's stat data cannot be trusted
+        (racily clean). A status started ahead for this folder (start_work_tree) is taken over."""
+        about, started = _ahead.pop((os.fspath(self.root), tuple(folders)), (None, None))
+        _stop(about)  # this view knows its prefix and object format
+        if started is not None:
+            code, out, err = started.result()
+            if code != 0:
+                raise GitFailed(err.decode("utf-8", "replace").strip())
+        else:
+            out = self.git(_status_arguments(folders))
+        return _parse_status(out.decode("utf-8", "surrogateescape"), self.prefix, self.object_format)
 
     def staged_changes(self, folders: tuple[str, ...] = ()) -> list[StagedFile]:
         """What the commit being made changes against HEAD (against nothing before the first
@@ -135,8 +167,8 @@ class GitView:
         return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
 
     def blobs(self, names: list[str]) -> list[bytes | None]:
-        """The contents of objects named as git names them (`:path` in the index, `TREE:path`),
-        through one `git cat-file --batch`; None for a name that is not there."""
+        """The contents of objects named as git names them (`:path` in the index, `TREE:path`, an
+        id), through one `git cat-file --batch`; None for a name that is not there."""
         if not names:
             return []
         qualified = [(f":./{name[1:]}" if name.startswith(":") else name) for name in names]
@@ -155,11 +187,15 @@ class GitView:
         return found
 
     def blob_id(self, data: bytes) -> str:
-        """git's object id of a file holding `data` (no filters applied)."""
-        digest = hashlib.new(self.object_format if self.object_format == "sha256" else "sha1")
-        digest.update(b"blob %d\0" % len(data))
-        digest.update(data)
-        return digest.hexdigest()
+        return blob_id(data, self.object_format)
+
+
+def blob_id(raw: bytes, object_format: str = "sha1") -> str:
+    """The id git gives a file holding `raw` (`git hash-object`, no filters applied)."""
+    digest = hashlib.new("sha256" if object_format == "sha256" else "sha1")
+    digest.update(b"blob %d\0" % len(raw))
+    digest.update(raw)
+    return digest.hexdigest()
 
 
 def _git(cwd: Path, args: list[str], input: bytes | None = None) -> bytes:
@@ -168,3 +204,113 @@ def _git(cwd: Path, args: list[str], input: bytes | None = None) -> bytes:
     if result.returncode != 0:
         raise GitFailed(result.stderr.decode("utf-8", "replace").strip())
     return result.stdout
+
+
+# --- git's status, started ahead -----------------------------------------------------------------
+# A status of 100,000 files takes git about as long as Python takes to load what validate or find
+# needs; started first, it runs beside it (two processes, two cores).
+
+
+def _status_arguments(folders: Iterable[str]) -> list[str]:
+    return [*_STRICT, "status", "--porcelain=v2", "-z", "--branch", "--no-renames", "--untracked-files=all",
+            "--ignored=matching", "--", *folders]
+
+
+def _parse_status(text: str, prefix: str, object_format: str) -> WorkTree:
+    tree = WorkTree(None, prefix, object_format)
+    entries = iter(text.split("\0"))
+    for entry in entries:
+        kind = entry[:1]
+        if entry.startswith("# branch.oid "):
+            oid = entry.split(" ", 2)[2]
+            tree.head = None if oid == "(initial)" else oid
+        elif kind == "1":  # 1 XY sub mH mI mW hH hI path
+            fields = entry.split(" ", 8)
+            _note(tree, fields[8], fields[1], None if fields[6] in _ZERO else fields[6])
+        elif kind == "2":  # a rename despite --no-renames: both paths changed, the original follows
+            fields = entry.split(" ", 9)
+            _note(tree, fields[9], fields[1], UNKNOWN)
+            _note(tree, next(entries), fields[1], UNKNOWN)
+        elif kind == "u":  # unmerged: u XY sub m1 m2 m3 mW h1 h2 h3 path
+            _note(tree, entry.split(" ", 10)[10], entry[2:4], UNKNOWN)
+        elif kind in ("?", "!"):
+            _note(tree, entry[2:], kind * 2, None)
+    return tree
+
+
+def _note(tree: WorkTree, path: str, code: str, blob: str | None) -> None:
+    if path.startswith(tree.prefix):
+        rel = path[len(tree.prefix):]
+        tree.changed[rel], tree.codes[rel] = blob, code
+
+
+_ahead: dict[tuple[str, tuple[str, ...]], tuple] = {}  # (root, folders) → the processes started ahead
+
+
+def _status_processes(root: str, folders: tuple[str, ...]) -> tuple[GitProcess | None, GitProcess | None]:
+    return (_start(root, ["rev-parse", "--show-prefix", "--show-object-format"]),
+            _start(root, _status_arguments(folders)))
+
+
+def _start(root: str, args: list[str]) -> GitProcess | None:
+    try:
+        return GitProcess(args, root)
+    except (DossierError, OSError):  # no git, or no process to be had
+        return None
+
+
+def _finish(process: GitProcess | None) -> str | None:
+    if process is None:
+        return None
+    code, out, _ = process.result()
+    return out.decode("utf-8", "surrogateescape") if code == 0 else None
+
+
+def _stop(process: GitProcess | None) -> None:
+    if process is not None:
+        process.stop()
+
+
+def start_work_tree(root, folders: tuple[str, ...]) -> None:
+    """Start git's status of `root` now (validate and find do, before they load what else they
+    need); GitView.status and work_tree take it over."""
+    _ahead[(os.fspath(root), tuple(folders))] = _status_processes(os.fspath(root), tuple(folders))
+
+
+def stop_unused() -> None:
+    """Stop what was started ahead and not taken over (the command turned out not to need it)."""
+    while _ahead:
+        for process in _ahead.popitem()[1]:
+            _stop(process)
+
+
+def work_tree(root, folders: Iterable[str]) -> WorkTree | None:
+    """Every file under `folders` (archive-relative) that differs from HEAD, staged or not,
+    untracked or ignored, by git's status; None when git cannot say."""
+    key = (os.fspath(root), tuple(folders))
+    about, status = (_finish(process) for process in (_ahead.pop(key, None) or _status_processes(*key)))
+    if about is None or status is None:
+        return None
+    prefix, object_format = (about.split("\n") + ["", ""])[:2]
+    if object_format not in ("sha1", "sha256"):
+        return None
+    return _parse_status(status, prefix, object_format)
+
+
+def changed_between(root, old: str, new: str, folders: Iterable[str], prefix: str) -> dict[str, str | None] | None:
+    """Archive-relative path → its blob id in commit `new` (None: not there) of every file under
+    `folders` that the two commits hold differently; None when git cannot say."""
+    try:
+        return GitView(Path(root), prefix).tree_changes(f"{old}:{prefix}", f"{new}:{prefix}", folders)
+    except GitFailed:
+        return None
+
+
+def head_blobs(root, head: str, paths: Iterable[str] | None, folders: Iterable[str],
+               prefix: str) -> dict[str, str] | None:
+    """Archive-relative path → blob id in commit `head` of those of `paths` it holds (all the
+    files under `folders` when paths is None or long); None when git cannot say."""
+    try:
+        return GitView(Path(root), prefix).tree_entries(f"{head}:{prefix}", paths, folders)
+    except GitFailed:
+        return None

@@ -33,7 +33,7 @@ from typing import Iterable
 from . import confidential, rules
 from ..archive import codes
 from ..archive.problems import Problem
-from ..git.gitchanges import ARCHIVE_FOLDERS, GitFailed, GitView
+from ..git.gitchanges import GitFailed, GitView
 
 STORE_FILE = ".dossier/validate.sqlite"
 VERSION = "1"
@@ -52,7 +52,6 @@ CREATE INDEX IF NOT EXISTS deps_attachment ON deps(attachment);
 CREATE TABLE IF NOT EXISTS wide (grp TEXT, problem TEXT);
 CREATE INDEX IF NOT EXISTS wide_grp ON wide(grp);
 """
-MANY = 500  # above this many paths, ask git for the whole tree rather than name each path
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -215,7 +214,7 @@ def current_state(view: GitView) -> tuple[str, dict[str, str | None]]:
     holds now (None: not there)."""
     tree = view.tree() or view.empty_tree
     dirty = {}
-    for rel in view.status():
+    for rel in view.status().changed:
         try:
             dirty[rel] = view.blob_id((view.root / rel).read_bytes())
         except (IsADirectoryError, FileNotFoundError, NotADirectoryError):
@@ -239,7 +238,7 @@ def changed_files(view: GitView, store: Store, tree: str, dirty: dict[str, str |
         candidates = set(current) | set(stored)
     else:
         clean = sorted(c for c in candidates if c not in dirty)
-        in_tree = view.tree_entries(tree, clean if len(clean) <= MANY else ARCHIVE_FOLDERS) if clean else {}
+        in_tree = view.tree_entries(tree, clean) if clean else {}
         current = {**{c: in_tree.get(c) for c in clean}, **{c: dirty[c] for c in candidates if c in dirty}}
         stored = store.oids(candidates)
     return {rel: current.get(rel) for rel in candidates if current.get(rel) != stored.get(rel)}

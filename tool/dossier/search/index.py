@@ -45,14 +45,14 @@ from ..access.crypto import ARMOR_BEGIN
 from ..archive.loader import LoadError, load_bytes
 from ..archive.problems import Problem
 from ..archive.progress import track
-from ..git import git_changes
-from ..git.git_changes import blob_id
+from ..git import gitchanges
+from ..git.gitchanges import blob_id
 
 INDEX_FILE = ".dossier/index.sqlite"
 STAT_SNAPSHOT = ".dossier/index-stat.marshal"  # what the files table holds, for a quick comparison
 FORMAT = 5  # the layout of the tables and of the indexed text: a change rebuilds the index
 PARALLEL_THRESHOLD = 400  # files to read before worker processes pay for themselves
-FOLDERS = git_changes.INDEX_FOLDERS
+FOLDERS = gitchanges.INDEX_FOLDERS
 MANY_CHANGES = 5000  # files changed between two commits beyond which a stat of every file is cheaper
 RACY_NS = 2_000_000_000  # a file changed this close before an update may change again unseen
 SHORT_TERM_LIMIT = 400  # trigrams a 1–2 character word may expand to before a scan is cheaper
@@ -401,7 +401,7 @@ class Index:
         try:
             # git's status is taken before any file is read, under the same lock: whatever changes
             # after it is seen by the next update
-            tree = git_changes.work_tree(self.root, FOLDERS) if files is None and paths is None else None
+            tree = gitchanges.work_tree(self.root, FOLDERS) if files is None and paths is None else None
             rebuilt = rebuild or not self._current() or (tree is not None and self._object_format() != tree.object_format)
             if rebuilt:
                 self._create(tree.object_format if tree else "sha1")
@@ -461,7 +461,7 @@ class Index:
     # index only if git's status lists it now (it differs from HEAD now), or it was listed as
     # dirty, or HEAD moved and the two commits hold it differently. Those are read; nothing else.
 
-    def _suspects(self, tree: git_changes.WorkTree) -> list[str] | None:
+    def _suspects(self, tree: gitchanges.WorkTree) -> list[str] | None:
         """The files (and untracked folders) that may differ from the index; None when the last
         update did not leave git's state or the change of HEAD is too large to be worth it."""
         head, dirty = self._meta("git_head"), self._meta("git_dirty")
@@ -471,13 +471,13 @@ class Index:
         if head != (tree.head or ""):
             if not head or not tree.head:
                 return None
-            between = git_changes.changed_between(self.root, head, tree.head, FOLDERS, tree.prefix)
+            between = gitchanges.changed_between(self.root, head, tree.head, FOLDERS, tree.prefix)
             if between is None or len(between) > MANY_CHANGES:
                 return None  # a stat of every file is cheaper than reading these
         self._expected = {**between, **tree.changed}
         return sorted({*json.loads(dirty), *between, *(p for p in tree.changed if kind_of(p) or p.endswith("/"))})
 
-    def _remember(self, tree: git_changes.WorkTree | None, checked: list[str] | None) -> None:
+    def _remember(self, tree: gitchanges.WorkTree | None, checked: list[str] | None) -> None:
         """Record HEAD and the files the index holds otherwise than HEAD does, among `checked`
         (None: among all). Without git's view there is nothing to record: the next update
         stats every file."""
@@ -488,14 +488,14 @@ class Index:
         expected = {} if checked is None else {p: self._expected[p] for p in paths if p in self._expected}
         missing = None if paths is None else paths - expected.keys()
         if tree.head and (missing is None or missing):
-            blobs = git_changes.head_blobs(self.root, tree.head, missing, FOLDERS)
+            blobs = gitchanges.head_blobs(self.root, tree.head, missing, FOLDERS, tree.prefix)
             if blobs is None:
                 self.db.execute("DELETE FROM meta WHERE key IN ('git_head', 'git_dirty')")
                 return
             expected.update((p, blob) for p, blob in blobs.items() if kind_of(p) and (paths is None or p in paths))
         held = self._digests(paths)
         candidates = held.keys() | expected.keys() if paths is None else paths
-        dirty = sorted(p for p in candidates if held.get(p) != expected.get(p) or held.get(p) == git_changes.UNKNOWN)
+        dirty = sorted(p for p in candidates if held.get(p) != expected.get(p) or held.get(p) == gitchanges.UNKNOWN)
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                             [("git_head", tree.head or ""), ("git_dirty", json.dumps(dirty, ensure_ascii=False))])
 
