@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -118,6 +119,10 @@ lang_option = click.option("--lang", type=LANGS, help="Language of messages: zh 
                            "language in archive.yaml, else the locale's).")
 
 
+def jobs_option(help: str = "Worker processes (default: one per core).") -> Callable:
+    return click.option("--jobs", type=click.IntRange(1), help=help)
+
+
 class LazyGroup(click.Group):
     """A group whose commands of other areas live in one module each (so they stay apart): the
     module registers them on the group when imported, and is imported when click first asks
@@ -212,7 +217,7 @@ class TerminalProgress:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Check every file again, ignoring .dossier/ (the cache).")
-@click.option("--jobs", type=click.IntRange(1), help="Worker processes (default: one per core).")
+@jobs_option()
 @lang_option
 @click.pass_context
 def validate(ctx, paths, fmt, no_cache, jobs, lang):

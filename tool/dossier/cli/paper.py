@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .main import _acting_person, _acting_reader, _display_prefix, _session, cli, lang_option, render
+from .main import _acting_person, _acting_reader, _display_prefix, _session, cli, jobs_option, lang_option, render
 from ..archive.config import CATEGORIES
 from ..archive.errors import DossierError, UsageError
 from ..archive.messages import message
@@ -19,7 +19,7 @@ from ..archive.messages import message
 YEAR = click.IntRange(1000, 9999)
 
 
-jobs_option = click.option("--jobs", type=click.IntRange(1), help="Worker processes rendering items (default: one per core).")
+rendering_jobs = jobs_option("Worker processes rendering items (default: one per core).")
 
 
 def _renderer(archive, jobs: int | None, cache: bool = True):
@@ -59,7 +59,7 @@ def _attachment_warnings(session, plan) -> None:
               help="The PDF to write (a name ending in .pdf, for a category and year that make one volume), or the "
                    "folder to write one <archive number>.pdf per volume into (created if missing); never inside "
                    "the archive's work tree: volumes hold decrypted values.")
-@jobs_option
+@rendering_jobs
 @click.option("--no-cache", is_flag=True, help="Render every item again, ignoring the render cache.")
 @lang_option
 @click.pass_context
@@ -131,7 +131,7 @@ def _write(session, renderer, volume_, path: Path) -> None:
 @click.argument("category", type=click.Choice(CATEGORIES), metavar="CATEGORY")
 @click.argument("year", type=YEAR)
 @click.option("--checked-by", metavar="PERSON", help="Who checked the volume 检查人 (an id in people.yaml).")
-@jobs_option
+@rendering_jobs
 @lang_option
 @click.pass_context
 def bind(ctx, category, year, checked_by, jobs, lang):

@@ -10,7 +10,7 @@ import signal
 
 import click
 
-from .main import _acting_reader, _display_prefix, _session, _tell_left_out, cli, echo_json, lang_option
+from .main import _acting_reader, _display_prefix, _session, _tell_left_out, cli, echo_json, jobs_option, lang_option
 from ..archive.errors import UsageError
 from ..archive.messages import message
 
@@ -140,7 +140,7 @@ def index_status(ctx, fmt, lang):
 
 
 @index_group.command(name="update")
-@click.option("--jobs", type=click.IntRange(1), help="Worker processes (default: one per core).")
+@jobs_option()
 @lang_option
 @click.pass_context
 def index_update(ctx, jobs, lang):
@@ -149,7 +149,7 @@ def index_update(ctx, jobs, lang):
 
 
 @index_group.command(name="rebuild")
-@click.option("--jobs", type=click.IntRange(1), help="Worker processes (default: one per core).")
+@jobs_option()
 @lang_option
 @click.pass_context
 def index_rebuild(ctx, jobs, lang):
@@ -176,7 +176,7 @@ def _update(ctx, lang, jobs, rebuild: bool) -> None:
 @cli.command()
 @click.option("--debounce", type=click.IntRange(0), default=150, show_default=True, metavar="MS",
               help="Milliseconds without changes before the changed files are checked.")
-@click.option("--jobs", type=click.IntRange(1), help="Worker processes for large changes (default: one per core).")
+@jobs_option("Worker processes for large changes (default: one per core).")
 @lang_option
 @click.pass_context
 def watch(ctx, debounce, jobs, lang):

@@ -429,29 +429,24 @@ class Watcher:
         self._cards.clear()
         self._dependents.clear()
         for rel, result in self.results.items():
-            self._add_maps(rel, result)
+            self._map(rel, result)
 
-    def _add_maps(self, rel: str, result: validate.FileResult) -> None:
+    def _map(self, rel: str, result: validate.FileResult, present: bool = True) -> None:
+        """Enter `rel` in the lookups the archive-wide rules are re-run from (its section, its
+        customer, the card it is, the attachments it depends on), or take it out of them."""
+        change = set.add if present else set.discard
         facts = result.facts
         if isinstance(facts, rules.ItemFacts):
-            self._by_section[_section(facts.code)].add(rel)
+            change(self._by_section[_section(facts.code)], rel)
             if facts.customer:
-                self._by_customer[facts.customer].add(rel)
+                change(self._by_customer[facts.customer], rel)
         elif isinstance(facts, rules.CustomerFacts):
-            self._cards[rel] = facts
+            if present:
+                self._cards[rel] = facts
+            else:
+                self._cards.pop(rel, None)
         for path, _ in result.depends:
-            self._dependents[os.path.normpath(path)].add(rel)
-
-    def _drop_maps(self, rel: str, result: validate.FileResult) -> None:
-        facts = result.facts
-        if isinstance(facts, rules.ItemFacts):
-            self._by_section[_section(facts.code)].discard(rel)
-            if facts.customer:
-                self._by_customer[facts.customer].discard(rel)
-        elif isinstance(facts, rules.CustomerFacts):
-            self._cards.pop(rel, None)
-        for path, _ in result.depends:
-            self._dependents[os.path.normpath(path)].discard(rel)
+            change(self._dependents[os.path.normpath(path)], rel)
 
     def _customers(self) -> dict[str, rules.CustomerFacts]:
         return {facts.id: facts for facts in self._cards.values()}
@@ -618,13 +613,13 @@ class Watcher:
                 elif isinstance(facts, rules.CustomerFacts):
                     cards_changed.add(facts.id)
             if old is not None:
-                self._drop_maps(rel, old)
+                self._map(rel, old, present=False)
         self._file_count += len(set(new) - set(self.results)) - len(dropped)
         for rel in dropped:
             del self.results[rel]
         for rel, result in new.items():
             self.results[rel] = result
-            self._add_maps(rel, result)
+            self._map(rel, result)
         if any(rel.split("/", 1)[0] == "trash" for rel in changed | gone):
             trash = rules.trash_codes(self.root)
             sections |= {_section(code) for code in trash ^ self._trash}
