@@ -853,6 +853,30 @@ def pdf_text_page(path: Path, page: int) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
+def test_a_pdf_is_made_in_the_process_started_ahead_or_else_here(monkeypatch, tmp_path):
+    """ahead.py: the process forked before the archive is read makes the PDF (this process's
+    document_pdf is broken after the fork); once it is gone, the PDF is made here; no process
+    is left behind, even when the command fails before asking for its PDF."""
+    import multiprocessing
+
+    from dossier.reports import render_pdf
+    from dossier.reports.ahead import PdfAhead
+
+    doc = long_document(40)
+    here = page_texts(render_pdf.document_pdf(doc, "x"), tmp_path)
+    with PdfAhead() as ahead:
+        monkeypatch.setattr(render_pdf, "document_pdf", lambda *args: pytest.fail("made here"))
+        assert page_texts(ahead.pdf(doc, "x"), tmp_path) == here
+    monkeypatch.undo()
+    with PdfAhead() as ahead:
+        ahead.process.kill()
+        assert page_texts(ahead.pdf(doc, "x"), tmp_path) == here
+    with pytest.raises(UsageError), PdfAhead():
+        raise UsageError("report-apply-reason")
+    assert multiprocessing.active_children() == []
+    assert len(here) > 1 and "长表" in here[0]
+
+
 def test_a_long_table_is_drawn_over_pages_with_its_header_and_page_numbers(tmp_path):
     from dossier.reports.render_pdf import document_pdf
 

@@ -43,6 +43,11 @@ def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
     fmt = chosen_format(destination, fmt, "pdf")
     refuse_tracked(root, destination.path(f"report.{fmt}"))
     period = reports.resolve_period(kind, period_text, session.today)
+    ahead = None
+    if fmt == "pdf":  # WeasyPrint is imported in a second process while the archive is read
+        from ..reports.ahead import PdfAhead
+
+        ahead = ctx.with_resource(PdfAhead())
     if period.end >= session.today:
         session.echo_err("report-period-open", period=period.label, end=period.end.isoformat(),
                          today=session.today.isoformat())
@@ -53,7 +58,7 @@ def _run(ctx, kind, period_text, fmt, output, lang, letters=None):
     report_data = reports.build(kind, data, period)
     with_letters = letters if letters is not None else period.kind == "half"
     written = reports.write(kind, report_data, data, fmt, destination.folder, session.lang, session.today,
-                            with_letters, destination.name)
+                            with_letters, destination.name, ahead)
     session.echo("report-written", file=str(written.report))
     if written.letters:
         session.echo("report-letters-written", count=len(written.letters), folder=str(destination.folder))

@@ -71,11 +71,14 @@ def make_document(kind: str, report: Any, data: Dataset, lang: str, today: dt.da
     return layout(report, data, lang, today)
 
 
-def render(doc, fmt: str, identifier: str = "") -> bytes:
+def render(doc, fmt: str, identifier: str = "", ahead=None) -> bytes:
+    """`doc` as `fmt`; a PDF in the process `ahead` (ahead.PdfAhead) started, when given."""
     if fmt == "xlsx":
         from .render_xlsx import render_xlsx
 
         return render_xlsx(doc)
+    if fmt == "pdf" and ahead is not None:
+        return ahead.pdf(doc, identifier)
     if fmt == "pdf":
         from .render_pdf import document_pdf
 
@@ -96,13 +99,13 @@ class Written:
 
 
 def write(kind: str, report: Any, data: Dataset, fmt: str, folder: Path, lang: str, today: dt.date,
-          letters: bool = False, name: str | None = None) -> Written:
+          letters: bool = False, name: str | None = None, ahead=None) -> Written:
     """Render `report` and write it as `name` (default: named after the kind and period) into
     `folder`, and, for credit with `letters`, one 询证函 PDF per customer beside it; every file
-    is written atomically."""
+    is written atomically. A PDF is made by `ahead` (ahead.PdfAhead), when given."""
     doc = make_document(kind, report, data, lang, today, letters)
     path = folder / (name or file_name(kind, report.period, lang, fmt))
-    atomic_write_bytes(path, render(doc, fmt, path.stem))
+    atomic_write_bytes(path, render(doc, fmt, path.stem, ahead))
     written_letters = []
     if letters and kind == "credit":
         written_letters = write_letters(report, data, folder, lang, today)

@@ -60,6 +60,12 @@ class Block:
     width: float = 0.0  # points, for a chart
 
 
+def prepare() -> None:
+    """Import what a PDF takes (ahead.py does it before the report is known)."""
+    weasyprint()
+    import pypdf  # noqa: F401
+
+
 def document_pdf(doc: Document, identifier: str = "") -> bytes:
     """The report as PDF/A-2b (dossier/pdfa.py); `identifier` names it in its metadata."""
     charts = [chart for section in doc.sections for chart in section.charts]
