@@ -158,17 +158,11 @@ def _bars(plt, chart: Chart):
     slots = _slots(panels)
     figure, axes = plt.subplots(1, len(panels), figsize=figure_size(chart), squeeze=False)
     for axis, panel in zip(axes[0], panels):
-        labels, values, shares = list(panel["labels"]), list(panel["values"]), list(panel["shares"])
-        if len(labels) > MAX_GROUPS + 1:
-            rest = sum(values[MAX_GROUPS:])
-            rest_share = sum(s for s in shares[MAX_GROUPS:] if s is not None)
-            labels = labels[:MAX_GROUPS] + [label("others", lang)]
-            values = values[:MAX_GROUPS] + [rest]
-            shares = shares[:MAX_GROUPS] + [rest_share]
+        labels, values, shares = grouped_panel(panel, lang)
         positions = [slots - 1 - i for i in range(len(labels))]  # the largest on top, bars equally thick
         axis.barh(positions, [float(v) for v in values], color=BAR_COLOUR, height=0.6)
         axis.set_ylim(-0.6, max(slots, 3) - 0.4)
-        axis.set_yticks(positions, [_short(text) for text in labels], fontsize=8)
+        axis.set_yticks(positions, [short(text) for text in labels], fontsize=8)
         axis.xaxis.set_major_locator(MaxNLocator(3))
         axis.xaxis.set_major_formatter(_thousands())
         axis.tick_params(axis="x", labelsize=7)
@@ -182,7 +176,20 @@ def _bars(plt, chart: Chart):
     return figure
 
 
-def _short(text: str, limit: int = 14) -> str:
+def grouped_panel(panel: dict, lang: str) -> tuple[list, list, list]:
+    """A composition panel's labels, values and shares as drawn: the first MAX_GROUPS groups,
+    the others as one bar."""
+    labels, values, shares = list(panel["labels"]), list(panel["values"]), list(panel["shares"])
+    if len(labels) > MAX_GROUPS + 1:
+        rest = sum(values[MAX_GROUPS:])
+        rest_share = sum(s for s in shares[MAX_GROUPS:] if s is not None)
+        labels = labels[:MAX_GROUPS] + [label("others", lang)]
+        values = values[:MAX_GROUPS] + [rest]
+        shares = shares[:MAX_GROUPS] + [rest_share]
+    return labels, values, shares
+
+
+def short(text: str, limit: int = 14) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -1,10 +1,9 @@
 """A report as PDF: WeasyPrint lays out the document with an empty block where each table part
-and each chart goes; drawn_tables.py draws the tables into their blocks (it says why) and the
-charts, pages of PDF drawn by matplotlib, are laid onto theirs.
+and each chart goes; drawn_tables.py and drawn_charts.py draw the tables and the charts into
+their blocks (they say why).
 
-0. the charts are drawn by matplotlib in a second process meanwhile (charts.py); their
-   sizes are known beforehand;
-1. the characters of the tables are rendered on a glyph sheet (glyphs.py);
+1. the characters of the tables and charts are rendered on a glyph sheet (glyphs.py); the
+   charts' sizes are known beforehand (charts.figure_size);
 2. each table is measured. A table of a third of a page or less is one block, kept whole and
    with the headings above it (they go to the next page together if it does not fit). A
    longer one is cut into parts: the first fills the space left on the page where the table
@@ -23,14 +22,10 @@ charts, pages of PDF drawn by matplotlib, are laid onto theirs.
 from __future__ import annotations
 
 import io
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
 
 from ..paper import pdfa
-from ..archive.errors import DossierError
+from . import drawn_charts
 from .charts import figure_size
 from .drawn_tables import MM, TableLayout, TableText, show
 from .glyphs import Glyphs, sheet_text
@@ -69,22 +64,21 @@ def prepare() -> None:
 def document_pdf(doc: Document, identifier: str = "") -> bytes:
     """The report as PDF/A-2b (dossier/pdfa.py); `identifier` names it in its metadata."""
     charts = [chart for section in doc.sections for chart in section.charts]
-    chart_pdfs = _charts_meanwhile(charts)
-    weasyprint()  # imported after the fork: the chart process does without it
+    weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     tables = [table for table in doc.tables() if table.rows]
     texts = [TableText.of(table) for table in tables]
     footer = footer_text(doc)
-    glyphs = _glyph_sheet(texts, footer, doc.lang, fonts)
+    glyphs = _glyph_sheet(texts, footer, charts, doc.lang, fonts)
     layouts = {f"t{i}": TableLayout(text, glyphs, WIDTH) for i, text in enumerate(texts) if text.drawable(glyphs)}
     report = _Report(doc, fonts, layouts, {id(t): f"t{i}" for i, t in enumerate(tables)}, charts)
     parts = {name: layout.pages(FULL, FULL) for name, layout in layouts.items()}
     parts, rendered = report.cut({name: layout for name, layout in layouts.items() if name not in report.whole}, parts)
     pages = report.pages(rendered, parts)
     pdf = rendered.copy([page for page, _ in pages]).write_pdf(**pdfa.WEASYPRINT_OPTIONS)
-    drawn = report.draw(pdf, [placed for _, placed in pages], parts, glyphs, footer, chart_pdfs())
+    drawn = report.draw(pdf, [placed for _, placed in pages], parts, glyphs, footer)
     return pdfa.finalise(drawn, metadata(doc, identifier or doc.kind))
 
 
@@ -101,6 +95,7 @@ class _Report:
         self.doc, self.fonts, self.layouts, self.names = doc, fonts, layouts, names
         self.whole = {name for name, layout in layouts.items() if layout.height(layout.rows) <= WHOLE}
         self.charts = {id(chart): (f"c{i}", _chart_box(chart)) for i, chart in enumerate(charts)}
+        self.chart_named = {f"c{i}": chart for i, chart in enumerate(charts)}
         self.blank = None
 
     def lay_out(self, parts: dict[str, list]):
@@ -188,26 +183,24 @@ class _Report:
         return made
 
     def draw(self, pdf: bytes, placed: list[list[tuple[str, int, float, float]]], parts: dict[str, list],
-             glyphs: Glyphs, footer: str, charts: list[bytes]) -> bytes:
-        """`pdf` with, on each page, the footer, and the tables and `charts` (a PDF each) where
-        `placed` says."""
+             glyphs: Glyphs, footer: str) -> bytes:
+        """`pdf` with, on each page, the footer, and the tables and charts where `placed` says."""
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
         fonts = {name: "DT" + name for name in glyphs.fonts}  # the sheet's fonts, as pages name them
         clones = {fonts[name]: ref.clone(writer) for name, ref in glyphs.fonts.items()}
-        boxes = dict(self.charts.values())
-        forms = {name: _chart_form(writer, PdfReader(io.BytesIO(chart)).pages[0])
-                 for name, chart in zip(boxes, charts)}
         for number, (target, on_page) in enumerate(zip(writer.pages, placed), 1):
             height = float(target.mediabox.height)
             ops = [_footer(glyphs, footer, f"{number} / {len(placed)}", fonts)]
             for name, k, x, y in on_page:
-                if name in boxes:
-                    ops.append(_chart_operators(name, boxes[name], x * PX, height - y * PX))
+                if name in self.chart_named:
+                    chart = self.chart_named[name]
+                    scale = self.charts[id(chart)][1][2]
+                    ops.append(drawn_charts.draw(chart, glyphs, fonts, x * PX, height - y * PX, scale))
                 else:
                     ops.append(self.layouts[name].draw(parts[name][k], x * PX, height - y * PX, fonts))
-            _add_operators(target, ops, clones, forms)
+            _add_operators(target, ops, clones)
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
@@ -218,26 +211,6 @@ def _chart_box(chart: Chart) -> tuple[float, float, float]:
     shrinks an image)."""
     width, height = (inches * 72 for inches in figure_size(chart))
     return width, height, min(1.0, WIDTH / width, CHART_HEIGHT / height)
-
-
-def _chart_form(writer, chart):
-    """The chart's page as a form XObject of `writer`: its content stream (matplotlib writes
-    one) copied as it is, not parsed."""
-    from pypdf.generic import ArrayObject, FloatObject, NameObject
-
-    form = chart.raw_get("/Contents").clone(writer)
-    form.get_object().update({
-        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in chart.mediabox),
-        NameObject("/Resources"): chart["/Resources"].clone(writer)})
-    return form
-
-
-def _chart_operators(name: str, box: tuple[float, float, float], left: float, top: float) -> str:
-    """Draw the chart's form (its page, from (0, 0) at the bottom left) with its top-left
-    corner at (left, top), y up."""
-    _, height, scale = box
-    return f"q {scale:.5f} 0 0 {scale:.5f} {left:.2f} {top - height * scale:.2f} cm /{name} Do Q"
 
 
 def _footer(glyphs: Glyphs, footer: str, number: str, fonts: dict[str, str]) -> str:
@@ -251,15 +224,14 @@ def _footer(glyphs: Glyphs, footer: str, number: str, fonts: dict[str, str]) -> 
                                for text, x in ((footer, middle), (number, right)) if text) + "\nET"
 
 
-def _add_operators(target, ops: list[str], fonts: dict, forms: dict) -> None:
+def _add_operators(target, ops: list[str], fonts: dict) -> None:
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     resources = target["/Resources"]
-    for kind, objects in (("/Font", fonts), ("/XObject", forms)):
-        if kind not in resources:
-            resources[NameObject(kind)] = DictionaryObject()
-        for name, ref in objects.items():
-            resources[kind][NameObject("/" + name)] = ref
+    if "/Font" not in resources:
+        resources[NameObject("/Font")] = DictionaryObject()
+    for name, ref in fonts.items():
+        resources["/Font"][NameObject("/" + name)] = ref
     # WeasyPrint's operators leave their coordinate system changed: they are kept apart
     stream = DecodedStreamObject()
     stream.set_data(b"q\n" + target.get_contents().get_data() + b"\nQ\n" + "\n".join(ops).encode("ascii"))
@@ -271,47 +243,12 @@ def _sizes(parts: list[list]) -> list[int]:
     return [len(part) for part in parts]
 
 
-def _charts_meanwhile(charts: list[Chart]) -> Callable[[], list[bytes]]:
-    """Start drawing `charts` in a second process: matplotlib takes a second or more, while
-    the report's own process lays out the report (the charts' sizes are known beforehand:
-    charts.figure_size). The function returned waits for the charts (a PDF each)."""
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: the charts are drawn when asked for
-        context = None
-    if not charts or context is None or (os.cpu_count() or 1) < 2:
-        return lambda: _chart_pdfs(charts)
-    pool = ProcessPoolExecutor(1, mp_context=context)
-    future = pool.submit(_chart_pdfs_or_none, charts)
-
-    def result() -> list[bytes]:
-        try:
-            pdfs = future.result()
-        finally:
-            pool.shutdown()
-        return _chart_pdfs(charts) if pdfs is None else pdfs  # None: fails again here, and is reported
-
-    return result
-
-
-def _chart_pdfs(charts: list[Chart]) -> list[bytes]:
-    from .charts import render_pdf
-
-    return [render_pdf(chart) for chart in charts]
-
-
-def _chart_pdfs_or_none(charts: list[Chart]) -> list[bytes] | None:
-    """In the second process: a DossierError (no CJK font) does not survive pickling whole."""
-    try:
-        return _chart_pdfs(charts)
-    except DossierError:
-        return None
-
-
-def _glyph_sheet(texts: list[TableText], footer: str, lang: str, fonts) -> Glyphs:
+def _glyph_sheet(texts: list[TableText], footer: str, charts: list[Chart], lang: str, fonts) -> Glyphs:
     from weasyprint import HTML
 
     regular, bold = set(footer) | set("0123456789 /"), set()
+    for chart in charts:
+        regular |= drawn_charts.characters(chart)
     for text in texts:
         text_regular, text_bold = text.characters()
         regular |= text_regular
