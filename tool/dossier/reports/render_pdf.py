@@ -30,7 +30,8 @@ from .charts import figure_size
 from .drawn_tables import MM, TableLayout, TableText, show
 from .glyphs import Glyphs, sheet_text
 from .model import Chart, Document, Table
-from .render_html import PAGE_MARGINS_MM, TEMPLATES, footer_text, glyph_sheet_html, render_html, weasyprint
+from .render_html import (PAGE_MARGINS_MM, TEMPLATES, environment, footer_text, glyph_sheet_html, render_html,
+                          weasyprint)
 
 PAGE_WIDTH, PAGE_HEIGHT = 297 * MM, 210 * MM  # A4 landscape (report.css)
 TOP, RIGHT, BOTTOM, LEFT = (mm * MM for mm in PAGE_MARGINS_MM)
@@ -56,9 +57,14 @@ class Block:
 
 
 def prepare() -> None:
-    """Import what a PDF takes (ahead.py does it before the report is known)."""
+    """Import what a PDF takes and compile the templates (ahead.py does it before the report
+    is known)."""
     weasyprint()
+    import pikepdf  # noqa: F401
     import pypdf  # noqa: F401
+
+    for template in ("report.html.j2", "glyphs.html.j2"):
+        environment().get_template(template)
 
 
 def document_pdf(doc: Document, identifier: str = "") -> bytes:
