@@ -18,8 +18,10 @@ median of --repeat runs, interleaved:
              its start-up, the figures and the rendering)
   others     `dossier report KIND --period P --format pdf` for each KIND:P of --others
   before     with --before REV: each report command again with the tool as it was at REV
-             (`git archive REV tool/` into a temporary folder, run from there), which reads
-             every file of the period's folders instead of the index
+             (`git archive REV tool/` into a temporary folder, run from there), on the archive
+             --before-archive (default: the same): an index is trusted only by the code that
+             made it, so on the same archive a tool of another commit reads the files of the
+             period's folders instead; a copy of the archive lets that tool keep its own index
 
 The reports are made as the archive's general manager (user.email through GIT_CONFIG_*
 variables), who may read every customer: the access rules leave nothing out.
@@ -95,6 +97,8 @@ def main() -> None:
                         "(e.g. monthly:2026-10,credit:2026-09,annual:2025)")
     parser.add_argument("--archive", type=Path, help="the archive to use (default: OUT/archive-ITEMS)")
     parser.add_argument("--before", metavar="REV", help="also run each report with the tool of this commit")
+    parser.add_argument("--before-archive", type=Path, metavar="PATH",
+                        help="with --before: a copy of the archive for that tool, which keeps its own index there")
     args = parser.parse_args()
     root = args.archive or args.out / f"archive-{args.items}"
     if not (root / "archive.yaml").exists():
@@ -106,6 +110,9 @@ def main() -> None:
     timed([sys.executable, "-m", "dossier", "--archive", str(root), "index", "update"], env)
     with tempfile.TemporaryDirectory() as output, tempfile.TemporaryDirectory() as before:
         before_env = dict(env, PYTHONPATH=str(_tool_at(args.before, Path(before)))) if args.before else None
+        before_root = args.before_archive or root
+        if before_env and args.before_archive:
+            timed([sys.executable, "-m", "dossier", "--archive", str(before_root), "index", "update"], before_env)
         runs = {"baseline: every sales record, yaml.CSafeLoader": [sys.executable, "-c", BASELINE, str(root)],
                 "figures: reports.load + build (fresh Python)": [sys.executable, "-c", FIGURES, str(root),
                                                                    args.period]}
@@ -122,7 +129,8 @@ def main() -> None:
         envs = {name: env for name in runs}
         if before_env:
             for name in [name for name in runs if name.startswith("dossier report")]:
-                runs[f"{name} (before: {args.before})"] = runs[name]
+                runs[f"{name} (before: {args.before})"] = [str(before_root) if part == str(root) else part
+                                                           for part in runs[name]]
                 envs[f"{name} (before: {args.before})"] = before_env
         times: dict[str, list[float]] = {name: [] for name in runs}
         notes: dict[str, str] = {}
