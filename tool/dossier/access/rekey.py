@@ -207,6 +207,8 @@ class Sealer:
     def _seals(self, data: dict, old: dict | None, card: bool) -> Iterator[tuple[tuple, str]]:
         """(where, ciphertext) of each value in clear to seal: its stored ciphertext when that holds
         the same value, else a new one to its readers where archive.yaml asks for encryption."""
+        if old is None and not self.archive.settings.requires_encryption:
+            return  # no ciphertext to keep, none to make: not worth a walk of the confidential fields
         patterns = self.schemas.confidential("customer" if card else str(data.get("type")))
         for pattern, where, value in crypto.values_at(data, patterns):
             if crypto.is_sealed(value):
