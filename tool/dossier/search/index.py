@@ -26,7 +26,6 @@ import contextlib
 import gc
 import json
 import marshal
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -598,6 +597,8 @@ class Index:
                 recheck.append((root, rel, kind_of(rel), stat, max_bytes, object_format))
         processes = jobs or os.cpu_count() or 1
         if processes > 1 and len(recheck) >= PARALLEL_THRESHOLD:
+            import multiprocessing  # only here: a find that reads a few files does not pay its import
+
             with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupts) as pool:
                 changed += track(pool.imap_unordered(_read_job, recheck, chunksize=200), len(recheck), "progress-index")
         else:
