@@ -64,18 +64,25 @@ def everyday(repo: Path, rounds: int) -> None:
     names = [p for p in item_files(repo) if "/records/3/" in p]
     pairs: dict[str, tuple[list[float], list[float]]] = {"nothing": ([], []), "one": ([], [])}
     load_before = os.getloadavg()
-    for index in range(rounds):
-        runs = [("nothing", ["git", "status"], dossier)]
-        edited = Path(names.pop())
-        runs.append(("one", [str(Path(sys.executable).parent / "check-jsonschema"), "--schemafile", "item.schema.json", str(edited)], dossier))
-        for name, baseline_cmd, ours in runs:
-            if name == "one":
-                edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改", 1),
-                                  encoding="utf-8")
-            order = (baseline_cmd, ours) if index % 2 == 0 else (ours, baseline_cmd)
-            for command in order:
-                seconds, _ = timed(command, cwd=repo / "schemas" if command[0].endswith("check-jsonschema") else repo)
-                pairs[name][command is ours].append(seconds)
+    originals: dict[Path, bytes] = {}
+    try:
+        for index in range(rounds):
+            runs = [("nothing", ["git", "status"], dossier)]
+            edited = Path(names.pop())
+            runs.append(("one", [str(Path(sys.executable).parent / "check-jsonschema"), "--schemafile",
+                                 "item.schema.json", str(edited)], dossier))
+            for name, baseline_cmd, ours in runs:
+                if name == "one":
+                    originals[edited] = edited.read_bytes()
+                    edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改", 1),
+                                      encoding="utf-8")
+                order = (baseline_cmd, ours) if index % 2 == 0 else (ours, baseline_cmd)
+                for command in order:
+                    seconds, _ = timed(command, cwd=repo / "schemas" if command[0].endswith("check-jsonschema") else repo)
+                    pairs[name][command is ours].append(seconds)
+    finally:  # the repository as it was: the next benchmark (bench_commit) wants it clean
+        for path, raw in originals.items():
+            path.write_bytes(raw)
     load_after = os.getloadavg()
     print(f"{len(item_files(repo))} items; {platform.node()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; load averages "
