@@ -154,8 +154,12 @@ def _pareto(pen: _Pen, chart: Chart, width: float, height: float) -> None:
         pen.line(LINE, points, 1.2)
     if named:
         pen.rects(LINE, [(x - 1.5, y - 1.5, 3.0, 3.0) for x, y in points])
+        turned = len(values) > 12  # many names: turned, ending under their bar; few: level, centred under it
         for i, text in enumerate(data["labels"]):
-            pen.text(text, slots(i) + 2, bottom - 4, 7, "right", 60 if len(values) > 12 else 0)
+            if turned:
+                pen.text(text, slots(i) + 2, bottom - 4, 7, "right", 60)
+            else:
+                pen.text(text, slots(i), bottom - 4 - 7 * 0.8, 7, "center")  # its capitals clear the axis
     else:
         pen.text(label("pareto-x", data["lang"]), (left + right) / 2, PAD + 2, SMALL, "center")
     pen.text(data["currency"], PAD + SMALL * 0.8, (bottom + top) / 2, SMALL, "center", 90)
