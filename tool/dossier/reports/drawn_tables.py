@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .glyphs import Glyphs
 from .model import AMOUNT, INT, RATIO, Column, Table
@@ -284,5 +285,6 @@ def _units(text: str) -> list[str]:
     return _UNIT.findall(text)
 
 
+@lru_cache(maxsize=None)  # a handful of colours, for every cell
 def _rgb(colour: tuple[float, float, float]) -> str:
     return " ".join(f"{v:.3f}" for v in colour)

@@ -40,7 +40,7 @@ class Glyphs:
     """Widths and codes of the characters of a rendered glyph sheet (PDF bytes)."""
 
     def __init__(self, sheet_pdf: bytes):
-        from pypdf import PdfReader  # imported when needed: render_pdf forks its chart process first
+        from pypdf import PdfReader  # imported when needed: only a PDF needs it
 
         reader = PdfReader(io.BytesIO(sheet_pdf))
         self.fonts: dict = {}  # name → pypdf IndirectObject
@@ -48,6 +48,7 @@ class Glyphs:
             fonts = page["/Resources"]["/Font"]
             self.fonts.update({name[1:]: fonts.raw_get(name) for name in fonts})
         self._styles = tuple(_page_glyphs(page, self.fonts) for page in reader.pages[:2])
+        self._runs: dict[tuple[str, bool], list[tuple[str, str]]] = {}  # a table repeats its texts
         regular = self._styles[0]["0"].font  # the first font (a fallback font may draw other characters)
         descriptor = self.fonts[regular].get_object()["/DescendantFonts"][0]["/FontDescriptor"]
         self.ascent = float(descriptor["/Ascent"]) / 1000  # em
@@ -64,6 +65,12 @@ class Glyphs:
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """`text` as (font, hex codes) runs, a run for each change of font."""
+        known = self._runs.get((text, bold))
+        if known is None:
+            known = self._runs[(text, bold)] = self._find_runs(text, bold)
+        return known
+
+    def _find_runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         glyphs = self._styles[bold]
         runs: list[tuple[str, list[str]]] = []
         for c in text:
