@@ -5,11 +5,12 @@ list and confirmation letters, and the half-year / annual customer composition.
 Data flows one way: source.py reads the archive into records with Decimal amounts →
 monthly / quarterly / credit / annual compute the figures (plain dataclasses, what the tests
 compare) → document.py lays them out in one language → render_html (HTML), render_pdf (PDF:
-WeasyPrint lays out, drawn_tables.py draws the tables) or render_xlsx (openpyxl), with
-charts.py (matplotlib) → files written atomically. Only the renderers import the heavy
-libraries. It imports paper/ (archival PDF), sheets/ (cells that stay data), record/ (the
-classes applied as one commit), search/ (the index, whose facts source.py reads where there is
-one), access/ (who may read which customer), git/ and archive/.
+WeasyPrint lays out, drawn_tables.py and drawn_charts.py draw the tables and charts, in a
+process started ahead: ahead.py) or render_xlsx (openpyxl), the HTML's charts by charts.py
+(matplotlib) → files written atomically. Only the renderers import the heavy libraries. It
+imports paper/ (archival PDF), sheets/ (cells that stay data), record/ (the classes applied as
+one commit), search/ (the index, whose facts source.py reads where there is one), access/ (who
+may read which customer), git/ and archive/.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
-"""Charts with matplotlib (Agg backend), labelled in Chinese with a CJK font found through
-matplotlib's font manager: for HTML as SVG with text as paths (the picture needs no font to
-display), for the PDF as a page of PDF that render_pdf.py lays onto the report's page
-(WeasyPrint takes a third of a second to draw the SVGs of a report). matplotlib takes about
-half a second to import: only this module imports it, and only when a report is rendered to
-HTML or PDF.
+"""Charts of the HTML report with matplotlib (Agg backend), labelled in Chinese with a CJK font
+found through matplotlib's font manager, as SVG with text as paths (the picture needs no font
+to display). The PDF draws the same charts itself (drawn_charts.py), at the sizes given here
+(figure_size). matplotlib takes about half a second to import: only this module imports it,
+and only when a report is rendered to HTML.
 
 The figures plotted are the report's Decimals, converted to float only here, for drawing.
 """
@@ -68,23 +67,14 @@ def _slots(panels: list[dict]) -> int:
 
 
 def render_svg(chart: Chart) -> str:
-    return _render(chart, "svg").decode("utf-8")
-
-
-def render_pdf(chart: Chart) -> bytes:
-    return _render(chart, "pdf")
-
-
-def _render(chart: Chart, fmt: str) -> bytes:
     plt = _pyplot()
     draw = {"pareto": _pareto, "ageing": _ageing, "bars": _bars}[chart.kind]
     figure = draw(plt, chart)
     figure.tight_layout(pad=0.3)  # labels, legend and title inside the picture, whose size stays figure_size's
     buffer = io.BytesIO()
-    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"CreationDate": None, "Creator": None}
-    figure.savefig(buffer, format=fmt, metadata=metadata)
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
-    return buffer.getvalue()
+    return buffer.getvalue().decode("utf-8")
 
 
 def _pareto(plt, chart: Chart):
