@@ -50,6 +50,30 @@ def test_status_names_changed_untracked_ignored_and_deleted_files(view):
     assert view.staged_changes() == [StagedFile("D", f"customers/{customers[0]}", "0" * 40)]
 
 
+def test_status_lists_every_file_git_status_uall_ignored_would(view):
+    """The status is asked as a plain `git status` asks it (untracked folders named, ignored
+    files left out) plus `ls-files` of the ignored files: the files it names must be exactly
+    those of `git status --untracked-files=all --ignored=traditional`, one by one, for new
+    folders (nested, with a link to a folder), ignored files and folders, and files outside the
+    archive's folders or outside the archive."""
+    root = view.root
+    (root / ".gitignore").write_text("*.tmp\nscratch/\n", encoding="utf-8")
+    for rel in ("records/3/2027/S01/3-2027-S01-0001.yaml", "records/3/2027/S01/deep/x.yaml", "records/3/2027/a.tmp",
+                "records/2/2025/scratch/one.yaml", "records/2/2025/scratch/two/three.yaml", "daily/x.tmp",
+                "customers/新客户.yaml", "notes/elsewhere.yaml", "records/2/2025/empty/.keep"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x: 1\n", encoding="utf-8")
+    (root / "records/3/2027/S01/linked").symlink_to(root / "records/2/2025")
+    (root / ITEM).write_text("changed\n", encoding="utf-8")
+    git(root, "rm", "-q", "--cached", f"customers/{sorted(p.name for p in (root / 'customers').iterdir())[0]}")
+    out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=traditional", "--",
+              *("customers", "records", "daily", "trash", "volumes"))
+    expected = {entry[3:][len(view.prefix):] for entry in out.split("\0") if len(entry) > 3}
+    assert set(view.status().codes) == expected
+    assert {"records/3/2027/S01/deep/x.yaml", "records/3/2027/S01/linked", "records/2/2025/scratch/two/three.yaml",
+            "records/3/2027/a.tmp"} <= expected  # the test asks what it means to
+
+
 def test_tree_changes_and_entries_name_archive_paths(view):
     root = view.root
     before = view.tree()

@@ -384,9 +384,12 @@ def look(root: Path, context: str, today: str) -> Seen:
     """git's state now and, if the store was made by validate with this configuration on this day
     from the same state, its problems; nothing is parsed, compiled or written."""
     view = GitView.of(root)
-    if view is None:
+    try:
+        state = current_state(view) if view is not None else None
+    except GitFailed:  # an index git cannot read: every file is compared, as outside git
+        state = None
+    if state is None:
         return Seen(None)
-    state = current_state(view)
     if not (root / STORE_FILE).exists():
         return Seen(state)
     with closing(Store(root)) as store, _transaction(store, "BEGIN"):  # one snapshot of the store
