@@ -95,6 +95,16 @@ def test_a_changed_configuration_is_not_taken_for_nothing_changed(root, change):
     assert_nothing_read(validate_archive(root, DAY))
 
 
+def test_an_index_git_cannot_read_makes_validate_compare_every_file(root):
+    """git's status fails on a damaged .git/index: validate answers, from every file (as outside
+    git), what it answered before, and a change made meanwhile is seen."""
+    before = same_as_whole(root)
+    (root.parent / ".git/index").write_bytes(b"not git's index")
+    assert [p.to_json() for p in validate_archive(root, DAY).problems] == [p.to_json() for p in before]
+    edit(root, S01.format(13), r"^customer: C0001$", "customer: C0999")
+    assert "customer-unknown" in {p.rule for p in same_as_whole(root)}
+
+
 def test_checkout_of_another_commit_and_back(root):
     same_as_whole(root)
     git(root, "checkout", "-q", "-b", "other")
