@@ -134,16 +134,10 @@ class GitView:
         track (untracked and ignored ones too: validate checks every file there). git refreshes
         its index on the way, comparing content where a file's stat data cannot be trusted
         (racily clean). A status started ahead for this folder (start_work_tree) is taken over."""
-        about, *started = _ahead.pop((os.fspath(self.root), tuple(folders)), (None, None, None))
-        _stop(about)  # this view knows its prefix and object format
-        if None in started:
-            for process in started:
-                _stop(process)
-            started = [_start(os.fspath(self.root), arguments) for arguments in _status_commands(folders)]
-        outputs = [_finish(process) for process in started]
-        if None in outputs:
+        tree = work_tree(self.root, folders)
+        if tree is None:
             raise GitFailed("git status or ls-files failed")
-        return _parse_status(*outputs, self.root, self.prefix, self.object_format, folders)
+        return tree
 
     def staged_changes(self, folders: tuple[str, ...] = ()) -> list[StagedFile]:
         """What the commit being made changes against HEAD (against nothing before the first
