@@ -217,7 +217,8 @@ def validate_archive(
         from . import archive_facts
 
         try:
-            seen = archive_facts.look(root, _context_key(root), today_text)
+            context = _context_key(root)  # what the store's results were made with: read once a run
+            seen = archive_facts.look(root, context, today_text)
         except (OSError, sqlite3.Error):  # a read-only archive still validates, only more slowly
             return validate_archive(root, today, only, False, jobs)
         if seen.problems is not None:  # nothing changed since the last run
@@ -238,7 +239,7 @@ def validate_archive(
 
         try:
             problems, checked, cached = archive_facts.validate_incremental(
-                root, _context_key(root), today_text, check, seen, config_problems, len(archive.documents))
+                root, context, today_text, check, seen, config_problems, len(archive.documents))
         except (OSError, sqlite3.Error):  # a read-only archive still validates, only more slowly
             return validate_archive(root, today, only, False, jobs)
         return _restrict(sorted(config_problems + problems), only, checked + len(archive.documents), cached)
