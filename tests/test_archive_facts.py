@@ -9,14 +9,17 @@ import datetime as dt
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 
 import pytest
 
 from archive_mutations import LEDGER, MUTATIONS, S01, committed, edit, root, touch  # noqa: F401 (fixtures)
 from conftest import TODAY, git
+from dossier.git import gitchanges
 from dossier.regulation.archive_facts import STORE_FILE
 from dossier.regulation.validate import validate_archive
 
@@ -48,6 +51,27 @@ def test_validate_from_its_store_equals_the_whole_validation(root, mutation):
     assert same_as_whole(root) == problems
 
 
+@pytest.mark.parametrize("mutation", [m for m in MUTATIONS if m.__name__ in (
+    "duplicate_code", "serial_gap_by_deletion", "new_item_after_a_gap", "card_deleted", "changed_item")],
+    ids=lambda m: m.__name__)
+def test_with_its_folders_trusted_the_store_still_sees_every_change(root, mutation, monkeypatch):
+    """As above, with the archive's folders trusted 50 ms after they last changed (3 s in use), so
+    that the files git does not track are taken from the store's list wherever no folder changed."""
+    monkeypatch.setattr(gitchanges, "RACY_FOLDER_NS", 50_000_000)
+    same_as_whole(root)
+    time.sleep(0.1)
+    assert_nothing_read(validate_archive(root, DAY))  # the folders' list made and kept, now trusted
+    assert gitchanges.Untracked.from_json(_stored(root, "untracked")) is not None
+    mutation(root)
+    assert MUTATIONS[mutation] in {p.rule for p in same_as_whole(root)} | {None}
+
+
+def _stored(root, key: str) -> str | None:
+    with closing(sqlite3.connect(root / STORE_FILE)) as db:
+        row = db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
 def assert_nothing_read(report) -> None:
     assert report.cached == report.files - 3  # every card and item from the store (3: the configuration)
 
@@ -63,15 +87,26 @@ def test_nothing_changed_reads_no_file_and_a_new_day_still_counts(root):
     same_as_whole(root, dt.date(2026, 1, 1))  # and back
 
 
-def test_nothing_changed_is_answered_without_compiling_a_schema(root):
-    """The answer comes from the store and git's status: jsonschema and jsonschema-rs are not
-    even imported (in a fresh process, as the command runs)."""
+CHECKING_MODULES = {"jsonschema", "jsonschema_rs", "referencing", "yaml", "dossier.archive.loader",
+                    "dossier.regulation.rules", "dossier.regulation.confidential", "dossier.regulation.file_checks"}
+
+
+def test_nothing_changed_is_answered_without_parsing_or_compiling(root):
+    """The answer comes from the store and git's status: neither the schema libraries nor the
+    YAML loader nor the rules are even imported (in a fresh process, as the command runs); after
+    a change they are."""
     validate_archive(root, DAY)
     probe = ("import sys, datetime; from pathlib import Path; from dossier.regulation.validate import validate_archive;"
              f"r = validate_archive(Path({str(root)!r}), datetime.date.fromisoformat({TODAY!r}));"
-             "print(r.files - r.cached, sorted({'jsonschema', 'jsonschema_rs', 'referencing'} & set(sys.modules)))")
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert run.stdout.split() == ["3", "[]"]  # only the configuration's three files counted as read
+             f"print(r.files - r.cached, ','.join(sorted({CHECKING_MODULES!r} & set(sys.modules))) or '-')")
+
+    def run() -> list[str]:
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+
+    assert run() == ["3", "-"]  # only the configuration's three files counted as read
+    edit(root, S01.format(13), r"^customer: C0001$", "customer: C0999")
+    read, imported = run()  # the probe sees what a run that checks a file imports
+    assert read == "4" and {"yaml", "dossier.archive.loader", "dossier.regulation.rules"} < set(imported.split(","))
 
 
 @pytest.mark.parametrize("change", ["schema", "access", "schema-bytes"])

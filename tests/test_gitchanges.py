@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import git, init_repo
+from dossier.git import gitchanges
 from dossier.git.gitchanges import GitView, StagedFile
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
@@ -44,18 +46,17 @@ def test_status_names_changed_untracked_ignored_and_deleted_files(view):
     customers = sorted(p.name for p in (root / "customers").iterdir())
     git(root, "rm", "-q", f"customers/{customers[0]}")
     (root.parent / "outside.yaml").write_text("not the archive's\n", encoding="utf-8")
-    assert view.status().codes == {ITEM: ".M", "records/2/2025/新文件.yaml": "??", "records/2/2025/scratch.tmp": "!!",
+    assert view.status().codes == {ITEM: ".M", "records/2/2025/新文件.yaml": "??", "records/2/2025/scratch.tmp": "??",
                                    f"customers/{customers[0]}": "D."}
     assert view.status().changed[f"customers/{customers[0]}"] == git(root, "rev-parse", f"HEAD:./customers/{customers[0]}").strip()
     assert view.staged_changes() == [StagedFile("D", f"customers/{customers[0]}", "0" * 40)]
 
 
 def test_status_lists_every_file_git_status_uall_ignored_would(view):
-    """The status is asked as a plain `git status` asks it (untracked folders named, ignored
-    files left out) plus `ls-files` of the ignored files: the files it names must be exactly
-    those of `git status --untracked-files=all --ignored=traditional`, one by one, for new
-    folders (nested, with a link to a folder), ignored files and folders, and files outside the
-    archive's folders or outside the archive."""
+    """The status is asked of the files git tracks only, plus `ls-files --others` of the archive's
+    folders: the files it names must be exactly those of `git status --untracked-files=all
+    --ignored=traditional`, one by one, for new folders (nested, with a link to a folder), ignored
+    files and folders, and files outside the archive's folders or outside the archive."""
     root = view.root
     (root / ".gitignore").write_text("*.tmp\nscratch/\n", encoding="utf-8")
     for rel in ("records/3/2027/S01/3-2027-S01-0001.yaml", "records/3/2027/S01/deep/x.yaml", "records/3/2027/a.tmp",
@@ -116,3 +117,72 @@ def test_a_hook_sees_the_index_being_committed(view):
     finally:
         del os.environ["GIT_INDEX_FILE"]
     assert hashlib.sha1(b"blob 0\0").hexdigest() == view.blob_id(b"")
+
+
+# --- the files git does not track, listed again only when a folder changed -----------------------
+
+FOLDERS = ("customers", "records", "daily", "trash", "volumes")
+
+
+@pytest.fixture
+def settled(view, monkeypatch):
+    """The view, with folders trusted 50 ms after they last changed (3 s in use: too long for a
+    test); `settle()` waits out that time, so that what changes next is a new tick of the clock."""
+    monkeypatch.setattr(gitchanges, "RACY_FOLDER_NS", 50_000_000)
+    commands: list[list[str]] = []
+    start = gitchanges._start
+    monkeypatch.setattr(gitchanges, "_start", lambda root, args: commands.append(args) or start(root, args))
+    return view, commands
+
+
+def settle() -> None:
+    time.sleep(0.1)
+
+
+def listings(commands: list[list[str]]) -> int:
+    return sum("--others" in args for args in commands)
+
+
+def test_the_untracked_files_are_listed_again_only_when_a_folder_changed(settled):
+    view, commands = settled
+    root = view.root
+    (root / "records/2/2025/empty").mkdir()
+    (root / "records/2/2025/draft.yaml").write_text("x: 1\n", encoding="utf-8")
+    (root / ".gitignore").write_text("*.tmp\n", encoding="utf-8")
+    (root / "daily/scratch.tmp").parent.mkdir(exist_ok=True)
+    (root / "daily/scratch.tmp").write_text("ignored\n", encoding="utf-8")
+    settle()
+    first = gitchanges.work_tree(root, FOLDERS)
+    assert listings(commands) == 1 and first.untracked.to_json()
+    assert set(first.untracked.paths) == {"records/2/2025/draft.yaml", "daily/scratch.tmp"}
+
+    def again() -> gitchanges.WorkTree:
+        return gitchanges.work_tree(root, FOLDERS, gitchanges.Untracked.from_json(first.untracked.to_json()))
+
+    assert set(again().changed) == set(first.changed) and listings(commands) == 1  # the list held
+    (root / "daily/scratch.tmp").write_text("ignored, changed in place\n", encoding="utf-8")
+    assert "daily/scratch.tmp" in again().changed and listings(commands) == 1  # its content is read anyway
+    changes = {"a file in a folder that was empty": lambda: (root / "records/2/2025/empty/new.yaml").write_text("x: 2\n"),
+               "a file removed": lambda: (root / "records/2/2025/draft.yaml").unlink(),
+               "a new folder": lambda: (root / "records/3/2027/S01").mkdir(parents=True),
+               "a file in the new folder": lambda: (root / "records/3/2027/S01/deep.yaml").write_text("x: 3\n"),
+               "an archive folder made": lambda: (root / "trash").mkdir(exist_ok=True)}
+    for what, change in changes.items():
+        settle()
+        before, listed = listings(commands), set(gitchanges.work_tree(root, FOLDERS).changed)
+        change()
+        found = set(again().changed)  # the list of `first` no longer holds: listed again
+        assert listings(commands) == before + 2, what
+        assert found == set(gitchanges.work_tree(root, FOLDERS).changed), what
+        assert (found != listed) == ("file" in what), what
+
+
+def test_a_folder_changed_within_the_racy_time_is_not_trusted(view, monkeypatch):
+    """A folder whose time is that recent can change again within the same tick of the clock
+    without its time moving: the list is used this once and listed again next time."""
+    root = view.root
+    (root / "records/2/2025/draft.yaml").write_text("x: 1\n", encoding="utf-8")
+    monkeypatch.setattr(gitchanges, "RACY_FOLDER_NS", 3_600 * 10**9)
+    found = gitchanges.work_tree(root, FOLDERS)
+    assert "records/2/2025/draft.yaml" in found.changed and found.untracked.to_json() == ""
+    assert gitchanges.Untracked.from_json("") is None and gitchanges.Untracked.from_json("[1, {") is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 ARCHIVE_FILE = "archive.yaml"
+SCHEMA_SUFFIX = ".schema.json"  # the archive's schemas, under schemas/
 
 
 def locate(explicit: str | None = None, cwd: str | None = None) -> tuple[str | None, str]:

@@ -38,12 +38,12 @@ import regress
 
 from .compiled import Compiled, Verdict
 from .errors import DossierError
+from .locate import SCHEMA_SUFFIX
 from .schema_dispatch import Dispatch, read_dispatch
 
 if TYPE_CHECKING:
     import jsonschema
 
-SCHEMA_SUFFIX = ".schema.json"
 COMMON = "common" + SCHEMA_SUFFIX
 CONFIDENTIAL = "x-confidential"
 ARMORED = "age-armored"  # the $defs entry of common.schema.json an encrypted value matches

@@ -231,7 +231,7 @@ def validate(ctx, paths, fmt, no_cache, jobs, lang):
     root = session.root
     only = [_relative_to_archive(root, p) for p in paths] or None
     if not no_cache:  # git's status runs while the rules load; validate's look at its store takes it over
-        gitchanges.start_work_tree(root, gitchanges.ARCHIVE_FOLDERS)
+        gitchanges.start_work_tree(root)
     try:
         from ..regulation.validate import validate_archive
 

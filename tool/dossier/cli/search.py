@@ -50,7 +50,7 @@ def find(ctx, text, category, year, section, customer, manager, status, item_typ
         raise UsageError("find-empty")
     root = session.root
     if not cached:  # git's status runs while what find needs loads; open_index takes it over
-        gitchanges.start_work_tree(root, gitchanges.INDEX_FOLDERS)
+        gitchanges.start_work_tree(root)
     try:
         found, reader = _found(session, text, (category, year, section, customer, manager, status, item_type),
                                limit, cached)

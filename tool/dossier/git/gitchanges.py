@@ -17,8 +17,10 @@ index git refuses to read, a commit no longer there): their callers then look at
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -36,6 +38,9 @@ MANY_PATHS = 500  # paths named on one ls-tree command line, beyond which the wh
 # git's stat check at its strictest, whatever the clone's settings: a file rewritten with the
 # same size and modification time still has a new ctime.
 _STRICT = ["-c", "core.checkStat=default", "-c", "core.trustctime=true"]
+# A folder changed this recently may change again within the same tick of the file system's clock
+# (coarse: milliseconds on ext4, two seconds on FAT) without its time moving: not trusted.
+RACY_FOLDER_NS = 3_000_000_000
 
 
 class GitFailed(Exception):
@@ -59,8 +64,39 @@ class WorkTree:
     head: str | None  # HEAD's commit id; None before the first commit
     prefix: str  # the archive's folder in the repository: '' or 'path/'
     object_format: str  # 'sha1' or 'sha256': how git names a blob
+    tree: str | None = None  # the id of the archive's folder in HEAD; None before the first commit
+    untracked: Untracked | None = None  # how the files git does not track were found: keep it for next time
     changed: dict[str, str | None] = field(default_factory=dict)  # path → its blob id in HEAD (None: not there)
-    codes: dict[str, str] = field(default_factory=dict)  # path → git's two letters ("M.", ".M", "??", "!!" …)
+    codes: dict[str, str] = field(default_factory=dict)  # path → git's two letters ("M.", ".M", "??" …)
+
+
+@dataclass
+class Untracked:
+    """The files under the archive's folders that git does not track (untracked or ignored: both
+    are in the work tree, and validate checks them alike), and the stat of every folder there when
+    they were listed. A file comes or goes only by changing its folder's modification time, so
+    while no folder changed the list holds, and git's status need not walk the folders again:
+    git's own untracked cache (core.untrackedCache) rests on the same fact. Folders changed within
+    RACY_FOLDER_NS of their stat are not trusted: the list is then kept for this run only."""
+
+    paths: list[str]  # archive-relative
+    folders: dict[str, list[int]] | None  # folder → [mtime_ns, ctime_ns, inode] ([] absent); None: not trusted
+
+    def holds(self, root) -> bool:
+        """True when no folder changed since the list was made (so the list is still right)."""
+        return self.folders is not None and _folder_stats(os.fspath(root), self.folders) == self.folders
+
+    def to_json(self) -> str:
+        """The list to keep for next time ("" when its folders cannot be trusted: listed again)."""
+        return json.dumps([self.paths, self.folders], ensure_ascii=False) if self.folders is not None else ""
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Untracked | None:
+        try:
+            paths, folders = json.loads(text) if text else (None, None)
+        except (ValueError, TypeError):  # not ours: the folders are walked again
+            return None
+        return cls(paths, folders) if isinstance(paths, list) and isinstance(folders, dict) else None
 
 
 @dataclass(frozen=True)
@@ -206,20 +242,23 @@ def _git(cwd: Path, args: list[str], input: bytes | None = None) -> bytes:
 # needs; started first, it runs beside it (two processes, two cores).
 
 
-def _status_commands(folders: Iterable[str]) -> list[list[str]]:
-    """git's status as a plain `git status` asks it (untracked folders named, not entered; no
-    ignored files; no pathspec: each of these alone makes git's walk of 100,000 files half as
-    slow again), and, beside it, the ignored files under `folders` (`ls-files`, a third of a
-    status): together what validate must know, for the time of a plain status on two cores."""
-    return [[*_STRICT, "status", "--porcelain=v2", "-z", "--branch", "--no-renames"],
-            ["ls-files", "-z", "--full-name", "--others", "--ignored", "--exclude-standard", "--", *folders]]
+# git's status of the files it tracks only (no untracked files, no pathspec: a walk of the folders
+# or a pathspec makes git's status of 100,000 files half as slow again); the files it does not
+# track come from `ls-files --others` of the archive's folders, and only when a folder changed.
+_STATUS = [*_STRICT, "status", "--porcelain=v2", "-z", "--branch", "--no-renames", "--untracked-files=no"]
+_ABOUT = ["rev-parse", "--show-prefix", "--show-object-format", "--verify", "-q", "HEAD:./"]  # HEAD:./ is the
+# archive's folder: its place, its object format and HEAD's tree of it in one process
 
 
-def _parse_status(status: str, ignored: str, root, prefix: str, object_format: str,
-                  folders: Iterable[str]) -> WorkTree:
-    """The WorkTree of git's status and of the ignored files, under `folders` of the archive at
-    `root`; an untracked folder is entered here (git names the folder only)."""
-    tree = WorkTree(None, prefix, object_format)
+def _others_command(folders: Iterable[str]) -> list[str]:
+    return ["ls-files", "-z", "--full-name", "--others", "--", *folders]
+
+
+def _parse_status(status: str, root, prefix: str, object_format: str, folders: Iterable[str],
+                  untracked: Untracked) -> WorkTree:
+    """The WorkTree of git's status and of the files it does not track, under `folders` of the
+    archive at `root`."""
+    tree = WorkTree(None, prefix, object_format, untracked=untracked)
     within = tuple(f"{prefix}{folder}/" for folder in folders)
     entries = iter(status.split("\0"))
     for entry in entries:
@@ -236,22 +275,25 @@ def _parse_status(status: str, ignored: str, root, prefix: str, object_format: s
             _note(tree, within, next(entries), fields[1], UNKNOWN)
         elif kind == "u":  # unmerged: u XY sub m1 m2 m3 mW h1 h2 h3 path
             _note(tree, within, entry.split(" ", 10)[10], entry[2:4], UNKNOWN)
-        elif kind == "?" and entry.endswith("/"):
-            for path in _files_in(Path(root), prefix, entry[2:]):
-                _note(tree, within, path, "??", None)
-        elif kind == "?":
-            _note(tree, within, entry[2:], "??", None)
-    for path in ignored.split("\0"):
-        if path:
-            _note(tree, within, path, "!!", None)
+    for rel in untracked.paths:
+        _note(tree, within, prefix + rel, "??", None)
     return tree
+
+
+def _listed_others(out: str, root, prefix: str) -> list[str]:
+    """The archive-relative files of `ls-files --others`; a folder it names (a repository of its
+    own inside) is entered here, as `git status --untracked-files=all` would."""
+    found = []
+    for path in out.split("\0"):
+        found += _files_in(Path(root), prefix, path) if path.endswith("/") else [path] if path else []
+    return [path[len(prefix):] for path in found if path.startswith(prefix)]
 
 
 def _files_in(root: Path, prefix: str, folder: str) -> list[str]:
     """The files of an untracked folder (repository-relative paths), as `--untracked-files=all`
-    would list them; the ignored ones among them come from ls-files again (the same answer)."""
+    would list them."""
     if not folder.startswith(prefix):
-        return [folder]  # outside the archive: _note leaves it out
+        return [folder]  # outside the archive: left out
     found = []
     for top, dirs, files in os.walk(root / folder[len(prefix):]):  # links to folders: files to git, not entered
         rel = Path(top).relative_to(root).as_posix()
@@ -265,12 +307,38 @@ def _note(tree: WorkTree, within: tuple[str, ...], path: str, code: str, blob: s
         tree.changed[rel], tree.codes[rel] = blob, code
 
 
-_ahead: dict[tuple[str, tuple[str, ...]], tuple] = {}  # (root, folders) → the processes started ahead
+def _folder_stats(root: str, folders: Iterable[str]) -> dict[str, list[int]] | None:
+    """[mtime_ns, ctime_ns, inode] of each of `folders` (archive-relative; [] when absent); None
+    when one changed too recently to be trusted (RACY_FOLDER_NS)."""
+    now, found = time.time_ns(), {}
+    for folder in folders:
+        try:
+            stat = os.lstat(os.path.join(root, folder))
+        except OSError:
+            found[folder] = []
+            continue
+        if now - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_FOLDER_NS:
+            return None
+        found[folder] = [stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    return found
 
 
-def _status_processes(root: str, folders: tuple[str, ...]) -> tuple[GitProcess | None, ...]:
-    return (_start(root, ["rev-parse", "--show-prefix", "--show-object-format"]),
-            *(_start(root, arguments) for arguments in _status_commands(folders)))
+def _all_folders(root: str, folders: Iterable[str]) -> list[str]:
+    """`folders` and every folder under them (links to folders are files to git: not entered)."""
+    found = []
+    for folder in folders:
+        found.append(folder)
+        for top, dirs, _ in os.walk(os.path.join(root, folder)):
+            rel = os.path.relpath(top, root).replace(os.sep, "/")
+            found += [f"{rel}/{name}" for name in dirs if not os.path.islink(os.path.join(top, name))]
+    return found
+
+
+_ahead: dict[str, tuple] = {}  # root → the processes started ahead
+
+
+def _status_processes(root: str) -> tuple[GitProcess | None, GitProcess | None]:
+    return _start(root, _ABOUT), _start(root, _STATUS)
 
 
 def _start(root: str, args: list[str]) -> GitProcess | None:
@@ -280,11 +348,11 @@ def _start(root: str, args: list[str]) -> GitProcess | None:
         return None
 
 
-def _finish(process: GitProcess | None) -> str | None:
+def _finish(process: GitProcess | None, allowed: tuple[int, ...] = (0,)) -> str | None:
     if process is None:
         return None
     code, out, _ = process.result()
-    return out.decode("utf-8", "surrogateescape") if code == 0 else None
+    return out.decode("utf-8", "surrogateescape") if code in allowed else None
 
 
 def _stop(process: GitProcess | None) -> None:
@@ -292,10 +360,12 @@ def _stop(process: GitProcess | None) -> None:
         process.stop()
 
 
-def start_work_tree(root, folders: tuple[str, ...]) -> None:
+def start_work_tree(root) -> None:
     """Start git's status of `root` now (validate and find do, before they load what else they
-    need); GitView.status and work_tree take it over."""
-    _ahead[(os.fspath(root), tuple(folders))] = _status_processes(os.fspath(root), tuple(folders))
+    need); GitView.status and work_tree take it over. Started once: a second call finds it running."""
+    key = os.fspath(root)
+    if key not in _ahead:
+        _ahead[key] = _status_processes(key)
 
 
 def stop_unused() -> None:
@@ -305,17 +375,29 @@ def stop_unused() -> None:
             _stop(process)
 
 
-def work_tree(root, folders: Iterable[str]) -> WorkTree | None:
+def work_tree(root, folders: Iterable[str], known: Untracked | None = None) -> WorkTree | None:
     """Every file under `folders` (archive-relative) that differs from HEAD, staged or not,
-    untracked or ignored, by git's status; None when git cannot say."""
-    key = (os.fspath(root), tuple(folders))
-    about, status, ignored = (_finish(process) for process in (_ahead.pop(key, None) or _status_processes(*key)))
-    if about is None or status is None or ignored is None:
+    untracked or ignored, by git's status; None when git cannot say. The files git does not track
+    are `known`'s while it holds (the WorkTree's `untracked`, kept by the caller for next time),
+    else listed again."""
+    key, folders = os.fspath(root), tuple(folders)
+    about, status = _ahead.pop(key, None) or _status_processes(key)
+    untracked, others = known, None
+    if known is None or not known.holds(key):
+        stats = _folder_stats(key, _all_folders(key, folders))  # before the listing: a later change shows next time
+        others = _start(key, _others_command(folders))
+    about, status = _finish(about, (0, 1)), _finish(status)  # 1: no HEAD yet (the rest is said all the same)
+    listed = _finish(others) if others is not None else ""
+    if about is None or status is None or listed is None:
         return None
-    prefix, object_format = (about.split("\n") + ["", ""])[:2]
+    prefix, object_format, tree = (about.split("\n") + ["", ""])[:3]
     if object_format not in ("sha1", "sha256"):
         return None
-    return _parse_status(status, ignored, root, prefix, object_format, folders)
+    if others is not None:
+        untracked = Untracked(_listed_others(listed, key, prefix), stats)
+    found = _parse_status(status, key, prefix, object_format, folders, untracked)
+    found.tree = tree or None
+    return found
 
 
 def changed_between(root, old: str, new: str, folders: Iterable[str], prefix: str) -> dict[str, str | None] | None:

@@ -1,10 +1,8 @@
-"""validate's store of facts, kept current in proportion to what changed (issue 18).
+"""validate's store of facts (facts_store.py), kept current in proportion to what changed (issue 18).
 
-.dossier/validate.sqlite (ignored by git; data only: SQLite tables of text and JSON, never
-code to unpickle) holds, for every file under the archive's folders, the git object id of the
-content it was checked as, and for cards and items their per-file problems and the facts the
-archive-wide rules need (rules.ItemFacts, rules.CustomerFacts, confidential.Sealing); and the
-archive-wide problems, each under the group of facts it was computed from:
+For cards and items the store holds the facts the archive-wide rules need (rules.ItemFacts,
+rules.CustomerFacts, confidential.Sealing); the archive-wide problems are kept under the group
+of facts each was computed from:
 
     code:C       code-unique among the items with code C
     sec:S        serial-gap in section S (category-year-section), trash/ included
@@ -16,8 +14,7 @@ archive-wide problems, each under the group of facts it was computed from:
 
 A run asks git what changed since the state the store holds (gitchanges: the tree of HEAD
 then and now, git's status then and now), checks those files again, and recomputes only the
-groups whose facts they touched. Every write happens in one SQLite transaction, so a run
-killed half-way leaves the store as it was; a store that cannot be read is started again.
+groups whose facts they touched.
 """
 
 from __future__ import annotations
@@ -26,149 +23,42 @@ import json
 import os
 import sqlite3
 from contextlib import closing
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable
 
 from . import confidential, rules
+from .facts_store import STORE_FILE, VERSION, Seen, Store, current_state, dump, in_transaction, marks
 from ..archive import codes
 from ..archive.problems import Problem
 from ..git.gitchanges import GitFailed, GitView
 
-STORE_FILE = ".dossier/validate.sqlite"
-VERSION = "1"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
-CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, oid TEXT, digest TEXT, problems TEXT, facts TEXT,
-    sealing TEXT, attachments TEXT, code TEXT, section TEXT, customer TEXT, card TEXT, signed TEXT);
-CREATE INDEX IF NOT EXISTS files_code ON files(code);
-CREATE INDEX IF NOT EXISTS files_section ON files(section);
-CREATE INDEX IF NOT EXISTS files_customer ON files(customer);
-CREATE INDEX IF NOT EXISTS files_card ON files(card);
-CREATE INDEX IF NOT EXISTS files_signed ON files(signed);
-CREATE INDEX IF NOT EXISTS files_with_problems ON files(path) WHERE problems != '[]';
-CREATE TABLE IF NOT EXISTS deps (attachment TEXT, item TEXT);
-CREATE INDEX IF NOT EXISTS deps_attachment ON deps(attachment);
-CREATE TABLE IF NOT EXISTS wide (grp TEXT, problem TEXT);
-CREATE INDEX IF NOT EXISTS wide_grp ON wide(grp);
-"""
+
+# --- a file's row --------------------------------------------------------------------------------
 
 
-# --- the store ---------------------------------------------------------------------------------
-
-
-class Store:
-    """The SQLite file, opened for one run; `transaction()` wraps every change of it."""
-
-    def __init__(self, root: Path) -> None:
-        self.path = root / STORE_FILE
-        self.db = _open(self.path)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, **values: str) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
-
-    def reset(self, context: str) -> None:
-        for table in ("meta", "files", "deps", "wide"):
-            self.db.execute(f"DELETE FROM {table}")
-        self.set_meta(version=VERSION, context=context)
-
-    def oids(self, paths: Iterable[str] | None = None) -> dict[str, str]:
-        if paths is None:
-            return dict(self.db.execute("SELECT path, oid FROM files"))
-        found = {}
-        for chunk in _chunks(list(paths)):
-            found.update(self.db.execute(f"SELECT path, oid FROM files WHERE path IN ({_marks(chunk)})", chunk))
-        return found
-
-    def rows(self, where: str, args: tuple = ()) -> list[sqlite3.Row]:
-        return self.db.execute(f"SELECT * FROM files WHERE {where}", args).fetchall()
-
-    def rows_of(self, paths: list[str]) -> list[sqlite3.Row]:
-        found = []
-        for chunk in _chunks(paths):
-            found += self.rows(f"path IN ({_marks(chunk)})", tuple(chunk))
-        return found
-
-    def dependents(self, attachments: list[str]) -> set[str]:
-        found = set()
-        for chunk in _chunks(attachments):
-            found.update(r[0] for r in self.db.execute(
-                f"SELECT item FROM deps WHERE attachment IN ({_marks(chunk)})", chunk))
-        return found
-
-    def put(self, rel: str, oid: str | None, result=None) -> None:
-        """The file as checked (`result`: validate.FileResult) or, for any other file, its id alone;
-        oid None removes it."""
-        self.db.execute("DELETE FROM files WHERE path = ?", (rel,))
-        self.db.execute("DELETE FROM deps WHERE item = ?", (rel,))
-        if oid is None:
-            return
-        if result is None:  # an attachment, a volume's manifest, a file in trash/ (its section counts)
-            self.db.execute("INSERT INTO files (path, oid, section) VALUES (?, ?, ?)",
-                            (rel, oid, trash_section(rel) if rel.startswith("trash/") else None))
-            return
-        facts = result.facts
-        item = facts if isinstance(facts, rules.ItemFacts) else None
-        code = codes.parse(item.code) if item else None
-        attachments = [os.path.normpath(path) for path, _ in result.depends]
-        self.db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rel, oid, result.digest, _dump([p.to_json() for p in result.problems]), _facts_json(facts),
-             _dump(asdict(result.sealing)) if result.sealing is not None else None, _dump(attachments),
-             item.code if item else None, _section(code) if code else None, item.customer if item else None,
-             facts.id if isinstance(facts, rules.CustomerFacts) else None,
-             max((d[1] for d in item.signature_dates), default=None) if item else None))
-        self.db.executemany("INSERT INTO deps VALUES (?, ?)", ((a, rel) for a in attachments))
-
-    def problems(self) -> list[Problem]:
-        found = [Problem.from_json(p) for (text,) in self.db.execute(
-            "SELECT problems FROM files WHERE problems != '[]'") for p in json.loads(text)]
-        return found + [Problem.from_json(json.loads(text)) for (text,) in self.db.execute("SELECT problem FROM wide")]
-
-    def replace_group(self, group: str, problems: list[Problem], like: bool = False) -> None:
-        self.db.execute("DELETE FROM wide WHERE grp LIKE ?" if like else "DELETE FROM wide WHERE grp = ?", (group,))
-        self.db.executemany("INSERT INTO wide VALUES (?, ?)", ((group, _dump(p.to_json())) for p in problems))
-
-    def add_group(self, group: str, problems: list[Problem]) -> None:
-        self.db.executemany("INSERT INTO wide VALUES (?, ?)", ((group, _dump(p.to_json())) for p in problems))
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    """The store, created if missing; one that is not a readable store of ours is started again."""
-    path.parent.mkdir(exist_ok=True)
-    for attempt in (1, 2):
-        try:
-            db = sqlite3.connect(path, isolation_level=None, timeout=120)  # another run finishing
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.executescript(SCHEMA)
-            return db
-        except sqlite3.DatabaseError:
-            if attempt == 2:
-                raise
-            for stale in (path, path.with_name(path.name + "-journal")):
-                stale.unlink(missing_ok=True)
-    raise AssertionError("unreachable")
-
-
-def _chunks(items: list, size: int = 500):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _marks(chunk: list) -> str:
-    return ",".join("?" * len(chunk))
-
-
-def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def put(store: Store, rel: str, oid: str | None, result=None) -> None:
+    """Keep the file as checked (`result`: file_checks.FileResult) or, for any other file, its id
+    alone; oid None removes it."""
+    store.db.execute("DELETE FROM files WHERE path = ?", (rel,))
+    store.db.execute("DELETE FROM deps WHERE item = ?", (rel,))
+    if oid is None:
+        return
+    if result is None:  # an attachment, a volume's manifest, a file in trash/ (its section counts)
+        store.db.execute("INSERT INTO files (path, oid, section) VALUES (?, ?, ?)",
+                         (rel, oid, trash_section(rel) if rel.startswith("trash/") else None))
+        return
+    facts = result.facts
+    item = facts if isinstance(facts, rules.ItemFacts) else None
+    code = codes.parse(item.code) if item else None
+    attachments = [os.path.normpath(path) for path, _ in result.depends]
+    store.db.execute(
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (rel, oid, result.digest, dump([p.to_json() for p in result.problems]), _facts_json(facts),
+         dump(asdict(result.sealing)) if result.sealing is not None else None, dump(attachments),
+         item.code if item else None, _section(code) if code else None, item.customer if item else None,
+         facts.id if isinstance(facts, rules.CustomerFacts) else None,
+         max((d[1] for d in item.signature_dates), default=None) if item else None))
+    store.db.executemany("INSERT INTO deps VALUES (?, ?)", ((a, rel) for a in attachments))
 
 
 def _section(code: codes.Code) -> str:
@@ -180,9 +70,9 @@ def _section(code: codes.Code) -> str:
 
 def _facts_json(facts) -> str | None:
     if isinstance(facts, rules.ItemFacts):
-        return _dump(["item", asdict(facts)])
+        return dump(["item", asdict(facts)])
     if isinstance(facts, rules.CustomerFacts):
-        return _dump(["card", asdict(facts)])
+        return dump(["card", asdict(facts)])
     return None
 
 
@@ -207,19 +97,6 @@ def sealing_of(row: sqlite3.Row) -> confidential.Sealing | None:
 
 
 # --- what changed --------------------------------------------------------------------------------
-
-
-def current_state(view: GitView) -> tuple[str, dict[str, str | None]]:
-    """The tree of HEAD and the files git's status names, each with the id of what the work tree
-    holds now (None: not there)."""
-    tree = view.tree() or view.empty_tree
-    dirty = {}
-    for rel in view.status().changed:
-        try:
-            dirty[rel] = view.blob_id((view.root / rel).read_bytes())
-        except (IsADirectoryError, FileNotFoundError, NotADirectoryError):
-            dirty[rel] = None
-    return tree, dirty
 
 
 def changed_files(view: GitView, store: Store, tree: str, dirty: dict[str, str | None]) -> dict[str, str | None]:
@@ -312,7 +189,7 @@ def _regroup(store: Store, prefix: str, column: str, keys: set | None, rule) -> 
         store.replace_group(prefix + "%", [], like=True)
     else:
         keys = sorted(k for k in keys if k is not None)
-        where, args = f"{column} IN ({_marks(keys)})", tuple(keys)
+        where, args = f"{column} IN ({marks(keys)})", tuple(keys)
         for key in keys:
             store.replace_group(prefix + key, [])
     if column == "customer":  # a customer's group: the items naming it and its card
@@ -369,39 +246,6 @@ def _bound(store: Store, root: Path, only: set[str] | None) -> None:
 # --- one run -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Seen:
-    """What a run finds before it checks anything (issue 18: nothing changed costs git's status):
-    git's state of the archive now, and the last run's report if nothing it read has changed."""
-
-    state: tuple[str, dict[str, str | None]] | None  # (HEAD's tree, git's status); None outside git
-    problems: list[Problem] | None = None  # the last run's, configuration included
-    files: int = 0  # cards and items
-    documents: int = 0  # the configuration's files
-
-
-def look(root: Path, context: str, today: str) -> Seen:
-    """git's state now and, if the store was made by validate with this configuration on this day
-    from the same state, its problems; nothing is parsed, compiled or written."""
-    view = GitView.of(root)
-    try:
-        state = current_state(view) if view is not None else None
-    except GitFailed:  # an index git cannot read: every file is compared, as outside git
-        state = None
-    if state is None:
-        return Seen(None)
-    if not (root / STORE_FILE).exists():
-        return Seen(state)
-    with closing(Store(root)) as store, _transaction(store, "BEGIN"):  # one snapshot of the store
-        meta = dict(store.db.execute("SELECT k, v FROM meta"))
-        if (meta.get("config") is None or meta.get("context") != context or meta.get("version") != VERSION
-                or meta.get("today") != today or meta.get("tree") != state[0]
-                or json.loads(meta.get("dirty") or "null") != state[1]):
-            return Seen(state)
-        config = [Problem.from_json(p) for p in json.loads(meta["config"])]
-        return Seen(state, config + store.problems(), int(meta.get("files") or 0), int(meta.get("documents") or 0))
-
-
 def validate_incremental(root: Path, context: str, today: str, check, seen: Seen,
                          config: list[Problem], documents: int) -> tuple[list[Problem], int, int]:
     """Every card's and item's problems and the archive-wide ones, from the store brought up to
@@ -409,9 +253,9 @@ def validate_incremental(root: Path, context: str, today: str, check, seen: Seen
     files that changed. The configuration's problems and how many files it has (`config`,
     `documents`) are kept for the next run's `look`. Returns the problems, the number of cards and
     items, and how many of them were not read."""
-    view = GitView.of(root) if seen.state is not None else None
+    view = seen.view
     with closing(Store(root)) as store:
-        with _transaction(store):
+        with in_transaction(store):
             fresh = store.meta("context") != context or store.meta("version") != VERSION
             if fresh:
                 store.reset(context)
@@ -428,8 +272,9 @@ def validate_incremental(root: Path, context: str, today: str, check, seen: Seen
                 regroup(store, root, today, rechecked)
             if fresh or changed or store.meta("today") != today:
                 files = store.db.execute("SELECT COUNT(*) FROM files WHERE problems IS NOT NULL").fetchone()[0]
-                store.set_meta(tree=state[0], dirty=_dump(state[1]), today=today, files=str(files))
-            store.set_meta(config=_dump([p.to_json() for p in config]), documents=str(documents))
+                store.set_meta(tree=state[0], dirty=dump(state[1]), today=today, files=str(files))
+            store.set_meta(config=dump([p.to_json() for p in config]), documents=str(documents),
+                           untracked=seen.untracked)
         files = int(store.meta("files") or 0)
         return store.problems(), files, files - rechecked.count
 
@@ -439,7 +284,7 @@ def _state(view: GitView | None, root: Path) -> tuple[tuple[str, dict], dict[str
     outside git, every file's id."""
     if view is not None:
         return current_state(view), None
-    from .validate import scan
+    from .file_checks import scan
 
     return ("", {}), {rel: "stat:%d:%d:%d" % key for rel, key in scan(root).items()}
 
@@ -453,7 +298,7 @@ def _changes(view: GitView | None, store: Store, state: tuple, current: dict | N
 
 def _apply(store: Store, changed: dict[str, str | None], check) -> Touched:
     """Check the changed cards and items (and those whose attachments changed) and store them."""
-    from .validate import kind_of
+    from .file_checks import kind_of
 
     touched = Touched()
     dependents = store.dependents([rel for rel in changed if not kind_of(rel)]) - set(changed)
@@ -463,31 +308,20 @@ def _apply(store: Store, changed: dict[str, str | None], check) -> Touched:
     results = check(sorted(rel for rel, oid in oids.items() if oid and kind_of(rel)))
     for rel, oid in oids.items():
         touched.path(rel)
-        store.put(rel, oid, results.get(rel))
+        put(store, rel, oid, results.get(rel))
     for row in store.rows_of(sorted(results)):
         touched.row(row)
     touched.count = len(results)
     return touched
 
 
-class _transaction:
-    def __init__(self, store: Store, begin: str = "BEGIN IMMEDIATE") -> None:
-        self.db, self.begin = store.db, begin
-
-    def __enter__(self) -> None:
-        self.db.execute(self.begin)
-
-    def __exit__(self, kind, *_) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
-
-
 # --- dossier watch keeps its results in memory; at its start and end, the store's ----------------
 
 
 def load_results(root: Path, context: str) -> dict:
-    """The stored per-file results (validate.FileResult, without stat keys: watch compares the
+    """The stored per-file results (file_checks.FileResult, without stat keys: watch compares the
     files' digests), if they were made with this configuration."""
-    from .validate import NO_STAT, FileResult
+    from .file_checks import NO_STAT, FileResult
 
     path = root / STORE_FILE
     if not path.exists():
@@ -504,10 +338,10 @@ def load_results(root: Path, context: str) -> dict:
 def save_results(root: Path, context: str, results: dict, today: str) -> None:
     """Store watch's results: those whose file has not changed since (same stat key), with every
     other file's id, as a run of validate would have."""
-    from .validate import kind_of
+    from .file_checks import kind_of
 
     view = GitView.of(root)
-    with closing(Store(root)) as store, _transaction(store):
+    with closing(Store(root)) as store, in_transaction(store):
         store.reset(context)
         state, current = _state(view, root)
         if view is not None:
@@ -518,11 +352,11 @@ def save_results(root: Path, context: str, results: dict, today: str) -> None:
             if kind_of(rel) and (result is None or _stat_of(root, rel) != result.stat):
                 complete = False  # changed since it was checked (or never checked): validate checks it
                 continue
-            store.put(rel, oid, result if kind_of(rel) else None)
+            put(store, rel, oid, result if kind_of(rel) else None)
         regroup(store, root, today, None)
         # an incomplete store is compared file by file next time, not only where git saw changes
         files = store.db.execute("SELECT COUNT(*) FROM files WHERE problems IS NOT NULL").fetchone()[0]
-        store.set_meta(tree=state[0] if complete else "", dirty=_dump(state[1]), today=today, files=str(files))
+        store.set_meta(tree=state[0] if complete else "", dirty=dump(state[1]), today=today, files=str(files))
 
 
 def _stat_of(root: Path, rel: str):

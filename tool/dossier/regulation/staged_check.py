@@ -35,7 +35,8 @@ from ..archive.loader import LoadError, load_bytes
 from ..archive.problems import Problem
 from ..archive.schemas import SchemaSet
 from ..git.gitchanges import GitView, StagedFile
-from .validate import FileResult, Report, _Checker, _config_problems, _restrict, kind_of, validate_archive
+from .file_checks import Checker, FileResult, config_problems, kind_of
+from .validate import Report, restricted, validate_archive
 
 WHOLE_ARCHIVE = (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE, "schemas/", "volumes/")
 NOWHERE = (0, 0)  # the position of a fact taken from a path: never reported (the file is not staged)
@@ -78,26 +79,26 @@ def validate_staged(root: Path, today: dt.date, change: StagedChange) -> Report:
     try:
         archive = open_archive(root)
     except LoadError as exc:
-        return _restrict([exc.problem], paths, 1, 0)
+        return restricted([exc.problem], paths, 1, 0)
     schemas = SchemaSet(root / "schemas")
     today_text = today.isoformat()
-    config_problems = _config_problems(archive, schemas, today_text)
-    if any(p.is_error and p.file in (ARCHIVE_FILE, PEOPLE_FILE) for p in config_problems):
-        return _restrict(sorted(config_problems), paths, len(archive.documents), 0)
+    found_in_config = config_problems(archive, schemas, today_text)
+    if any(p.is_error and p.file in (ARCHIVE_FILE, PEOPLE_FILE) for p in found_in_config):
+        return restricted(sorted(found_in_config), paths, len(archive.documents), 0)
     archive.check_settings(schemas)
-    checker = _Checker(archive, schemas)
+    checker = Checker(archive, schemas)
     checked = [rel for rel in paths if kind_of(rel)]
     results = {rel: checker.check_content(rel, kind_of(rel), raw or b"")
                for rel, raw in zip(checked, change.blobs(checked))}
     problems = [p for result in results.values() for p in result.problems]
     problems += _Neighbours(view, checker, results, today_text, change.deleted).problems()
-    return _restrict(sorted(problems), paths, len(results) + len(archive.documents), 0)
+    return restricted(sorted(problems), paths, len(results) + len(archive.documents), 0)
 
 
 class _Neighbours:
     """The archive-wide rules over the staged files and what the index says of their neighbours."""
 
-    def __init__(self, view: GitView, checker: _Checker, results: dict[str, FileResult], today: str,
+    def __init__(self, view: GitView, checker: Checker, results: dict[str, FileResult], today: str,
                  deleted: set[str]) -> None:
         self.view, self.checker, self.results, self.today, self.deleted = view, checker, results, today, deleted
         self.items = [r.facts for r in results.values() if isinstance(r.facts, rules.ItemFacts)]

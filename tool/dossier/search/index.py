@@ -400,8 +400,10 @@ class Index:
         try:
             # git's status is taken before any file is read, under the same lock: whatever changes
             # after it is seen by the next update
-            tree = gitchanges.work_tree(self.root, FOLDERS) if files is None and paths is None else None
-            rebuilt = rebuild or not self._current() or (tree is not None and self._object_format() != tree.object_format)
+            current = self._current()
+            known = gitchanges.Untracked.from_json(self._meta("git_others")) if current else None
+            tree = gitchanges.work_tree(self.root, FOLDERS, known) if files is None and paths is None else None
+            rebuilt = rebuild or not current or (tree is not None and self._object_format() != tree.object_format)
             if rebuilt:
                 self._create(tree.object_format if tree else "sha1")
                 paths = None
@@ -481,8 +483,10 @@ class Index:
         (None: among all). Without git's view there is nothing to record: the next update
         stats every file."""
         if tree is None:
-            self.db.execute("DELETE FROM meta WHERE key IN ('git_head', 'git_dirty')")
+            self.db.execute("DELETE FROM meta WHERE key IN ('git_head', 'git_dirty', 'git_others')")
             return
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('git_others', ?)",
+                        (tree.untracked.to_json() if tree.untracked else "",))
         paths = None if checked is None else {p for p in checked if kind_of(p)}
         expected = {} if checked is None else {p: self._expected[p] for p in paths if p in self._expected}
         missing = None if paths is None else paths - expected.keys()

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..archive import codes
-from ..regulation import rules, validate
+from ..regulation import file_checks, rules, validate
 from ..archive.config import ACCESS_FILE, ARCHIVE_FILE, PEOPLE_FILE
 from ..archive.errors import DossierError
 from .index import WATCH_LOCK, Index
@@ -47,7 +47,7 @@ from ..archive.problems import problem_line
 QUIET = 0.15  # seconds without events before a batch is processed
 MAX_DELAY = 5.0  # a batch whose events never pause is processed this long after its first event
 CONFIG_FILES = (ARCHIVE_FILE, PEOPLE_FILE, ACCESS_FILE)
-CHECKED_FOLDERS = ("customers", "records", "daily", "trash")  # what validate.scan covers
+CHECKED_FOLDERS = ("customers", "records", "daily", "trash")  # what file_checks.scan covers
 WATCHED_FOLDERS = (*CHECKED_FOLDERS, "schemas", "volumes")
 INDEXED_FOLDERS = ("customers", "records", "daily")
 
@@ -149,8 +149,8 @@ class Watcher:
         self.archive = self.schemas = None
         self._config_key = ""
         self.config_problems: list[Problem] = []
-        self.files: dict[str, validate.StatKey] = {}
-        self.results: dict[str, validate.FileResult] = {}
+        self.files: dict[str, file_checks.StatKey] = {}
+        self.results: dict[str, file_checks.FileResult] = {}
         self._wide_rules: dict[str, list[Problem]] = {}
         self._bound: dict[str, list[Problem]] = {}  # the bound-volume rule's problems, by file
         self._bound_by_item: dict[str, list[Problem]] = {}  # the same, by the item they concern
@@ -393,9 +393,9 @@ class Watcher:
         archive-wide rule. At the start, and when the configuration or a schema changes."""
         started = time.perf_counter()
         key = self._read_config_key()
-        archive, schemas, config_problems = validate.open_checks(self.root, self.today())
+        archive, schemas, config_problems = file_checks.open_checks(self.root, self.today())
         self.config_problems = config_problems
-        self.files = validate.scan(self.root)
+        self.files = file_checks.scan(self.root)
         self._dirs = {rel.rsplit("/", 1)[0] for rel in self.files}
         self._dirs |= {d.rsplit("/", i)[0] for d in list(self._dirs) for i in range(1, d.count("/") + 1)}
         if archive is None:  # archive.yaml or people.yaml is broken: nothing else can be checked
@@ -407,9 +407,9 @@ class Watcher:
         previous = self.results if key == self._config_key and self.archive is not None else (
             validate.cached_results(self.root, schemas))
         self.archive, self.schemas, self._config_key = archive, schemas, key
-        self.results = validate.check_paths(archive, schemas, self.files, list(self.files), previous, self.jobs)
+        self.results = file_checks.check_paths(archive, schemas, self.files, list(self.files), previous, self.jobs)
         self._rebuild_maps()
-        self._file_count = sum(1 for rel in self.files if validate.kind_of(rel)) + len(archive.documents)
+        self._file_count = sum(1 for rel in self.files if file_checks.kind_of(rel)) + len(archive.documents)
         self._trash = rules.trash_codes(self.root)
         self._whole_archive()
         new = self._group(config_problems)
@@ -431,7 +431,7 @@ class Watcher:
         for rel, result in self.results.items():
             self._map(rel, result)
 
-    def _map(self, rel: str, result: validate.FileResult, present: bool = True) -> None:
+    def _map(self, rel: str, result: file_checks.FileResult, present: bool = True) -> None:
         """Enter `rel` in the lookups the archive-wide rules are re-run from (its section, its
         customer, the card it is, the attachments it depends on), or take it out of them."""
         change = set.add if present else set.discard
@@ -550,7 +550,7 @@ class Watcher:
 
     def _rescan(self) -> set[str]:
         """After lost events: every file whose stat key differs from what was checked."""
-        now = validate.scan(self.root)
+        now = file_checks.scan(self.root)
         return {rel for rel in now.keys() | self.files.keys() if now.get(rel) != self.files.get(rel)}
 
     def _restat(self, touched: set[str]) -> tuple[set[str], set[str]]:
@@ -581,7 +581,7 @@ class Watcher:
                 if rel in self._dirs:  # a folder that went away with its files
                     gone |= {f for f in self.files if f.startswith(rel + "/")}
                 continue
-            self.files[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)  # validate.scan's stat key
+            self.files[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)  # file_checks.scan's stat key
             changed.add(rel)
             self._dirs.add(rel.rsplit("/", 1)[0])
         for rel in gone:
@@ -591,12 +591,12 @@ class Watcher:
     def _update(self, touched: set[str]) -> Report:
         """The quick pass: check what changed, re-run the archive-wide rules where it matters."""
         changed, gone = self._restat(touched)
-        checked = {rel for rel in changed if validate.kind_of(rel)}
+        checked = {rel for rel in changed if file_checks.kind_of(rel)}
         manifests = {rel for rel in touched if rel.split("/", 1)[0] == "volumes"}
         for rel in changed | gone:  # an attachment changed: the items that list it
             checked |= self._dependents.get(rel, set())
         checked -= gone
-        new = validate.check_paths(self.archive, self.schemas, self.files, checked, self.results, self.jobs,
+        new = file_checks.check_paths(self.archive, self.schemas, self.files, checked, self.results, self.jobs,
                                    trust_stat=False)
         dropped = {rel for rel in gone if rel in self.results}
         sections: set[tuple] = set()
@@ -682,7 +682,7 @@ def _args_differ(before: tuple[Problem, ...], after: tuple[Problem, ...]) -> boo
     return [p.args for p in before] != [p.args for p in after]
 
 
-def _scan_folder(root: Path, rel: str) -> dict[str, validate.StatKey]:
+def _scan_folder(root: Path, rel: str) -> dict[str, file_checks.StatKey]:
     found = {}
     base = root / rel
     for dirpath, dirnames, names in os.walk(base):
