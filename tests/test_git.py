@@ -10,13 +10,14 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import REPO, SAMPLE, SAMPLE_SEES_ALL, git, init_repo
-from dossier.record.hooks import ZERO, pre_receive
+from dossier.record.server_hooks import ZERO, pre_receive
 
 ITEM = "records/2/2025/2-2025-S02-0001.yaml"
 MANAGER = "li.na@example.cn"  # the sales manager of the base fixture
@@ -85,6 +86,28 @@ def test_commit_msg_hook_refuses_a_modification_without_reason(repo):
     assert "Reason:" in refused.stderr and ITEM in refused.stderr
     accepted = commit(repo, "Correct the page count\n\nReason: 原件共五页")
     assert accepted.returncode == 0, accepted.stderr
+
+
+def test_a_message_with_a_reason_is_passed_without_reading_the_record(repo, tmp_path):
+    """commit-msg runs on every commit: with a reason given it asks git for the message's trailers
+    only, and loads neither the YAML loader nor the record and its policy (in a fresh process, as
+    the hook runs); without one it does, and names the filed item."""
+    path = repo / ITEM
+    path.write_text(path.read_text(encoding="utf-8").replace("pages: 4", "pages: 5"), encoding="utf-8")
+    git(repo, "add", ITEM)
+    heavy = ("yaml", "dossier.record.approvals", "dossier.record.policy", "dossier.archive.loader")
+
+    def hook(message: str) -> list[str]:
+        (tmp_path / "MSG").write_text(message, encoding="utf-8")
+        probe = ("import runpy, sys\n"
+                 f"sys.argv = ['dossier', '--archive', {str(repo)!r}, 'hook', 'commit-msg', {str(tmp_path / 'MSG')!r}]\n"
+                 "try:\n    runpy.run_module('dossier', run_name='__main__')\n"
+                 "except SystemExit as exit:\n    print('exit', exit.code or 0)\n"
+                 f"print(*[m for m in {heavy!r} if m in sys.modules])")
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+
+    assert hook("Pages\n\nReason: 原件共五页\n") == ["exit", "0"]
+    assert hook("Pages\n") == ["exit", "1", *heavy]
 
 
 @pytest.mark.parametrize("how", [["-a"], ["--", ITEM]], ids=["commit -a", "commit PATH"])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SAMPLE, init_repo
+from dossier.archive.hidden_text import visible
 from dossier.record import policy, receipts, signatures
 from test_git import as_person, commit, keygen, server  # noqa: F401 (server: the bare repository with the hooks)
 
@@ -245,7 +246,7 @@ def test_a_reason_must_hold_visible_text(repo, run, reason):
     assert refused.returncode != 0
     git(repo, "commit", "-q", "--no-verify", "-m", f"Correct\n\nReason: {reason}")
     assert "missing-reason" in run("--archive", repo, "verify", "--pending", "main..fix").out
-    assert policy.visible("更正") and not policy.visible(reason)
+    assert visible("更正") and not visible(reason)
 
 
 @pytest.mark.parametrize("ref", ["refs/tags/main", "refs/heads/origin/main", "refs/heads/fix/main", "refs/heads/HEAD",

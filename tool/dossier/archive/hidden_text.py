@@ -83,3 +83,9 @@ def name_key(name: str) -> str:
     removed, runs of white space made one space, case folded."""
     text = _HIDDEN.sub("", unicodedata.normalize("NFKC", name))
     return " ".join(text.split()).casefold()
+
+
+def visible(text: str | None) -> bool:
+    """A reason holds visible text: a letter, digit, punctuation mark or symbol, not only
+    spaces, zero-width characters, direction marks or combining marks."""
+    return any(unicodedata.category(ch)[0] in "LNPS" for ch in text or "")

@@ -23,6 +23,7 @@ from ..git import gitrepo
 from . import policy, signatures
 from ..archive.config import Person
 from ..archive.errors import DossierError
+from ..archive.hidden_text import visible
 from ..archive.messages import message
 from .policy import Need, Policy
 
@@ -324,7 +325,7 @@ def _paths(found: list[Need]) -> str:
 def _reasons(history: ArchiveHistory, commits: list[Commit]) -> list[Violation]:
     found = []
     for commit in commits:
-        if len(commit.parents) != 1 or policy.visible(commit.reason):
+        if len(commit.parents) != 1 or visible(commit.reason):
             continue
         wanting = [need for need in history.needs(commit) if need.reason]
         if wanting:

@@ -19,7 +19,7 @@ from ..archive.config import Archive, Person, text_or_none
 from ..archive.errors import DossierError
 from ..archive.fsutil import atomic_write_text, create_new
 from ..archive.loader import load_bytes, load_file
-from .policy import visible
+from ..archive.hidden_text import visible
 from ..archive.schemas import plain, value_kind
 from ..git.past import last_version
 from ..git.transaction import Operation, under_lock

@@ -13,10 +13,12 @@ Symbolic links are followed first, so a link pointing into the archive is no way
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..git import gitrepo
 from ..archive.errors import UsageError
+from ..archive.loader import LoadError, load_bytes
+from ..archive.problems import Problem
 
 
 # What dossier's outputs (and other programs' exports) are saved as: the sample's and `dossier
@@ -98,3 +100,42 @@ def _ignored(tree: Path, path: Path) -> bool:
     """Whether git ignores `path` in the work tree `tree` (a folder: everything written into it)."""
     rel = path.relative_to(tree).as_posix() + ("/" if path.is_dir() else "")
     return gitrepo.run(["check-ignore", "-q", "--", rel], tree, check=False).returncode == 0
+
+
+# --- the pre-commit hook refuses outputs staged in the archive ---------------------------------
+
+ATTACHMENT_FOLDERS = ("records", "daily", "trash")
+
+
+def output_files(archive_root: Path, paths: list[str]) -> list[Problem]:
+    """pre-commit: the sheets, PDFs, web pages and other outputs among the staged `paths`: they
+    hold decrypted values and never belong in the archive, unless an item beside them names
+    them as its attachment (a scanned contract)."""
+    found = []
+    attachments: dict[str, set[str]] = {}
+    for rel in paths:
+        if PurePosixPath(rel).suffix.lower() not in OUTPUT_SUFFIXES:
+            continue
+        folder, _, name = rel.rpartition("/")
+        if folder.split("/")[0] in ATTACHMENT_FOLDERS:
+            if folder not in attachments:
+                attachments[folder] = _attachments_named(archive_root, folder)
+            if name in attachments[folder]:
+                continue
+        found.append(Problem(rel, 0, 0, "output-file", "output-file", {"file": rel}))
+    return found
+
+
+def _attachments_named(archive_root: Path, folder: str) -> set[str]:
+    """The attachment file names the staged items of `folder` give."""
+    listed = gitrepo.run(["ls-files", "-z", "--", f"{folder}/"], archive_root, check=False).stdout.split("\0")
+    named = set()
+    for rel in listed:
+        if rel.endswith(".yaml") and rel.count("/") == folder.count("/") + 1:
+            try:
+                data = load_bytes(gitrepo.blob(archive_root, "", rel) or b"", rel).data
+            except LoadError:
+                continue  # validate reports the item itself
+            entries = data.get("attachments") if isinstance(data, dict) else None
+            named |= {e["file"] for e in entries or [] if isinstance(e, dict) and isinstance(e.get("file"), str)}
+    return named

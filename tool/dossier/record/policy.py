@@ -18,11 +18,11 @@ strict loader, never from patterns over text: a file says the same to every read
 from __future__ import annotations
 
 import posixpath
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from ..archive.config import PEOPLE_FILE, Person, people_by_id, text_or_none
+from ..archive.hidden_text import visible
 from ..archive.loader import LoadError, load_bytes
 from ..archive.locate import ARCHIVE_FILE
 
@@ -134,12 +134,6 @@ def ref_refusal(ref: str, record_branch: str) -> str | None:
     if last in (record_branch, "HEAD") or first in ("refs", "heads", "tags", "remotes", "origin"):
         return "ref-shadows-record"
     return None
-
-
-def visible(text: str | None) -> bool:
-    """A reason holds visible text: a letter, digit, punctuation mark or symbol, not only
-    spaces, zero-width characters, direction marks or combining marks."""
-    return any(unicodedata.category(ch)[0] in "LNPS" for ch in text or "")
 
 
 # --- the policy as it stood at one commit ------------------------------------------------------

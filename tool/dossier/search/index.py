@@ -377,7 +377,7 @@ class Index:
         Given neither files nor paths, git's status says which files may differ from what the
         index holds (see _suspects), and only those are read, unless `full` or git cannot say:
         then every file is stat'ed.
-        files: the whole archive's stat keys (validate.scan), taken now when not given.
+        files: the whole archive's stat keys (file_checks.scan), taken now when not given.
         paths: only look at these relative paths (files or folders; `dossier watch` passes
                what changed): each is stat'ed again and read again if its content changed.
         rebuild: start from an empty index (also done when the format or the version changed).
@@ -913,7 +913,7 @@ def _stat_key(st: os.stat_result) -> StatKey:
 
 
 def _scan(root: Path, folders: Iterable[str] = FOLDERS) -> dict[str, StatKey]:
-    """Stat keys of every file under these folders (as validate.scan, without trash/)."""
+    """Stat keys of every file under these folders (as file_checks.scan, without trash/)."""
     found: dict[str, StatKey] = {}
     stack = [(os.path.join(str(root), f), f + "/") for f in folders]
     with _collector_paused():
