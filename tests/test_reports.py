@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -955,6 +956,29 @@ def test_a_first_part_not_in_one_piece_is_cut_to_its_first_row(tmp_path, monkeyp
     assert positions == sorted(positions) and all(flat.count(f"C{i:04d}") == 1 for i in range(1, 151))
     assert "C0001" in texts[0] and "C0002" not in texts[0]  # the first part: the header and one row
     assert all(f"{n}/{len(texts)}" in text for n, text in enumerate(texts, 1))
+
+
+def test_tables_after_a_long_table_are_cut_in_fewer_passes_to_the_same_pages(tmp_path, monkeypatch):
+    """render_pdf._next_cuts: where a table lands after the last part of the one before it is
+    told without laying the document out again; the pages are those of one pass a table."""
+    from dossier.reports import render_pdf
+    from dossier.reports.model import Section
+
+    doc = long_document(70)
+    table = doc.sections[0].tables[0]
+    doc.sections[1:1] = [Section(f"第{n}节", ["表前的文字"], [replace(table, rows=table.rows[:45])]) for n in "二三四"]
+    passes = []
+    lay_out = render_pdf._Report.lay_out
+    monkeypatch.setattr(render_pdf._Report, "lay_out", lambda self, parts: passes.append(1) or lay_out(self, parts))
+    told = page_texts(render_pdf.document_pdf(doc), tmp_path)
+    told_passes = len(passes)
+    monkeypatch.setattr(render_pdf, "_next_cuts", lambda rendered, layouts, parts, cut_at: {
+        name: cut_at(name, space) for name, space in render_pdf._spaces(rendered, layouts).items()})
+    passes.clear()
+    assert page_texts(render_pdf.document_pdf(doc), tmp_path) == told
+    assert told_passes < len(passes)
+    starts = [n for n, text in enumerate(told) if "表前的文字" in text]
+    assert len(starts) == 4 and all("C0001" in told[n] for n in starts)  # each table starts under its text
 
 
 def test_a_pdf_without_weasyprint_is_a_message(monkeypatch):

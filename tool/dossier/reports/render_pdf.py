@@ -121,18 +121,19 @@ class _Report:
         least the first table not yet in place, as where a table starts depends only on what
         comes before it."""
         parts, least = dict(parts), set()
+
+        def cut_at(name: str, space: float) -> list:
+            return layouts[name].pages(layouts[name].least if name in least else space, FULL)
+
         for _ in range(len(layouts) + 2):
             rendered = self.lay_out(parts)
             spaces = _spaces(rendered, layouts)
-            found = {name: layout.pages(layout.least if name in least else spaces[name], FULL)
-                     for name, layout in layouts.items()}
-            if all(_sizes(found[name]) == _sizes(parts[name]) for name in layouts):
+            if all(_sizes(cut_at(name, spaces[name])) == _sizes(parts[name]) for name in layouts):
                 split = {name for name in layouts if not _in_one_piece(rendered, name)}
                 if not split:
                     return parts, rendered
                 least |= split  # cannot happen once cut right; if it does, first parts of one row
-            parts.update({name: layouts[name].pages(layouts[name].least, FULL) for name in least})
-            parts.update({name: found[name] for name in layouts if name not in least})
+            parts.update(_next_cuts(rendered, layouts, parts, cut_at))
         parts.update({name: layout.pages(layout.least, FULL) for name, layout in layouts.items()})
         return parts, self.lay_out(parts)
 
@@ -269,8 +270,45 @@ def _spaces(rendered, layouts: dict[str, TableLayout]) -> dict[str, float]:
     for page in rendered.pages:
         for name in layouts:
             if name in page.anchors:
-                spaces[name] = round(PAGE_HEIGHT - BOTTOM - page.anchors[name][1] * PX - SLACK, 1)
+                spaces[name] = _space(page.anchors[name][1] * PX)
     return spaces
+
+
+def _space(top: float) -> float:
+    """The space (points) below `top` (points from the top of the page) for a table part."""
+    return round(PAGE_HEIGHT - BOTTOM - top - SLACK, 1)
+
+
+def _next_cuts(rendered, layouts: dict[str, TableLayout], parts: dict[str, list], cut_at) -> dict[str, list]:
+    """The parts of each table (`cut_at`(name, space)) for the next pass, with the space each
+    would find were the tables before it cut as they will be, told from this pass where it can
+    be: a table's last part starts a page, so what follows it on that page moves by as much as
+    that part's height changes. Where it cannot (the table is on a later page than the last
+    part before it, a table before it moves to the next page or changes between one part and
+    more) the space found
+    in this pass stands and a later pass places the table. Without this each pass placed
+    about one more table (credit: six passes); the next pass checks every space as before."""
+    order = sorted((number, page.anchors[anchor][1], name, anchor != name)
+                   for number, page in enumerate(rendered.pages) for name in layouts
+                   for anchor in (name, f"{name}-{len(parts[name]) - 1}") if anchor in page.anchors)
+    cuts: dict[str, list] = {}
+    shift, shifted_page, known = 0.0, -1, True  # shift: points, of what follows on shifted_page
+    for number, y, name, last_part in order:
+        if last_part:
+            if known and len(cuts[name]) > 1:
+                shift, shifted_page = _block(layouts[name], cuts[name][-1]) - _block(layouts[name], parts[name][-1]), number
+            continue
+        known = known and (not shift or shifted_page == number)
+        space = _space(y * PX + (shift if known else 0.0))
+        cuts[name] = cut_at(name, space)
+        # moved off its page, or a last part come or gone: what follows moves in ways not told here
+        known = known and space >= layouts[name].least and (len(cuts[name]) > 1) == (len(parts[name]) > 1)
+    return cuts
+
+
+def _block(layout: TableLayout, part: list) -> float:
+    """The height of a part's block, points, as the HTML gives it."""
+    return round(layout.height(part), 2)
 
 
 def _in_one_piece(rendered, name: str) -> bool:
