@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE, SEES_ALL, git, init_repo
+from conftest import REPO, SAMPLE, SAMPLE_SEES_ALL, SEES_ALL, git, init_repo
 from dossier import reports
 from dossier.access.rights import policy
 from dossier.archive.config import open_archive
@@ -134,6 +134,28 @@ def test_an_item_changed_since_the_index_was_updated_is_read_as_it_is_now(sample
     finally:
         rel.write_text(before, encoding="utf-8")
         git(sample, "status", "--porcelain")
+
+
+def test_the_report_command_sees_a_change_and_names_an_unusable_value_where_it_is(sample, tmp_path):
+    """The command starts git's status before it loads the report's modules (cli/reports.py); the
+    index's look for changed files takes it over: an amount spoiled since the index was updated
+    is named with its file, line and column."""
+    rel = next(p for p in sorted((sample / "records/6/2025").glob("*.yaml")) if "sales-record" in p.read_text("utf-8"))
+    before = rel.read_text(encoding="utf-8")
+    amount = before.split("amount: ", 1)[1].split("\n", 1)[0]
+    line = before.split("amount: ", 1)[0].count("\n") + 1
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "DOSSIER_TODAY": TODAY.isoformat(),
+           "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "user.email", "GIT_CONFIG_VALUE_0": SAMPLE_SEES_ALL}
+    try:
+        rel.write_text(before.replace(f"amount: {amount}", "amount: 12,000 CNY", 1), encoding="utf-8")
+        result = subprocess.run([sys.executable, "-m", "dossier", "--archive", str(sample), "report", "monthly",
+                                 "--period", "2025-10", "--format", "xlsx", "--output", str(tmp_path)],
+                                env=env, cwd=sample, capture_output=True, text=True)
+    finally:
+        rel.write_text(before, encoding="utf-8")
+        git(sample, "status", "--porcelain")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{rel.relative_to(sample).as_posix()}:{line}:" in result.stderr and "12,000 CNY" in result.stderr
 
 
 def test_without_an_index_the_files_are_read(tmp_path):

@@ -11,6 +11,7 @@ process, which also reports the error the second process could not send whole.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -74,15 +75,18 @@ def _serve(connection, commands_end) -> None:
     commands_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's: its end ends this process
     try:
+        from ..search.index import collector_paused
         from .render_pdf import document_pdf, prepare
 
         prepare()
+        gc.freeze()  # what the imports made lives until the process ends: no collection walks it
         doc, identifier = connection.recv()
     except Exception:  # no report came (EOFError), or nothing to make one with: the command sees
         connection.close()
         return
     try:
-        pdf = document_pdf(doc, identifier)
+        with collector_paused():  # a few MB of cycles at most, freed when the process ends right after
+            pdf = document_pdf(doc, identifier)
     except Exception:
         pdf = None
     try:

@@ -223,7 +223,7 @@ def _read_job(job: tuple) -> _Read:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Build a large structure of tuples without the cyclic garbage collector running over it."""
     enabled = gc.isenabled()
     gc.disable()
@@ -521,14 +521,14 @@ class Index:
             # slower); the cyclic garbage collector, which the 100,000 new tuples would set off
             # several times over, has nothing to collect here.
             raw = (self.root / STAT_SNAPSHOT).read_bytes()
-            with _collector_paused():
+            with collector_paused():
                 saved_token, stats = marshal.loads(raw)
             if token is not None and saved_token == token and isinstance(stats, dict):
                 self._snapshot = stats
                 return stats
         except (OSError, EOFError, ValueError, TypeError):
             pass  # missing or damaged: it is only a copy of the table
-        with _collector_paused():
+        with collector_paused():
             return {row[0]: tuple(row[1:]) for row in self.db.execute("SELECT path, size, mtime, ino FROM files")}
 
     def _save_snapshot(self, token: str, stats: dict[str, StatKey]) -> None:
@@ -916,7 +916,7 @@ def _scan(root: Path, folders: Iterable[str] = FOLDERS) -> dict[str, StatKey]:
     """Stat keys of every file under these folders (as file_checks.scan, without trash/)."""
     found: dict[str, StatKey] = {}
     stack = [(os.path.join(str(root), f), f + "/") for f in folders]
-    with _collector_paused():
+    with collector_paused():
         _walk(stack, found)
     return found
 
