@@ -669,13 +669,16 @@ class Index:
         return (self.db.execute("SELECT count(*) FROM items").fetchone()[0],
                 self.db.execute("SELECT count(*) FROM customers").fetchone()[0])
 
-    def item_facts(self, folder: str) -> list[tuple[str, int, bool, str | None, bytes | None]]:
-        """(path, size, unreadable, type, data) of every item file the index holds under `folder`
-        ('records/6/'): data is the marshalled data of FACT_TYPES items."""
+    def item_facts(self, folder: str, types: Iterable[str]) -> list[tuple[str, int, bool, str | None, bytes | None]]:
+        """(path, size, unreadable, type, data) of the item files the index holds under `folder`
+        ('records/6/') that are of one of `types` or that it could not read: data is the
+        marshalled data of FACT_TYPES items."""
+        types = sorted(types)
         return self.db.execute(
             "SELECT f.path, f.size, f.problem IS NOT NULL, i.type, d.data FROM files f "
             "LEFT JOIN items i ON i.path = f.path LEFT JOIN item_facts d ON d.id = i.id "
-            "WHERE f.path > ? AND f.path < ?", (folder, folder[:-1] + "0")).fetchall()
+            f"WHERE f.path > ? AND f.path < ? AND (f.problem IS NOT NULL OR i.type IN ({', '.join('?' * len(types))}))",
+            (folder, folder[:-1] + "0", *types)).fetchall()
 
     def card_facts(self) -> list[tuple[str, int, bool, bytes | None]]:
         """(path, size, unreadable, data) of every customer card the index holds, by path."""
