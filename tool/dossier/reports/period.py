@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..archive.errors import UsageError
 
@@ -36,11 +37,11 @@ class Period:
     def first_month(self) -> int:
         return (self.number - 1) * self.months + 1
 
-    @property
+    @cached_property  # the reports compare thousands of dates with the period's bounds
     def start(self) -> dt.date:
         return dt.date(self.year, self.first_month, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         last = self.first_month + self.months - 1
         if last == 12:
