@@ -21,7 +21,7 @@ from test_spreadsheet import GOOD, HEADER, write_xlsx
 # transaction.pause_point, in the order they come: the commit built (its blobs in git), the journal
 # written, the new bytes set aside (not yet flushed), flushed, HEAD moved, the first file renamed
 MOMENTS = ["built", "journal", "written", "flushed", "ref", "work-tree"]
-BEFORE_REF = {"built", "journal", "written", "flushed"}
+BEFORE_REF = {"ahead", "built", "journal", "written", "flushed"}
 
 
 def dossier(root: Path, *args: str, kill_at: str | None = None, email: str = SEES_ALL,
@@ -87,6 +87,54 @@ def test_import_killed_at_any_moment_is_before_or_after(repo, tmp_path, moment):
                      ["C0001.yaml", "C0002.yaml", "C0003.yaml", "C0004.yaml", "C0005.yaml"])
     again = dossier(repo, "import", "customers", sheet)  # the sheet once more: done, or done now
     assert again.returncode == 0 and ("0 new" in again.stdout) == (moment not in BEFORE_REF), again.stdout
+
+
+def large_rows(count: int = 600, bad: int | None = None) -> list[list]:
+    """More rows than spreadsheet.ROWS_AT_ONCE, so the cards are built and their bytes set aside while
+    the sheet is read (cards_ahead.py): new cards by 客户编号, C0001 changed, C0002 named by its name."""
+    rows = [[f"C{n:04d}", f"晋阳测试{n}贸易有限公司", *GOOD[0][2:]] for n in range(100, 100 + count)]
+    rows[10][:2] = ["C0001", "山西晋能集团有限公司"]
+    rows[20][:2] = [None, "Hanse Trading GmbH"]
+    if bad is not None:
+        rows[bad][3] = "电话号码"
+    return rows
+
+
+def asides_left(root: Path) -> list[str]:
+    return [p.name for p in root.rglob(f"*{transaction.ASIDE}")] + [
+        p.name for p in (root / ".git").glob(transaction.ASIDES_AHEAD)]
+
+
+@pytest.mark.parametrize("moment", ["ahead", *MOMENTS])
+def test_a_large_import_killed_at_any_moment_is_before_or_after_with_nothing_left_aside(repo, tmp_path, moment):
+    sheet = write_xlsx(tmp_path / "large.xlsx", HEADER, large_rows())
+    before = state(repo)
+    killed = dossier(repo, "import", "customers", sheet, "--reason", "合并", kill_at=moment)
+    assert killed.returncode == -9, killed.stderr
+    assert_before_or_after(repo, before, moment, "import")
+    assert asides_left(repo) == []
+    cards = len(list((repo / "customers").glob("*.yaml")))
+    assert cards == (2 if moment in BEFORE_REF else 600)
+
+
+def test_a_large_import_whose_worker_is_killed_writes_the_same_commit(repo, tmp_path):
+    """The worker building cards ahead dies (SIGKILL after setting its first batch aside): the import
+    builds the rest itself and commits the same tree as an import whose worker lived."""
+    sheet = write_xlsx(tmp_path / "large.xlsx", HEADER, large_rows())
+    other = copy_archive(repo, tmp_path / "other")
+    assert dossier(other, "import", "customers", sheet, "--reason", "合并").returncode == 0
+    done = dossier(repo, "import", "customers", sheet, "--reason", "合并", kill_at="ahead-worker")
+    assert done.returncode == 0 and "598 new, 2 changed" in done.stdout, done.stderr
+    assert git(repo, "rev-parse", "HEAD^{tree}") == git(other, "rev-parse", "HEAD^{tree}")
+    assert state(repo)[1] == state(other)[1] and porcelain(repo) == "" and asides_left(repo) == []
+
+
+def test_a_bad_cell_in_a_large_sheet_is_named_and_nothing_is_written_or_left_aside(repo, tmp_path):
+    sheet = write_xlsx(tmp_path / "large.xlsx", HEADER, large_rows(bad=540))
+    before = state(repo)
+    refused = dossier(repo, "import", "customers", sheet, "--reason", "合并")
+    assert refused.returncode == 1 and "客户管理表!D542:" in refused.stdout, refused.stdout + refused.stderr
+    assert state(repo) == before and porcelain(repo) == "" and asides_left(repo) == []
 
 
 @pytest.mark.parametrize("moment", MOMENTS)

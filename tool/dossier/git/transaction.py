@@ -43,10 +43,11 @@ from pathlib import Path
 
 from . import gitrepo
 from ..archive.errors import DossierError
-from ..archive.fsutil import aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_asides
+from ..archive.fsutil import ASIDE, aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_asides
 
 LOCK = "dossier.lock"
 JOURNAL = "dossier-operation.json"
+ASIDES_AHEAD = "dossier-asides-ahead"  # folders where bytes may be set aside before the journal exists
 ZERO = "0" * 40
 FILE_MODE = "100644"
 DEFAULT_WAIT = 60.0  # seconds a command queues behind another before it refuses
@@ -183,6 +184,7 @@ class Operation:
     removals: list[str] = field(default_factory=list)
     prune: str = ""  # a folder under which folders the operation leaves empty go (git keeps none)
     hooks: bool = True  # run the client hooks on the commit, as `git commit` does
+    ready: dict[str, bytes] = field(default_factory=dict)  # path → the bytes already set aside for it (mark_asides)
 
     def write(self, rel: str, data: bytes) -> None:
         self.writes[rel] = data
@@ -240,7 +242,7 @@ class _Commit:
         journal.save(self.repo.git_dir)
         pause_point("journal")
         try:
-            journal.prepare(self.repo, self.contents)
+            journal.prepare(self.repo, self.contents, self.op.ready)
             moved = gitrepo.run(["update-ref", "-m", f"dossier {self.op.action}: {subject}", "HEAD", new,
                                  old or ZERO], self.repo.top, check=False)
             if moved.returncode != 0:
@@ -406,13 +408,16 @@ class Journal:
     def drop(self, git_dir: Path) -> None:
         (git_dir / JOURNAL).unlink(missing_ok=True)
 
-    def prepare(self, repo: Repository, contents: dict[str, bytes]) -> None:
+    def prepare(self, repo: Repository, contents: dict[str, bytes], ready: dict[str, bytes] | None = None) -> None:
         """Each new file's bytes (`contents`: blob → bytes; others are read from git) beside the file
-        it replaces, then one flush: objects, journal and bytes are on disk before anything moves."""
+        it replaces, unless `ready` says they are there already (path → bytes set aside), then one
+        flush: objects, journal and bytes are on disk before anything moves."""
         root = repo.top / repo.prefix
+        ready = ready or {}
         wanted = [_blob(after) for _, after in self.entries.values() if after]
         contents = {**contents, **_blob_contents(repo, [blob for blob in wanted if blob not in contents])}
-        write_asides((root / rel, contents[_blob(after)]) for rel, (_, after) in self.entries.items() if after)
+        write_asides((root / rel, contents[_blob(after)]) for rel, (_, after) in self.entries.items()
+                     if after and ready.get(rel) != contents[_blob(after)])
         pause_point("written")
         flush_file_systems([root, repo.git_dir, repo.common_dir])
         pause_point("flushed")
@@ -523,6 +528,45 @@ def _blob_contents(repo: Repository, blobs: list[str]) -> dict[str, bytes]:
     return found
 
 
+def mark_asides(root: Path, folders: list[str]) -> Path | None:
+    """Before a command sets bytes aside ahead of its operation's journal (sheets/cards_ahead.py),
+    under the lock: a marker naming the archive's `folders` where it may, on disk before any is
+    written, so that whatever it leaves is removed (sweep_asides). Returns the git dir holding the
+    marker; None outside git (no operation there: nothing is set aside ahead)."""
+    git_dir = _git_dir_of(root)
+    if git_dir is None:
+        return None
+    atomic_write_text(git_dir / ASIDES_AHEAD, json.dumps([str(root.resolve() / folder) for folder in folders],
+                                                         ensure_ascii=False))
+    return git_dir
+
+
+def sweep_asides(git_dir: Path) -> None:
+    """Under the lock, after any journal was finished or undone: every aside file (fsutil.aside) in
+    the folders the marker names belongs to no operation (one in progress holds the lock), so each
+    goes, then the marker."""
+    marker = git_dir / ASIDES_AHEAD
+    try:
+        folders = json.loads(marker.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except ValueError:  # a marker cut short by a crash of the machine: nothing was set aside after it
+        folders = []
+    for folder in folders:
+        for entry in _scan(Path(folder)):
+            if entry.name.startswith(".") and entry.name.endswith(ASIDE) and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+    marker.unlink(missing_ok=True)
+
+
+def _scan(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def _remove_leftovers(git_dir: Path) -> None:
     """Temporary indexes and object folders of operations killed before their journal existed."""
     for stale in git_dir.glob("dossier-index.*"):
@@ -549,23 +593,30 @@ class Recovery:
 def recover(root: Path) -> Recovery | None:
     """Finish or undo an operation a killed process left, under the lock; None when there is none."""
     git_dir = _git_dir_of(root)
-    if git_dir is None or not (git_dir / JOURNAL).exists():
+    if git_dir is None or not ((git_dir / JOURNAL).exists() or (git_dir / ASIDES_AHEAD).exists()):
         return None
     with locked(root, "recover"):
-        journal = Journal.load(git_dir)  # read again under the lock: its owner may have just finished
-        repo = repository(root)
-        if journal is None or repo is None:
-            return None
-        _remove_leftovers(git_dir)
-        head = gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], repo.top, check=False).stdout.strip() or ZERO
-        made = head == journal.new or gitrepo.run(["merge-base", "--is-ancestor", journal.new, head], repo.top,
-                                                  check=False).returncode == 0
-        if made:
-            kept = tuple(journal.finish(repo))
-        else:  # HEAD never moved: the work tree was not touched (it is changed only after HEAD moves)
-            kept = ()
-            journal.discard_asides(repo)
-            journal.drop(git_dir)
-        outcome = ("finished" if journal.stage else "written") if made else "undone"
-        return Recovery(journal.action, outcome, journal.new if made else journal.old, journal.subject, journal.pid,
-                        journal.started, kept)
+        try:
+            return _recover(root, git_dir)
+        finally:  # after the journal: bytes set aside before it, by a command killed (sweep_asides)
+            sweep_asides(git_dir)
+
+
+def _recover(root: Path, git_dir: Path) -> Recovery | None:
+    journal = Journal.load(git_dir)  # read again under the lock: its owner may have just finished
+    repo = repository(root)
+    if journal is None or repo is None:
+        return None
+    _remove_leftovers(git_dir)
+    head = gitrepo.run(["rev-parse", "--verify", "-q", "HEAD"], repo.top, check=False).stdout.strip() or ZERO
+    made = head == journal.new or gitrepo.run(["merge-base", "--is-ancestor", journal.new, head], repo.top,
+                                              check=False).returncode == 0
+    if made:
+        kept = tuple(journal.finish(repo))
+    else:  # HEAD never moved: the work tree was not touched (it is changed only after HEAD moves)
+        kept = ()
+        journal.discard_asides(repo)
+        journal.drop(git_dir)
+    outcome = ("finished" if journal.stage else "written") if made else "undone"
+    return Recovery(journal.action, outcome, journal.new if made else journal.old, journal.subject, journal.pid,
+                    journal.started, kept)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..archive import schema_errors
 from ..archive.config import Person
@@ -40,6 +40,7 @@ MAPPING_SCHEMA = MAPPINGS / "mapping.schema.json"
 ARCHIVE_MAPPINGS = "mappings"  # <archive>/mappings/<kind>.yaml overrides the shipped default
 KINDS = ("customers", "records")
 FORMATS = ("xlsx", "csv")
+ROWS_AT_ONCE = 500  # read_sheet's on_rows: how often it is called
 HEADER_SEARCH_ROWS = 20  # without header_row, the header is looked for in this many rows
 TYPES = ("text", "amount", "date", "boolean", "person", "number", "integer")
 # The currency of an amount column has a column of its own (issue 14): 信用额度 → 信用额度币种; a
@@ -615,9 +616,10 @@ class Sheet:
     rows: list[tuple]
 
 
-def read_sheet(path: Path, mapping: Mapping) -> Sheet:
+def read_sheet(path: Path, mapping: Mapping, on_rows: Callable[[Sheet], None] | None = None) -> Sheet:
     """The mapping's sheet of an xlsx workbook (or its only sheet), or a csv file; sizes are
-    bounded before anything is unpacked or parsed."""
+    bounded before anything is unpacked or parsed. `on_rows` is shown the sheet read so far every
+    ROWS_AT_ONCE rows of an xlsx (its rows only grow), to work on them while the rest is read."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UsageError("sheet-file-missing", file=str(path))
@@ -643,7 +645,11 @@ def read_sheet(path: Path, mapping: Mapping) -> Sheet:
             chosen = names[0]
         else:
             raise DossierError("sheet-not-found", file=path.name, sheet=mapping.sheet, sheets=", ".join(names))
-        rows = list(workbook[chosen].iter_rows(values_only=True))
+        rows: list[tuple] = []
+        for row in workbook[chosen].iter_rows(values_only=True):
+            rows.append(row)
+            if on_rows is not None and len(rows) % ROWS_AT_ONCE == 0:
+                on_rows(Sheet(chosen, rows))
     except DossierError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged part: openpyxl raises as many kinds as above
@@ -766,31 +772,35 @@ class Row:
     problems: list[Problem]
 
 
-def data_rows(sheet: Sheet, mapping: Mapping, layout: Layout, people: People) -> list[Row]:
-    """The rows below the header that hold anything in a mapped column, converted."""
-    found = []
-    for number in range(layout.header_row + 1, len(sheet.rows) + 1):
-        cells = sheet.rows[number - 1]
-        values, raw, problems = {}, {}, []
-        for index, column in layout.columns.items():
-            cell = cells[index - 1] if index <= len(cells) else None
-            if is_empty(cell):
-                continue
-            raw[column.field] = cell
-            try:
-                values[column.field] = convert(column, cell, people)
-            except CellError as exc:
-                problems.append(Problem(sheet.name, number, index, CELL, exc.key,
-                                        {"column": column.header, "value": _short(cell_text(cell)), **exc.args_}))
-        if not raw:
-            continue  # an empty row (or one with only unmapped cells)
-        _fold_currencies(sheet.name, number, layout, values, problems)
-        for column in mapping.columns:
-            if column.required and column.field in layout.where and column.field not in raw:
-                problems.append(Problem(sheet.name, number, layout.where[column.field], CELL, "cell-empty",
-                                        {"column": column.header}))
-        found.append(Row(number, values, raw, problems))
-    return found
+def data_rows(sheet: Sheet, mapping: Mapping, layout: Layout, people: People, start: int = 0) -> list[Row]:
+    """The rows below the header (from row `start` on, when later) that hold anything in a mapped
+    column, converted."""
+    found = (data_row(sheet.name, number, sheet.rows[number - 1], mapping, layout, people)
+             for number in range(max(start, layout.header_row + 1), len(sheet.rows) + 1))
+    return [row for row in found if row is not None]
+
+
+def data_row(sheet: str, number: int, cells: tuple, mapping: Mapping, layout: Layout, people: People) -> Row | None:
+    """Row `number` (its `cells`) converted; None when it holds nothing in a mapped column."""
+    values, raw, problems = {}, {}, []
+    for index, column in layout.columns.items():
+        cell = cells[index - 1] if index <= len(cells) else None
+        if is_empty(cell):
+            continue
+        raw[column.field] = cell
+        try:
+            values[column.field] = convert(column, cell, people)
+        except CellError as exc:
+            problems.append(Problem(sheet, number, index, CELL, exc.key,
+                                    {"column": column.header, "value": _short(cell_text(cell)), **exc.args_}))
+    if not raw:
+        return None  # an empty row (or one with only unmapped cells)
+    _fold_currencies(sheet, number, layout, values, problems)
+    for column in mapping.columns:
+        if column.required and column.field in layout.where and column.field not in raw:
+            problems.append(Problem(sheet, number, layout.where[column.field], CELL, "cell-empty",
+                                    {"column": column.header}))
+    return Row(number, values, raw, problems)
 
 
 def _fold_currencies(sheet: str, number: int, layout: Layout, values: dict, problems: list[Problem]) -> None:

@@ -1,0 +1,220 @@
+"""Customer cards built, and written aside, while the sheet is still being read (issue 18).
+
+On two cores, one reads the sheet (openpyxl: most of an import's time) while the other would
+wait for it. So every ROWS_AT_ONCE rows read go to a worker process, which converts them, builds
+the card of each row that names its card by itself (a 客户编号, or the 客户名称 of exactly one
+card) as spreadsheet_import._build_card does, and — for an import that writes — puts each new or
+changed card's bytes aside (fsutil.write_asides) where the operation renames them from. The plan
+takes a card built ahead only for the same row, card id and values, and builds the others itself:
+this changes when cards are built and written aside, never what is planned or written.
+
+All or nothing still holds: the bytes set aside are invisible hidden files until the operation's
+commit (transaction.py) renames them; before the worker writes any, a marker in the git dir
+(transaction.ASIDES_AHEAD) names their folder, and the next command removes every aside file left
+there (transaction.recover), as this command does when it ends. The worker dies with this process
+(PR_SET_PDEATHSIG; else at the end of its input), and holds the clone's lock it inherited until
+it does, so no other command runs while it may still write.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..archive.catalogue import load_cards
+from ..archive.config import Archive
+from ..archive.fsutil import write_asides
+from ..archive.schemas import SchemaSet
+from ..git.transaction import mark_asides, pause_point, sweep_asides
+from . import spreadsheet_import as imp
+from .spreadsheet import Layout, Mapping, People, Row, Sheet, SheetProblems, data_row, find_layout
+
+PR_SET_PDEATHSIG = 1  # prctl(2): a signal for this process when its parent dies
+
+
+class CardsAhead:
+    """The worker and what it gave back. Use as a context manager: the worker ends with it, and
+    the bytes it set aside that no operation took are removed."""
+
+    def __init__(self, archive: Archive, schemas: SchemaSet, mapping: Mapping, sealer: imp.Sealer | None,
+                 write: bool) -> None:
+        self.archive, self.schemas, self.mapping, self.sealer = archive, schemas, mapping, sealer
+        self.write = write  # set the new bytes aside: for an import that writes (it holds the lock)
+        self.cards, self.unreadable = load_cards(archive.root)
+        self.layout: Layout | None = None
+        self.process = self.rows_to = self.receiver = None
+        self.sent = 0  # sheet rows handed to the worker so far
+        self.upto = 0  # the last sheet row of the batches that came back
+        self.rows: list[Row] = []  # converted by the worker, in order
+        self.built: dict[tuple[int, str], tuple] = {}  # (row, card id) → (values, change, problems)
+        self.ready: dict[str, bytes] = {}  # path → the bytes the worker set aside for it
+        self.marked: Path | None = None  # the git dir holding the marker, once written
+        self.off = (os.cpu_count() or 1) < 2
+
+    def __enter__(self) -> CardsAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop()
+        if self.marked is not None:
+            sweep_asides(self.marked)
+
+    def rows_read(self, sheet: Sheet) -> None:
+        """read_sheet's on_rows: the rows read since the last call go to the worker."""
+        if self.off:
+            return
+        if self.process is None and not self._start(sheet):
+            self.off = True
+            return
+        self._send(sheet)
+
+    def converted(self, sheet: Sheet, layout: Layout) -> tuple[list[Row], int]:
+        """The rows the worker converted (after giving it the last ones; it then ends) and the sheet
+        row to go on from; none when its layout is not the sheet's."""
+        if self.process is None:
+            return [], layout.header_row + 1
+        self._send(sheet)
+        self._stop()
+        if self.layout != layout:
+            self.rows, self.built, self.ready = [], {}, {}
+            return [], layout.header_row + 1
+        return self.rows, self.upto + 1
+
+    def _start(self, sheet: Sheet) -> bool:
+        """Fork the worker with what it needs; False when the sheet's header is not found among
+        the rows read (the plan says why) or no process is to be had."""
+        import multiprocessing
+        import threading
+
+        try:
+            self.layout = find_layout(sheet, self.mapping)
+        except SheetProblems:
+            return False
+        if self.layout.header_row > len(sheet.rows):
+            return False
+        if self.write:
+            self.marked = mark_asides(self.archive.root, ["customers"])  # None outside git: written as today
+            self.write = self.marked is not None
+        context = multiprocessing.get_context("fork")
+        rows_in, self.rows_to = context.Pipe(duplex=False)
+        results, results_out = context.Pipe(duplex=False)
+        imp._card_work = imp._CardWork(self.archive, self.schemas, self.mapping, sheet.name, self.layout.where,
+                                       self.sealer)
+        job = _Job(People(self.archive.people), self.layout, self.cards, imp._names(self.cards),
+                   self.archive.root if self.write else None, os.getpid())
+        try:
+            self.process = context.Process(target=_serve, args=(job, rows_in, results_out, self.rows_to, results),
+                                           daemon=True)
+            self.process.start()
+        except OSError:
+            self.process = None
+            return False
+        finally:
+            imp._card_work = None  # the worker has its copy
+            rows_in.close()
+            results_out.close()
+        # a thread takes the results as they come: the worker never waits for this process to read
+        self.receiver = threading.Thread(target=self._receive, args=(results,), daemon=True)
+        self.receiver.start()
+        self.sent = self.upto = self.layout.header_row
+        return True
+
+    def _send(self, sheet: Sheet) -> None:
+        if len(sheet.rows) <= self.sent:
+            return
+        try:
+            self.rows_to.send((self.sent + 1, sheet.rows[self.sent:]))
+        except OSError:  # the worker is gone: the plan builds the cards it did not
+            self.off = True
+            return
+        self.sent = len(sheet.rows)
+
+    def _receive(self, results) -> None:
+        """In a thread: each batch's rows and cards, until the worker ends (or dies: what it sent
+        is whole, the plan does the rest)."""
+        with results:
+            while True:
+                try:
+                    last, rows, built = results.recv()
+                except (EOFError, OSError):
+                    return
+                self.rows += rows
+                self.built.update(built)
+                if self.write:
+                    self.ready.update((change.path, change.text.encode("utf-8")) for _, change, _ in built.values()
+                                      if change.text is not None)
+                    pause_point("ahead")
+                self.upto = last
+
+    def _stop(self) -> None:
+        if self.process is not None:
+            self.off = True
+            self.rows_to.close()
+            self.process.join()
+            self.receiver.join()
+            self.process = None
+
+
+class _Job:
+    """What the worker needs besides spreadsheet_import._card_work; made before it forks."""
+
+    def __init__(self, people: People, layout: Layout, cards: dict, by_name: dict, root: Path | None,
+                 parent: int) -> None:
+        self.people, self.layout, self.cards, self.by_name, self.root = people, layout, cards, by_name, root
+        self.parent = parent
+
+
+def _serve(job: _Job, rows_in, results_out, parent_send, parent_receive) -> None:
+    """The worker: each batch of rows received is converted, its cards built (and set aside),
+    and sent back; it ends at the end of its input, or with its parent."""
+    _die_with_parent(job.parent)
+    parent_send.close()
+    parent_receive.close()
+    while True:
+        try:
+            first, chunk = rows_in.recv()
+        except EOFError:
+            return
+        rows, built = _build_batch(job, first, chunk)
+        if job.root is not None:
+            write_asides((job.root / change.path, change.text.encode("utf-8")) for _, change, _ in built.values()
+                         if change.text is not None)
+            pause_point("ahead-worker")
+        results_out.send((first + len(chunk) - 1, rows, built))
+
+
+def _build_batch(job: _Job, first: int, chunk: list[tuple]) -> tuple[list[Row], dict]:
+    """Rows `first`… converted, and the card of each that names its own built."""
+    work = imp._card_work
+    rows, built = [], {}
+    for number, cells in enumerate(chunk, first):
+        row = data_row(work.sheet, number, cells, work.mapping, job.layout, job.people)
+        if row is None:
+            continue
+        rows.append(row)
+        if row.problems:
+            continue
+        card_id = row.values.get("id")
+        if card_id is None:
+            ids = job.by_name.get(row.values.get("name"), [])
+            card_id = ids[0] if len(ids) == 1 else None
+        if card_id is None or not imp.SAFE_ID.fullmatch(str(card_id)):
+            continue
+        old = imp._card_data(job.cards.get(card_id))
+        built[(number, card_id)] = (row.values, *imp._build_card((number, row.values, old, card_id)))
+    return rows, built
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when its parent dies (Linux): a killed import's worker writes nothing
+    more. Elsewhere it ends at the end of its input."""
+    import ctypes
+    import signal
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (AttributeError, OSError):
+        return
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl: as if it had been in time
+        os._exit(0)
