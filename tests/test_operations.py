@@ -137,6 +137,24 @@ def test_a_bad_cell_in_a_large_sheet_is_named_and_nothing_is_written_or_left_asi
     assert state(repo) == before and porcelain(repo) == "" and asides_left(repo) == []
 
 
+def test_bytes_set_aside_ahead_are_taken_only_when_they_are_the_bytes_written(repo):
+    """Operation.ready and .stored (what cards_ahead set aside and gave git) stand for a path only
+    when they hold the very bytes the operation writes; else the bytes are set aside and stored anew."""
+    from dossier.archive.fsutil import aside, write_asides
+
+    stale = b"id: C0009\nname: stale\n"
+    write_asides([(repo / "customers/C0009.yaml", stale)])
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input=stale, capture_output=True,
+                          check=True).stdout.decode().strip()
+    operation = transaction.Operation(repo, "import", ready={"customers/C0009.yaml": stale},
+                                      stored={"customers/C0009.yaml": blob})
+    operation.write("customers/C0009.yaml", b"id: C0009\nname: fresh\n")
+    operation.commit("Import", [("Dossier-Action", "import")])
+    assert git_bytes(repo, "customers/C0009.yaml") == (repo / "customers/C0009.yaml").read_bytes() == \
+        b"id: C0009\nname: fresh\n"
+    assert not aside(repo / "customers/C0009.yaml").exists() and porcelain(repo) == ""
+
+
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_delete_killed_at_any_moment_is_before_or_after(repo, moment):
     code = "1-2025-S02-0001"

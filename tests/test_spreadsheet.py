@@ -655,7 +655,15 @@ def _plan(root: Path, sheet_path: Path, ahead_write: bool | None):
         assert ahead.built and (bool(ahead.ready) == ahead_write)  # the worker did build (and set aside)
         assert not ahead_write or {p.name for p in (root / "customers").glob(".*.dossier-new")} >= {
             ".C0001.yaml.dossier-new", ".C0101.yaml.dossier-new"}
+        assert ahead.blobs.keys() == ahead.ready.keys()  # given to git by the worker, as they are
+        assert all(git_blob(root, blob) == ahead.ready[rel] for rel, blob in ahead.blobs.items())
         return plan, ahead.ready
+
+
+def git_blob(root: Path, blob: str) -> bytes:
+    import subprocess
+
+    return subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True, check=True).stdout
 
 
 def test_cards_built_ahead_plan_exactly_what_the_plan_alone_would(repo, tmp_path, monkeypatch):
@@ -678,4 +686,5 @@ def test_cards_built_ahead_plan_exactly_what_the_plan_alone_would(repo, tmp_path
         assert plan.problems == alone.problems and plan.rows == alone.rows
         assert all(ready[c.path] == c.text.encode() for c in plan.writes if c.path in (ready or {}))
         assert snapshot(repo) == before and not (repo / ".git" / "dossier-asides-ahead").exists()
+        assert not list((repo / ".git").glob("dossier-marks.*"))
     assert {(p.line, p.column, p.key) for p in alone.errors} >= {(8, 4, "schema-pattern"), (9, 1, "row-duplicate")}

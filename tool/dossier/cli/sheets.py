@@ -91,7 +91,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     moved = moved_customers(plan.writes) if what == "customers" else {}
     also = reencrypted(archive, schemas, seal.identity, session.today, moved,
                        {c.path: c.text.encode("utf-8") for c in plan.writes if c.label in moved}) if moved else {}
-    commit = apply(root, plan, reason, path.name, also, ahead.ready if ahead else None)
+    commit = apply(root, plan, reason, path.name, also, ahead)
     if commit:
         session.echo("import-committed", sha=commit[:10])
         tell_if_unapproved(session, root, commit, f"import-{what}")

@@ -185,6 +185,7 @@ class Operation:
     prune: str = ""  # a folder under which folders the operation leaves empty go (git keeps none)
     hooks: bool = True  # run the client hooks on the commit, as `git commit` does
     ready: dict[str, bytes] = field(default_factory=dict)  # path → the bytes already set aside for it (mark_asides)
+    stored: dict[str, str] = field(default_factory=dict)  # path → the blob git already holds of those bytes
 
     def write(self, rel: str, data: bytes) -> None:
         self.writes[rel] = data
@@ -267,7 +268,7 @@ class _Commit:
             if before.get(src) is None:
                 raise DossierError("operation-not-committed", path=src)
             after[dst] = before[src]
-        for rel, blob in _store_blobs(self.repo, self.op.writes).items():
+        for rel, blob in self._blobs().items():
             mode = (before.get(rel) or FILE_MODE).split()[0]
             after[rel] = f"{mode} {blob}"
             self.contents[blob] = self.op.writes[rel]
@@ -275,6 +276,13 @@ class _Commit:
         self.git(["update-index", "--index-info"], input="".join(line + "\n" for line in lines), temp_index=True)
         tree = self.git(["write-tree"], temp_index=True).strip()
         return tree, {rel: (before.get(rel), after[rel]) for rel in self.op.paths if after[rel] != before.get(rel)}
+
+    def _blobs(self) -> dict[str, str]:
+        """Each written path's blob: stored already for the bytes set aside ahead (the same bytes),
+        else given to git now."""
+        writes, ready = self.op.writes, self.op.ready
+        stored = {rel: blob for rel, blob in self.op.stored.items() if rel in writes and ready.get(rel) == writes[rel]}
+        return {**stored, **_store_blobs(self.repo, {rel: data for rel, data in writes.items() if rel not in stored})}
 
     def _entries(self) -> dict[str, str | None]:
         """Each path's "mode blob" in the temporary index (None: not there)."""
@@ -312,18 +320,48 @@ def _store_blobs(repo: Repository, writes: dict[str, bytes]) -> dict[str, str]:
     pack, or as loose objects when there are few) and names each by its mark; no temporary files."""
     if not writes:
         return {}
-    stream = bytearray()
-    for number, data in enumerate(writes.values(), 1):
-        stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data))
-        stream += data
-        stream += b"\n"
-    marks = repo.git_dir / f"dossier-marks.{os.getpid()}"
-    try:
-        _git_bytes(repo, ["fast-import", "--quiet", "--done", f"--export-marks={marks}"], bytes(stream + b"done\n"))
-        named = dict(line.split() for line in marks.read_text(encoding="ascii").splitlines())
-    finally:
-        marks.unlink(missing_ok=True)
-    return {rel: named[f":{number}"] for number, rel in enumerate(writes, 1)}
+    blobs = BlobStream(repo.top, repo.git_dir)
+    blobs.add(writes)
+    return blobs.close()
+
+
+class BlobStream:
+    """One `git fast-import` fed blobs as they come (add), each named by the blob git stores when
+    the stream ends (close). Its input ends only between two blobs: a writer killed ends it early
+    but whole, and git keeps the blobs it had (unreferenced until a commit names them)."""
+
+    def __init__(self, top: Path, git_dir: Path) -> None:
+        import subprocess
+
+        from .gitwalk import environment
+
+        self.marks = git_dir / f"dossier-marks.{os.getpid()}"
+        self.process = subprocess.Popen(["git", "fast-import", "--quiet", f"--export-marks={self.marks}"], cwd=top,
+                                        env=environment(), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.paths: list[str] = []
+
+    def add(self, writes: dict[str, bytes]) -> None:
+        stream = bytearray()
+        for number, (rel, data) in enumerate(writes.items(), len(self.paths) + 1):
+            stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data))
+            stream += data
+            stream += b"\n"
+            self.paths.append(rel)
+        try:
+            self.process.stdin.write(stream)
+        except BrokenPipeError:  # git ended early: close() says why
+            pass
+
+    def close(self) -> dict[str, str]:
+        """Path → blob, of every path added."""
+        try:
+            _, said = self.process.communicate()
+            if self.process.returncode != 0:
+                raise DossierError("lifecycle-git-failed", step="fast-import", detail=said.decode(errors="replace"))
+            named = dict(line.split() for line in self.marks.read_text(encoding="ascii").splitlines())
+        finally:
+            self.marks.unlink(missing_ok=True)
+        return {rel: named[f":{number}"] for number, rel in enumerate(self.paths, 1)}
 
 
 def _git_bytes(repo: Repository, args: list[str], data: bytes) -> bytes:

@@ -4,16 +4,19 @@ On two cores, one reads the sheet (openpyxl: most of an import's time) while the
 wait for it. So every ROWS_AT_ONCE rows read go to a worker process, which converts them, builds
 the card of each row that names its card by itself (a 客户编号, or the 客户名称 of exactly one
 card) as spreadsheet_import._build_card does, and — for an import that writes — puts each new or
-changed card's bytes aside (fsutil.write_asides) where the operation renames them from. The plan
+changed card's bytes aside (fsutil.write_asides) where the operation renames them from, and
+gives their blobs to git (transaction.BlobStream). The plan
 takes a card built ahead only for the same row, card id and values, and builds the others itself:
 this changes when cards are built and written aside, never what is planned or written.
 
 All or nothing still holds: the bytes set aside are invisible hidden files until the operation's
 commit (transaction.py) renames them; before the worker writes any, a marker in the git dir
 (transaction.ASIDES_AHEAD) names their folder, and the next command removes every aside file left
-there (transaction.recover), as this command does when it ends. The worker dies with this process
-(PR_SET_PDEATHSIG; else at the end of its input), and holds the clone's lock it inherited until
-it does, so no other command runs while it may still write.
+there (transaction.recover), as this command does when it ends. The worker ends at the end of its
+input — when this process ends it, or dies — after finishing the batch in hand (so git's stream
+ends whole), and holds the clone's lock it inherited until then: no other command runs while it
+may still write. Blobs git stored for a killed import are unreferenced, as for any operation
+killed before its commit.
 """
 
 from __future__ import annotations
@@ -25,12 +28,9 @@ from ..archive.catalogue import load_cards
 from ..archive.config import Archive
 from ..archive.fsutil import write_asides
 from ..archive.schemas import SchemaSet
-from ..git.transaction import mark_asides, pause_point, sweep_asides
+from ..git.transaction import BlobStream, mark_asides, pause_point, sweep_asides
 from . import spreadsheet_import as imp
 from .spreadsheet import Layout, Mapping, People, Row, Sheet, SheetProblems, data_row, find_layout
-
-PR_SET_PDEATHSIG = 1  # prctl(2): a signal for this process when its parent dies
-
 
 class CardsAhead:
     """The worker and what it gave back. Use as a context manager: the worker ends with it, and
@@ -48,6 +48,7 @@ class CardsAhead:
         self.rows: list[Row] = []  # converted by the worker, in order
         self.built: dict[tuple[int, str], tuple] = {}  # (row, card id) → (values, change, problems)
         self.ready: dict[str, bytes] = {}  # path → the bytes the worker set aside for it
+        self.blobs: dict[str, str] = {}  # path → the blob of those bytes, stored in git by the worker
         self.marked: Path | None = None  # the git dir holding the marker, once written
         self.off = (os.cpu_count() or 1) < 2
 
@@ -76,7 +77,7 @@ class CardsAhead:
         self._send(sheet)
         self._stop()
         if self.layout != layout:
-            self.rows, self.built, self.ready = [], {}, {}
+            self.rows, self.built, self.ready, self.blobs = [], {}, {}, {}
             return [], layout.header_row + 1
         return self.rows, self.upto + 1
 
@@ -101,7 +102,7 @@ class CardsAhead:
         imp._card_work = imp._CardWork(self.archive, self.schemas, self.mapping, sheet.name, self.layout.where,
                                        self.sealer)
         job = _Job(People(self.archive.people), self.layout, self.cards, imp._names(self.cards),
-                   self.archive.root if self.write else None, os.getpid())
+                   self.archive.root if self.write else None, self.marked)
         try:
             self.process = context.Process(target=_serve, args=(job, rows_in, results_out, self.rows_to, results),
                                            daemon=True)
@@ -135,9 +136,13 @@ class CardsAhead:
         with results:
             while True:
                 try:
-                    last, rows, built = results.recv()
+                    message = results.recv()
                 except (EOFError, OSError):
                     return
+                if isinstance(message, dict):  # the last: path → blob, of the bytes set aside
+                    self.blobs = message
+                    return
+                last, rows, built = message
                 self.rows += rows
                 self.built.update(built)
                 if self.write:
@@ -159,28 +164,36 @@ class _Job:
     """What the worker needs besides spreadsheet_import._card_work; made before it forks."""
 
     def __init__(self, people: People, layout: Layout, cards: dict, by_name: dict, root: Path | None,
-                 parent: int) -> None:
+                 git_dir: Path | None) -> None:
         self.people, self.layout, self.cards, self.by_name, self.root = people, layout, cards, by_name, root
-        self.parent = parent
+        self.git_dir = git_dir
 
 
 def _serve(job: _Job, rows_in, results_out, parent_send, parent_receive) -> None:
-    """The worker: each batch of rows received is converted, its cards built (and set aside),
-    and sent back; it ends at the end of its input, or with its parent."""
-    _die_with_parent(job.parent)
+    """The worker: each batch of rows received is converted, its cards built (their bytes set aside
+    and their blobs given to git), and sent back; at the end of its input (this process ended it, or
+    died), git's names of the blobs. A batch once begun is finished, so git's stream ends whole."""
     parent_send.close()
     parent_receive.close()
-    while True:
-        try:
-            first, chunk = rows_in.recv()
-        except EOFError:
-            return
-        rows, built = _build_batch(job, first, chunk)
-        if job.root is not None:
-            write_asides((job.root / change.path, change.text.encode("utf-8")) for _, change, _ in built.values()
-                         if change.text is not None)
-            pause_point("ahead-worker")
-        results_out.send((first + len(chunk) - 1, rows, built))
+    blobs = BlobStream(job.root, job.git_dir) if job.root is not None else None
+    try:
+        while True:
+            try:
+                first, chunk = rows_in.recv()
+            except EOFError:
+                break
+            rows, built = _build_batch(job, first, chunk)
+            if blobs is not None:
+                writes = {change.path: change.text.encode("utf-8") for _, change, _ in built.values()
+                          if change.text is not None}
+                write_asides((job.root / rel, data) for rel, data in writes.items())
+                pause_point("ahead-worker")
+                blobs.add(writes)
+            results_out.send((first + len(chunk) - 1, rows, built))
+        results_out.send(blobs.close() if blobs is not None else {})
+    except BrokenPipeError:  # this process died: the next command removes what was set aside
+        if blobs is not None:
+            blobs.close()
 
 
 def _build_batch(job: _Job, first: int, chunk: list[tuple]) -> tuple[list[Row], dict]:
@@ -203,18 +216,3 @@ def _build_batch(job: _Job, first: int, chunk: list[tuple]) -> tuple[list[Row], 
         old = imp._card_data(job.cards.get(card_id))
         built[(number, card_id)] = (row.values, *imp._build_card((number, row.values, old, card_id)))
     return rows, built
-
-
-def _die_with_parent(parent: int) -> None:
-    """SIGKILL this process when its parent dies (Linux): a killed import's worker writes nothing
-    more. Elsewhere it ends at the end of its input."""
-    import ctypes
-    import signal
-
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (AttributeError, OSError):
-        return
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before prctl: as if it had been in time
-        os._exit(0)

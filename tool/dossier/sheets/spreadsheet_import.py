@@ -734,11 +734,11 @@ def refuse_unwritable(plan: Plan, reader: Reader) -> None:
 
 
 def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[str, bytes] | None = None,
-          ready: dict[str, bytes] | None = None) -> str | None:
+          ahead: CardsAhead | None = None) -> str | None:
     """Write the new and changed files (and `also`: the items re-encrypted for customers the sheet
     moves, reassign.reencrypted) in one Operation (transaction.py): in a git archive one commit of
-    exactly them, with `Reason:` when given, all or nothing (`ready`: path → bytes set aside while
-    the sheet was read, cards_ahead). Returns the commit, or None (nothing to write, or not in git)."""
+    exactly them, with `Reason:` when given, all or nothing (`ahead`: the bytes set aside and blobs
+    stored while the sheet was read). Returns the commit, or None (nothing to write, or not in git)."""
     if plan.errors:
         raise DossierError("import-failed", file=source, count=len(plan.errors))
     reason = " ".join((reason or "").split())
@@ -753,7 +753,7 @@ def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[st
         return None
     if gitrepo.is_repository(root):
         _require_clean(root, list(files))
-    operation = Operation(root, "import", ready=ready or {})
+    operation = Operation(root, "import", ready=ahead.ready if ahead else {}, stored=ahead.blobs if ahead else {})
     for rel, data in files.items():
         operation.write(rel, data)
     return operation.commit(_subject(plan, source), _trailers(plan, reason, reencrypted))
