@@ -22,6 +22,7 @@ killed before its commit.
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 from ..archive.catalogue import load_cards
@@ -42,7 +43,7 @@ class CardsAhead:
         self.write = write  # set the new bytes aside: for an import that writes (it holds the lock)
         self.cards, self.unreadable = load_cards(archive.root)
         self.layout: Layout | None = None
-        self.process = self.rows_to = self.receiver = None
+        self.process = self.rows_to = self.results = None
         self.sent = 0  # sheet rows handed to the worker so far
         self.upto = 0  # the last sheet row of the batches that came back
         self.rows: list[Row] = []  # converted by the worker, in order
@@ -61,12 +62,16 @@ class CardsAhead:
             sweep_asides(self.marked)
 
     def rows_read(self, sheet: Sheet) -> None:
-        """read_sheet's on_rows: the rows read since the last call go to the worker."""
+        """read_sheet's on_rows: what the worker finished meanwhile is taken, and the rows read since
+        the last call go to it."""
         if self.off:
             return
         if self.process is None and not self._start(sheet):
             self.off = True
             return
+        while self.results.poll():  # never waits: the worker sends from a thread of its own
+            if not self._take():
+                break
         self._send(sheet)
 
     def converted(self, sheet: Sheet, layout: Layout) -> tuple[list[Row], int]:
@@ -85,7 +90,6 @@ class CardsAhead:
         """Fork the worker with what it needs; False when the sheet's header is not found among
         the rows read (the plan says why) or no process is to be had."""
         import multiprocessing
-        import threading
 
         try:
             self.layout = find_layout(sheet, self.mapping)
@@ -97,15 +101,15 @@ class CardsAhead:
             self.marked = mark_asides(self.archive.root, ["customers"])  # None outside git: written as today
             self.write = self.marked is not None
         context = multiprocessing.get_context("fork")
-        rows_in, self.rows_to = context.Pipe(duplex=False)
-        results, results_out = context.Pipe(duplex=False)
+        rows_in, self.rows_to = _pipe(context)
+        self.results, results_out = _pipe(context)
         imp._card_work = imp._CardWork(self.archive, self.schemas, self.mapping, sheet.name, self.layout.where,
                                        self.sealer)
         job = _Job(People(self.archive.people), self.layout, self.cards, imp._names(self.cards),
                    self.archive.root if self.write else None, self.marked)
         try:
-            self.process = context.Process(target=_serve, args=(job, rows_in, results_out, self.rows_to, results),
-                                           daemon=True)
+            self.process = context.Process(target=_serve, args=(job, rows_in, results_out, self.rows_to,
+                                                                self.results), daemon=True)
             self.process.start()
         except OSError:
             self.process = None
@@ -114,14 +118,11 @@ class CardsAhead:
             imp._card_work = None  # the worker has its copy
             rows_in.close()
             results_out.close()
-        # a thread takes the results as they come: the worker never waits for this process to read
-        self.receiver = threading.Thread(target=self._receive, args=(results,), daemon=True)
-        self.receiver.start()
         self.sent = self.upto = self.layout.header_row
         return True
 
     def _send(self, sheet: Sheet) -> None:
-        if len(sheet.rows) <= self.sent:
+        if self.off or len(sheet.rows) <= self.sent:
             return
         try:
             self.rows_to.send((self.sent + 1, sheet.rows[self.sent:]))
@@ -130,34 +131,51 @@ class CardsAhead:
             return
         self.sent = len(sheet.rows)
 
-    def _receive(self, results) -> None:
-        """In a thread: each batch's rows and cards, until the worker ends (or dies: what it sent
-        is whole, the plan does the rest)."""
-        with results:
-            while True:
-                try:
-                    message = results.recv()
-                except (EOFError, OSError):
-                    return
-                if isinstance(message, dict):  # the last: path → blob, of the bytes set aside
-                    self.blobs = message
-                    return
-                last, rows, built = message
-                self.rows += rows
-                self.built.update(built)
-                if self.write:
-                    self.ready.update((change.path, change.text.encode("utf-8")) for _, change, _ in built.values()
-                                      if change.text is not None)
-                    pause_point("ahead")
-                self.upto = last
+    def _take(self) -> bool:
+        """One message of the worker: a batch's rows and cards, or at its end git's names of the blobs.
+        False when there is no more (it ended, or died: what it sent is whole, the plan does the rest)."""
+        try:
+            message = self.results.recv()
+        except (EOFError, OSError):
+            self.off = True
+            return False
+        if isinstance(message, dict):  # the last: path → blob, of the bytes set aside
+            self.blobs = message
+            return True
+        last, rows, built = message
+        self.rows += rows
+        self.built.update(built)
+        if self.write:
+            self.ready.update((change.path, change.text.encode("utf-8")) for _, change, _ in built.values()
+                              if change.text is not None)
+            pause_point("ahead")
+        self.upto = last
+        return True
 
     def _stop(self) -> None:
         if self.process is not None:
             self.off = True
             self.rows_to.close()
+            while self._take():
+                pass
             self.process.join()
-            self.receiver.join()
+            self.results.close()
             self.process = None
+
+
+def _pipe(context) -> tuple:
+    """A one-way pipe of `context` (receiving end, sending end), as large as Linux allows without
+    privileges (1 MiB, F_SETPIPE_SZ): a batch of rows or of cards fits whole, so neither side waits
+    for the other to read while it has work of its own."""
+    import fcntl
+
+    receiving, sending = context.Pipe(duplex=False)
+    for end in (receiving, sending):
+        try:
+            fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (AttributeError, OSError):  # elsewhere, or a lower limit: slower, never stuck
+            break
+    return receiving, sending
 
 
 class _Job:
@@ -171,29 +189,47 @@ class _Job:
 
 def _serve(job: _Job, rows_in, results_out, parent_send, parent_receive) -> None:
     """The worker: each batch of rows received is converted, its cards built (their bytes set aside
-    and their blobs given to git), and sent back; at the end of its input (this process ended it, or
-    died), git's names of the blobs. A batch once begun is finished, so git's stream ends whole."""
+    and their blobs given to git) and sent back; at the end of its input (this process's parent
+    ended it, or died), git's names of the blobs. A batch once begun is finished, so git's stream
+    ends whole. A thread sends, so that the worker reads the next rows while the parent is busy."""
+    import signal
+    import threading
+    from queue import SimpleQueue
+
+    # Ctrl-C stops the parent, which ends the input; ignored here and by git (an ignored signal stays
+    # ignored across exec), so that git's stream never ends inside a blob
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent_send.close()
     parent_receive.close()
+    outbox: SimpleQueue = SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(outbox, results_out))
+    sender.start()
     blobs = BlobStream(job.root, job.git_dir) if job.root is not None else None
-    try:
-        while True:
-            try:
-                first, chunk = rows_in.recv()
-            except EOFError:
-                break
-            rows, built = _build_batch(job, first, chunk)
-            if blobs is not None:
-                writes = {change.path: change.text.encode("utf-8") for _, change, _ in built.values()
-                          if change.text is not None}
-                write_asides((job.root / rel, data) for rel, data in writes.items())
-                pause_point("ahead-worker")
-                blobs.add(writes)
-            results_out.send((first + len(chunk) - 1, rows, built))
-        results_out.send(blobs.close() if blobs is not None else {})
-    except BrokenPipeError:  # this process died: the next command removes what was set aside
+    while True:
+        try:
+            first, chunk = rows_in.recv()
+        except EOFError:
+            break
+        rows, built = _build_batch(job, first, chunk)
         if blobs is not None:
-            blobs.close()
+            writes = {change.path: change.text.encode("utf-8") for _, change, _ in built.values()
+                      if change.text is not None}
+            write_asides((job.root / rel, data) for rel, data in writes.items())
+            pause_point("ahead-worker")
+            blobs.add(writes)
+        outbox.put(pickle.dumps((first + len(chunk) - 1, rows, built), pickle.HIGHEST_PROTOCOL))
+    outbox.put(pickle.dumps(blobs.close() if blobs is not None else {}, pickle.HIGHEST_PROTOCOL))
+    outbox.put(None)
+    sender.join()
+
+
+def _send_all(outbox, results_out) -> None:
+    """The worker's sending thread: each message of `outbox` until None (or until the parent is gone)."""
+    while (data := outbox.get()) is not None:
+        try:
+            results_out.send_bytes(data)
+        except OSError:  # the parent died: the worker finishes its input (it ends) and nothing is sent
+            return
 
 
 def _build_batch(job: _Job, first: int, chunk: list[tuple]) -> tuple[list[Row], dict]:
