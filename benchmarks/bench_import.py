@@ -1,6 +1,6 @@
 """Benchmark: importing a 10,000-row customer management sheet 客户管理表 (issue 7).
 
-    python benchmarks/bench_import.py [--rows 10000] [--runs 3] [--out DIR] [--before TOOL]
+    python benchmarks/bench_import.py [--rows 10000] [--runs 3] [--out DIR] [--before TOOL] [--import-only]
 
 People come from a synthetic archive (benchmarks/generate_archive.py --items 1000, made
 unless it exists): its archive.yaml, people.yaml, access.yaml and schemas/ are copied into a
@@ -28,7 +28,8 @@ fresh archive), then once:
   one change  the sheet with one changed cell, --reason: one card rewritten and committed (once)
   csv import  the csv into a second fresh archive (once)
   export      dossier export customers (xlsx) of the 10,000 cards (once)
-and prints a Markdown table: the median seconds, and the median of each run's ratio to that
+With --import-only, each run is the baseline, the dry run, the import (and before) and the
+baseline again, whose mean is the run's baseline; nothing else is timed. It prints a Markdown table: the median seconds, and the median of each run's ratio to that
 run's baseline (the machine may be shared: a ratio within a run is what compares). The dossier
 runs are separate processes, as a user runs them (Python start and imports included).
 """
@@ -239,20 +240,31 @@ WRITERS = [("the write alone, floor: the files created, nothing flushed, no git"
 
 
 def interleaved_run(number: int, source: Path, work: Path, xlsx: Path, results: dict[str, list],
-                    before: Path | None) -> Path:
+                    before: Path | None, import_only: bool = False) -> Path:
     """One run of the rows measured each time, the baseline first, each on a fresh archive."""
+    baseline = results.setdefault("openpyxl reads the sheet (baseline)", [])
     seconds, _ = timed(lambda: read_with_openpyxl(xlsx))
-    results.setdefault("openpyxl reads the sheet (baseline)", []).append((seconds, 0))
     root = fresh_archive(source, work / f"archive-{number}")
     results.setdefault("`dossier import customers --dry-run`", []).append(
         dossier(root, "import", "customers", str(xlsx), "--dry-run"))
-    results.setdefault("`dossier import customers` (10,000 new cards, one commit)", []).append(
-        dossier(root, "import", "customers", str(xlsx)))
+    now = "`dossier import customers` (10,000 new cards, one commit)"
+    results.setdefault(now, [])
     if before:
         earlier = fresh_archive(source, work / f"before-{number}")
-        results.setdefault(f"`dossier import customers`, the tool of {before} (before)", []).append(
-            dossier(earlier, "import", "customers", str(xlsx), tool=before))
+        then = f"`dossier import customers`, the tool of {before} (before)"
+        # every other run the earlier tool goes first: the file system is slower just after many
+        # files were removed, and neither import should always follow the removal
+        for name, args in sorted([(now, (root,)), (then, (earlier,))], reverse=number % 2 == 1):
+            results.setdefault(name, []).append(dossier(*args, "import", "customers", str(xlsx),
+                                                        tool=before if name == then else None))
         shutil.rmtree(earlier)
+    else:
+        results[now].append(dossier(root, "import", "customers", str(xlsx)))
+    if import_only:  # the baseline read again after the commands: the run's is the mean of both
+        seconds = (seconds + timed(lambda: read_with_openpyxl(xlsx))[0]) / 2
+    baseline.append((seconds, 0))
+    if import_only:
+        return root
     files = cards_of(root)
     for name, writer in WRITERS:
         target = fresh_archive(source, work / f"write-{number}")
@@ -268,6 +280,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--before", type=Path, help="the tool/ folder of an earlier version, timed too")
+    parser.add_argument("--import-only", action="store_true",
+                        help="time only the baseline (before and after), the dry run, the import and --before")
     args = parser.parse_args()
     if args.rows > 10_000:
         parser.error("--rows: at most 10,000 (the id pattern C + 4 digits)")
@@ -282,11 +296,20 @@ def main() -> None:
     results: dict[str, list[tuple[float, int]]] = {}
     loads = [os.getloadavg()[0]]
     for number in range(args.runs):
-        root = interleaved_run(number, source, work, xlsx, results, args.before)
+        root = interleaved_run(number, source, work, xlsx, results, args.before, args.import_only)
         loads.append(os.getloadavg()[0])
-        print(f"run {number + 1}: " + "; ".join(f"{name}: {measured[-1][0]:.2f} s" for name, measured in results.items())
+        base = results["openpyxl reads the sheet (baseline)"][-1][0]
+        print(f"run {number + 1}: " + "; ".join(f"{name}: {measured[-1][0]:.2f} s ({measured[-1][0] / base:.2f}×)"
+                                                for name, measured in results.items())
               + f"; load {loads[-1]:.1f}", file=sys.stderr, flush=True)  # a long session shows each run as it ends
     cells = read_with_openpyxl(xlsx)
+    if not args.import_only:
+        once_more(results, root, source, work, xlsx, csv_path)
+    report(args, results, loads, root, cells, names, xlsx)
+
+
+def once_more(results: dict[str, list], root: Path, source: Path, work: Path, xlsx: Path, csv_path: Path) -> None:
+    """The rows measured once, after the runs."""
     once = results.setdefault
     once("csv module reads the same sheet as csv", []).append((timed(lambda: read_with_csv(csv_path))[0], 0))
     once("`dossier import customers` again (no change, no commit)", []).append(
@@ -304,6 +327,10 @@ def main() -> None:
         dossier(second, "import", "customers", str(csv_path)))
     once("`dossier export customers` (xlsx)", []).append(
         dossier(root, "export", "customers", "--output", str(work / "export")))
+
+
+def report(args, results: dict[str, list], loads: list[float], root: Path, cells: int, names: list[str],
+           xlsx: Path) -> None:
     last_baseline, _ = timed(lambda: read_with_openpyxl(xlsx))
     baselines = [seconds for seconds, _ in results["openpyxl reads the sheet (baseline)"]]
     loads.append(os.getloadavg()[0])
