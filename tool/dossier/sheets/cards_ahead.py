@@ -5,9 +5,9 @@ wait for it. So every ROWS_AT_ONCE rows read go to a worker process, which conve
 the card of each row that names its card by itself (a 客户编号, or the 客户名称 of exactly one
 card) as spreadsheet_import._build_card does, and — for an import that writes — puts each new or
 changed card's bytes aside (fsutil.write_asides) where the operation renames them from, and
-gives their blobs to git (transaction.BlobStream). The plan
-takes a card built ahead only for the same row, card id and values, and builds the others itself:
-this changes when cards are built and written aside, never what is planned or written.
+gives their blobs to git (transaction.BlobStream). The plan takes a card built ahead only for the
+same row, card id and values, and builds the others itself: this changes when cards are built and
+written aside, never what is planned or written.
 
 All or nothing still holds: the bytes set aside are invisible hidden files until the operation's
 commit (transaction.py) renames them; before the worker writes any, a marker in the git dir
@@ -32,6 +32,7 @@ from ..archive.schemas import SchemaSet
 from ..git.transaction import BlobStream, mark_asides, pause_point, sweep_asides
 from . import spreadsheet_import as imp
 from .spreadsheet import Layout, Mapping, People, Row, Sheet, SheetProblems, data_row, find_layout
+
 
 class CardsAhead:
     """The worker and what it gave back. Use as a context manager: the worker ends with it, and
