@@ -76,9 +76,11 @@ def _serve(connection, commands_end) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's: its end ends this process
     try:
         from ..search.index import collector_paused
-        from .render_pdf import document_pdf, prepare
+        from .render_pdf import document_pdf, prepare, warm_up
 
         prepare()
+        if not connection.poll():  # the report is not there yet (else it would wait)
+            warm_up()
         gc.freeze()  # what the imports made lives until the process ends: no collection walks it
         doc, identifier = connection.recv()
     except Exception:  # no report came (EOFError), or nothing to make one with: the command sees

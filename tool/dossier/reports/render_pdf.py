@@ -57,16 +57,22 @@ class Block:
 
 
 def prepare() -> None:
-    """Import what a PDF takes, compile the templates and make a glyph sheet of the digits
-    (ahead.py does it before the report is known): the first PDF a process writes has cffi
-    parse the C types of HarfBuzz's font subsetting, 40-50 ms then off the report's path."""
+    """Import what a PDF takes and compile the templates (ahead.py does it before the report
+    is known)."""
     weasyprint()
     import pikepdf  # noqa: F401
     import pypdf  # noqa: F401
-    from weasyprint.text.fonts import FontConfiguration
 
     for template in ("report.html.j2", "glyphs.html.j2"):
         environment().get_template(template)
+
+
+def warm_up() -> None:
+    """Make a glyph sheet of the digits (ahead.py, while the report is not there yet): the first
+    PDF a process writes has cffi parse the C types of HarfBuzz's font subsetting, 40-50 ms
+    then off the report's path."""
+    from weasyprint.text.fonts import FontConfiguration
+
     _glyph_sheet([], "", [], "zh", FontConfiguration())
 
 
