@@ -49,7 +49,7 @@ from ..git.gitchanges import blob_id
 
 INDEX_FILE = ".dossier/index.sqlite"
 STAT_SNAPSHOT = ".dossier/index-stat.marshal"  # what the files table holds, for a quick comparison
-FORMAT = 5  # the layout of the tables and of the indexed text: a change rebuilds the index
+FORMAT = 6  # the layout of the tables and of the indexed text: a change rebuilds the index
 PARALLEL_THRESHOLD = 400  # files to read before worker processes pay for themselves
 FOLDERS = gitchanges.INDEX_FOLDERS
 MANY_CHANGES = 5000  # files changed between two commits beyond which a stat of every file is cheaper
@@ -97,13 +97,16 @@ CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
     DELETE FROM item_text WHERE id = old.id;
     DELETE FROM item_facts WHERE id = old.id;
 END;
--- what the reports read: the data of the items of FACT_TYPES and of every card, as loaded (marshal)
+-- what the reports read: the FACT_FIELDS of the items of FACT_TYPES and every card, as loaded (marshal)
 CREATE TABLE item_facts (id INTEGER PRIMARY KEY, data BLOB);
 CREATE TABLE card_facts (path TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID;
 """
 _TABLES = ("items_terms", "items_fts", "item_text", "item_facts", "card_facts", "items", "customers", "files", "meta")
 # The item types whose data the reports read (reports/source.CATEGORY_OF; a test keeps the two equal).
 FACT_TYPES = frozenset({"sales-record", "debt-ledger", "credit-limit", "export-terms", "contract", "complaint"})
+# What the reports read of such an item (reports/source._record; the rest, signatures, titles and
+# the like, is half of the bytes and of the time to unmarshal them).
+FACT_FIELDS = ("type", "code", "customer", "status", "date", "content")
 
 _ITEM_COLUMNS = ("id", "path", "code", "category", "year", "section", "serial", "customer", "manager",
                  "handler", "type", "date", "status", "title")
@@ -208,10 +211,12 @@ def _parse(rel: str, kind: str, stat: StatKey, raw: bytes, digest: str, max_byte
 
 
 def _facts(kind: str, data: object) -> bytes | None:
-    """The data the reports read, marshalled (None: not wanted, or not plain data: the reports
-    then read the file)."""
-    if kind == "item" and not (isinstance(data, dict) and data.get("type") in FACT_TYPES):
-        return None
+    """The data the reports read, marshalled: a card whole, of an item its FACT_FIELDS (None:
+    not wanted, or not plain data: the reports then read the file)."""
+    if kind == "item":
+        if not (isinstance(data, dict) and data.get("type") in FACT_TYPES):
+            return None
+        data = {key: data[key] for key in FACT_FIELDS if key in data}
     try:
         return marshal.dumps(data)
     except ValueError:
