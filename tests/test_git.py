@@ -110,6 +110,20 @@ def test_a_message_with_a_reason_is_passed_without_reading_the_record(repo, tmp_
     assert hook("Pages\n") == ["exit", "1", *heavy]
 
 
+def test_a_configuration_edited_after_staging_is_not_committed_unchecked(repo):
+    """The hook reads the configuration from the work tree: an access.yaml staged with a grant
+    nobody approved and then put back in the work tree must not slip through."""
+    access = repo / "access.yaml"
+    original = access.read_text(encoding="utf-8")
+    access.write_text(original.replace("approved_by: li.na", "approved_by: wang.wei", 1), encoding="utf-8")
+    git(repo, "add", "access.yaml")
+    access.write_text(original, encoding="utf-8")
+    refused = subprocess.run(["git", "commit", "-q", "-m", "Grant\n\nReason: 审批"], cwd=repo, capture_output=True,
+                             text=True)
+    assert refused.returncode != 0 and "access.yaml:0:0: staged-edited:" in refused.stderr, refused.stderr
+    assert git(repo, "diff", "--cached", "--name-only").strip() == "access.yaml"  # nothing committed
+
+
 @pytest.mark.parametrize("how", [["-a"], ["--", ITEM]], ids=["commit -a", "commit PATH"])
 def test_the_hooks_see_what_commit_a_and_commit_path_stage_themselves(repo, how):
     """Both stage into a temporary index (GIT_INDEX_FILE) that the hooks must read."""

@@ -1024,6 +1024,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} is a sheet, PDF, web page or other output: these hold decrypted values and never belong in the archive; unstage it (git rm --cached {file}) and keep it outside. A scan attached to an item must be named in that item's attachments",
         "{file} 是表格、PDF、网页等输出文件：其中含有解密内容，不应放入档案；请取消暂存（git rm --cached {file}）并移到档案之外。作为附件的扫描件须在所属条目的 attachments 中列明",
     ),
+    "staged-edited": (
+        "{file} was changed again after `git add`: the hook checks the work tree's version of it, not the one the commit would take; stage it again (git add {file}) or undo the later change (git restore {file})",
+        "{file} 在 git add 之后又被修改：钩子校验的是工作区中的版本，而非将要提交的版本；请再次暂存（git add {file}）或撤销之后的修改（git restore {file}）",
+    ),
     "output-in-archive": (
         "{path} is inside the archive's work tree ({tree}): what this writes holds decrypted values, which git or another user could take from there; write it outside, e.g. --output ~/Documents",
         "{path} 位于档案工作目录（{tree}）内：输出中含有解密内容，git 或他人可能从这里取得；请写到档案之外，例如 --output ~/文档",

@@ -74,8 +74,8 @@ class StagedChange:
 def validate_staged(root: Path, today: dt.date, change: StagedChange) -> Report:
     """validate's report on the files the commit adds or changes."""
     paths, view = change.paths, change.view
-    if any(rel == name or rel.startswith(name) for rel in paths for name in WHOLE_ARCHIVE):
-        return validate_archive(root, today, paths, staged=view.edited_after_staging(paths), use_cache=False)
+    if any(_whole_archive(rel) for rel in paths):
+        return _validate_whole(root, today, paths, view.edited_after_staging(paths))
     try:
         archive = open_archive(root)
     except LoadError as exc:
@@ -93,6 +93,23 @@ def validate_staged(root: Path, today: dt.date, change: StagedChange) -> Report:
     problems = [p for result in results.values() for p in result.problems]
     problems += _Neighbours(view, checker, results, today_text, change.deleted).problems()
     return restricted(sorted(problems), paths, len(results) + len(archive.documents), 0)
+
+
+def _whole_archive(rel: str) -> bool:
+    """The configuration, the schemas and the volumes' manifests: every file's check depends on them."""
+    return any(rel == name or rel.startswith(name) for name in WHOLE_ARCHIVE)
+
+
+def _validate_whole(root: Path, today: dt.date, paths: list[str], edited: dict[str, bytes]) -> Report:
+    """The whole archive checked for a commit that stages what every file's check depends on.
+    Cards and items edited again after staging are checked as staged; the configuration, schemas
+    and manifests are read from the work tree, so one edited after staging is refused (what the
+    commit would take is not what was checked). With nothing edited after staging, the work tree
+    is what the commit takes, and validate's store answers for what did not change."""
+    unseen = sorted(rel for rel in edited if _whole_archive(rel))
+    if unseen:
+        return Report([Problem(rel, 0, 0, "staged-edited", "staged-edited", {"file": rel}) for rel in unseen], 0)
+    return validate_archive(root, today, paths, staged=edited, use_cache=not edited)
 
 
 class _Neighbours:
