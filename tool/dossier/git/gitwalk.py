@@ -33,6 +33,12 @@ _KEEP = {"GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_CONFIG_GLOBAL", "GIT_CONF
 _KEEP_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
 
 
+# Set by git/transaction.py for the client hooks it runs on the commit it builds: the work tree is
+# written only after that commit, so what differs there from the index is the command's own change
+# not yet written, not a person's edit after `git add` (regulation/staged_check.py).
+OPERATION_ENV = "DOSSIER_OPERATION"
+
+
 def environment() -> dict[str, str]:
     """The environment git runs in: inherited GIT_* variables cleared (as pre-commit does), so
     the tool behaves the same inside a hook, where git sets GIT_DIR and GIT_PREFIX, and outside

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitrepo
+from .gitwalk import OPERATION_ENV
 from ..archive.errors import DossierError
 from ..archive.fsutil import ASIDE, aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_asides
 
@@ -306,7 +307,7 @@ class _Commit:
         try:
             for hook, args in (("pre-commit", []), ("commit-msg", ["--", str(message_file)])) if self.op.hooks else ():
                 result = gitrepo.run(["hook", "run", "--ignore-missing", hook, *args], self.repo.top, check=False,
-                                     extra_env={"GIT_INDEX_FILE": str(self.index)})
+                                     extra_env={"GIT_INDEX_FILE": str(self.index), OPERATION_ENV: self.op.action})
                 if result.returncode != 0:
                     said = (result.stderr or result.stdout).strip()  # whole: it names what to fix
                     raise DossierError("operation-hook-refused", hook=hook, detail=said or f"exit {result.returncode}")

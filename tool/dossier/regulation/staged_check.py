@@ -25,6 +25,7 @@ commit is checked by the whole validation, as before.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from ..archive.loader import LoadError, load_bytes
 from ..archive.problems import Problem
 from ..archive.schemas import SchemaSet
 from ..git.gitchanges import GitView, StagedFile
+from ..git.gitwalk import OPERATION_ENV
 from .file_checks import Checker, FileResult, config_problems, kind_of
 from .validate import Report, restricted, validate_archive
 
@@ -104,9 +106,11 @@ def _validate_whole(root: Path, today: dt.date, paths: list[str], edited: dict[s
     """The whole archive checked for a commit that stages what every file's check depends on.
     Cards and items edited again after staging are checked as staged; the configuration, schemas
     and manifests are read from the work tree, so one edited after staging is refused (what the
-    commit would take is not what was checked). With nothing edited after staging, the work tree
-    is what the commit takes, and validate's store answers for what did not change."""
-    unseen = sorted(rel for rel in edited if _whole_archive(rel))
+    commit would take is not what was checked), unless the commit is dossier's own operation
+    (OPERATION_ENV), whose files reach the work tree after it: they are checked from the work tree
+    as they were before. With nothing edited after staging, the work tree is what the commit
+    takes, and validate's store answers for what did not change."""
+    unseen = [] if os.environ.get(OPERATION_ENV) else sorted(rel for rel in edited if _whole_archive(rel))
     if unseen:
         return Report([Problem(rel, 0, 0, "staged-edited", "staged-edited", {"file": rel}) for rel in unseen], 0)
     return validate_archive(root, today, paths, staged=edited, use_cache=not edited)
