@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -14,8 +15,10 @@ import pytest
 from dossier.cli.main import main
 
 # The render cache lives in the user's cache folder (render/cache.py): the tests' goes to a
-# folder of their own, never into the home of whoever runs them.
+# folder of their own, never into the home of whoever runs them, removed when the process ends
+# (a run's rendered pages, up to a gigabyte, were left behind: a day's runs filled a shared disk).
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="dossier-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "archive"
