@@ -57,7 +57,7 @@ def test_validate_from_its_store_equals_the_whole_validation(root, mutation):
 def test_with_its_folders_trusted_the_store_still_sees_every_change(root, mutation, monkeypatch):
     """As above, with the archive's folders trusted 50 ms after they last changed (3 s in use), so
     that the files git does not track are taken from the store's list wherever no folder changed."""
-    monkeypatch.setattr(gitchanges, "RACY_FOLDER_NS", 50_000_000)
+    monkeypatch.setattr(gitchanges, "RACY_NS", 50_000_000)
     same_as_whole(root)
     time.sleep(0.1)
     assert_nothing_read(validate_archive(root, DAY))  # the folders' list made and kept, now trusted

@@ -128,7 +128,7 @@ FOLDERS = ("customers", "records", "daily", "trash", "volumes")
 def settled(view, monkeypatch):
     """The view, with folders trusted 50 ms after they last changed (3 s in use: too long for a
     test); `settle()` waits out that time, so that what changes next is a new tick of the clock."""
-    monkeypatch.setattr(gitchanges, "RACY_FOLDER_NS", 50_000_000)
+    monkeypatch.setattr(gitchanges, "RACY_NS", 50_000_000)
     commands: list[list[str]] = []
     start = gitchanges._start
     monkeypatch.setattr(gitchanges, "_start", lambda root, args: commands.append(args) or start(root, args))
@@ -182,7 +182,7 @@ def test_a_folder_changed_within_the_racy_time_is_not_trusted(view, monkeypatch)
     without its time moving: the list is used this once and listed again next time."""
     root = view.root
     (root / "records/2/2025/draft.yaml").write_text("x: 1\n", encoding="utf-8")
-    monkeypatch.setattr(gitchanges, "RACY_FOLDER_NS", 3_600 * 10**9)
+    monkeypatch.setattr(gitchanges, "RACY_NS", 3_600 * 10**9)
     found = gitchanges.work_tree(root, FOLDERS)
     assert "records/2/2025/draft.yaml" in found.changed and found.untracked.to_json() == ""
     assert gitchanges.Untracked.from_json("") is None and gitchanges.Untracked.from_json("[1, {") is None

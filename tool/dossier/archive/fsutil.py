@@ -67,6 +67,10 @@ def create_new(path: Path, data: bytes) -> None:
 
 
 ASIDE = ".dossier-new"  # the suffix of a batch's new bytes, written beside the file they replace
+# A file or folder changed this close before it was looked at may change again within the same tick
+# of the file system's clock (coarse: milliseconds on ext4, two seconds on FAT) without its time
+# moving: it is not trusted to be unchanged (find's index, git's view of untracked files).
+RACY_NS = 3_000_000_000
 
 
 def aside(path: Path) -> Path:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..archive.errors import DossierError
+from ..archive.fsutil import RACY_NS
 from .gitwalk import GitProcess, environment
 
 ARCHIVE_FOLDERS = ("customers", "records", "daily", "trash", "volumes")  # what validate checks
@@ -38,9 +39,6 @@ MANY_PATHS = 500  # paths named on one ls-tree command line, beyond which the wh
 # git's stat check at its strictest, whatever the clone's settings: a file rewritten with the
 # same size and modification time still has a new ctime.
 _STRICT = ["-c", "core.checkStat=default", "-c", "core.trustctime=true"]
-# A folder changed this recently may change again within the same tick of the file system's clock
-# (coarse: milliseconds on ext4, two seconds on FAT) without its time moving: not trusted.
-RACY_FOLDER_NS = 3_000_000_000
 
 
 class GitFailed(Exception):
@@ -77,7 +75,7 @@ class Untracked:
     they were listed. A file comes or goes only by changing its folder's modification time, so
     while no folder changed the list holds, and git's status need not walk the folders again:
     git's own untracked cache (core.untrackedCache) rests on the same fact. Folders changed within
-    RACY_FOLDER_NS of their stat are not trusted: the list is then kept for this run only."""
+    RACY_NS of their stat are not trusted: the list is then kept for this run only."""
 
     paths: list[str]  # archive-relative
     folders: dict[str, list[int]] | None  # folder → [mtime_ns, ctime_ns, inode] ([] absent); None: not trusted
@@ -309,7 +307,7 @@ def _note(tree: WorkTree, within: tuple[str, ...], path: str, code: str, blob: s
 
 def _folder_stats(root: str, folders: Iterable[str]) -> dict[str, list[int]] | None:
     """[mtime_ns, ctime_ns, inode] of each of `folders` (archive-relative; [] when absent); None
-    when one changed too recently to be trusted (RACY_FOLDER_NS)."""
+    when one changed too recently to be trusted (fsutil.RACY_NS)."""
     now, found = time.time_ns(), {}
     for folder in folders:
         try:
@@ -317,7 +315,7 @@ def _folder_stats(root: str, folders: Iterable[str]) -> dict[str, list[int]] | N
         except OSError:
             found[folder] = []
             continue
-        if now - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_FOLDER_NS:
+        if now - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS:
             return None
         found[folder] = [stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
     return found

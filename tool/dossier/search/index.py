@@ -40,6 +40,7 @@ from ..archive import codes
 from ..access.rights import Reader
 from ..archive.catalogue import Filters
 from ..archive.config import ARCHIVE_FILE, DEFAULT_MAX_FILE_BYTES, text_or_none
+from ..archive.fsutil import RACY_NS
 from ..access.crypto import ARMOR_BEGIN
 from ..archive.loader import LoadError, load_bytes
 from ..archive.problems import Problem
@@ -53,7 +54,6 @@ FORMAT = 6  # the layout of the tables and of the indexed text: a change rebuild
 PARALLEL_THRESHOLD = 400  # files to read before worker processes pay for themselves
 FOLDERS = gitchanges.INDEX_FOLDERS
 MANY_CHANGES = 5000  # files changed between two commits beyond which a stat of every file is cheaper
-RACY_NS = 2_000_000_000  # a file changed this close before an update may change again unseen
 SHORT_TERM_LIMIT = 400  # trigrams a 1–2 character word may expand to before a scan is cheaper
 SNIPPET_BEFORE, SNIPPET_AFTER = 14, 26
 MARK_OPEN, MARK_CLOSE = "【", "】"
