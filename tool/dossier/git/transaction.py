@@ -54,6 +54,7 @@ FILE_MODE = "100644"
 DEFAULT_WAIT = 60.0  # seconds a command queues behind another before it refuses
 
 _held: dict[str, int] = {}  # lock files this process holds → depth (an operation may call another)
+_lock_fds: dict[str, int] = {}  # lock files this process holds → the descriptor its flock is on
 
 
 # --- where: the repository around an archive ------------------------------------------------------
@@ -116,14 +117,27 @@ def locked(root: Path, command: str):
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "command": command,
                                  "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}).encode())
-        _held[key] = 1
+        _held[key], _lock_fds[key] = 1, fd
         try:
             yield
         finally:
-            del _held[key]
+            del _held[key], _lock_fds[key]
             os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # releases the flock
+
+
+def release_inherited_locks() -> None:
+    """In a forked child process 子进程: close the descriptors of the clone's lock it inherited. A flock
+    belongs to the open file both processes share, so a child that outlived its parent would hold
+    the lock on: no other command could run until it ended. The parent's lock is untouched."""
+    for fd in _lock_fds.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _lock_fds.clear()
+    _held.clear()
 
 
 def under_lock(action: str):
