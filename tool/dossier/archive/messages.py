@@ -1052,6 +1052,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} is neither UTF-8 nor GB18030 text; save it as \"CSV UTF-8\"",
         "{file} 既不是 UTF-8 也不是 GB18030 编码；请另存为“CSV UTF-8”",
     ),
+    "sheet-too-spread": (
+        "{file} cannot be read within {memory} GiB of memory and {seconds} s: its cells span a far larger area than its table, usually because of a value far outside the table (press Ctrl+End in Excel or WPS to find the last cell); delete the stray cells, or copy the table into a new sheet, and save again",
+        "{file} 无法在 {memory} GiB 内存和 {seconds} 秒内读取：其单元格所占区域远大于表格本身，通常是表格外远处有零星数值（在 Excel 或 WPS 中按 Ctrl+End 可找到最后一个单元格）；请删除这些零星单元格，或将表格复制到新工作表，然后重新保存",
+    ),
     "sheet-not-found": (
         "{file} has no sheet {sheet} (it has: {sheets}); rename the sheet, or set `sheet:` in the mapping",
         "{file} 中没有工作表 {sheet}（现有：{sheets}）；请重命名工作表，或修改映射文件中的 `sheet:`",

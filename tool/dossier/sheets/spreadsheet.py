@@ -631,31 +631,12 @@ def read_sheet(path: Path, mapping: Mapping, on_rows: Callable[[Sheet], None] | 
     if suffix == ".csv":
         return Sheet(path.stem, _read_csv(path))
     _check_unpacked_size(path)
-    from openpyxl import load_workbook
+    from .xlsx_reader import read_xlsx
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise DossierError("sheet-unreadable", file=str(path), detail=f"{type(exc).__name__}: {exc}") from None
-    try:
-        names = workbook.sheetnames
-        if mapping.sheet in names:
-            chosen = mapping.sheet
-        elif len(names) == 1:
-            chosen = names[0]
-        else:
-            raise DossierError("sheet-not-found", file=path.name, sheet=mapping.sheet, sheets=", ".join(names))
-        rows: list[tuple] = []
-        for row in workbook[chosen].iter_rows(values_only=True):
-            rows.append(row)
-            if on_rows is not None and len(rows) % ROWS_AT_ONCE == 0:
-                on_rows(Sheet(chosen, rows))
-    except DossierError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a damaged part: openpyxl raises as many kinds as above
-        raise DossierError("sheet-unreadable", file=str(path), detail=f"{type(exc).__name__}: {exc}") from None
-    finally:
-        workbook.close()
+    chosen, rows = read_xlsx(path, mapping.sheet)
+    if on_rows is not None:
+        for end in range(ROWS_AT_ONCE, len(rows) + 1, ROWS_AT_ONCE):
+            on_rows(Sheet(chosen, rows[:end]))
     return Sheet(chosen, rows)
 
 
