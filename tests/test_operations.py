@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEES_ALL, TODAY, copy_archive, git, init_repo
+from dossier.archive.fsutil import ASIDE
 from dossier.git import transaction
 from test_crypto import keys  # noqa: F401  (a fixture)
 from test_spreadsheet import GOOD, HEADER, write_xlsx
@@ -21,7 +22,7 @@ from test_spreadsheet import GOOD, HEADER, write_xlsx
 # transaction.pause_point, in the order they come: the commit built (its blobs in git), the journal
 # written, the new bytes set aside (not yet flushed), flushed, HEAD moved, the first file renamed
 MOMENTS = ["built", "journal", "written", "flushed", "ref", "work-tree"]
-BEFORE_REF = {"ahead", "built", "journal", "written", "flushed"}
+BEFORE_REF = {"reading", "built", "journal", "written", "flushed"}
 
 
 def dossier(root: Path, *args: str, kill_at: str | None = None, email: str = SEES_ALL,
@@ -90,8 +91,8 @@ def test_import_killed_at_any_moment_is_before_or_after(repo, tmp_path, moment):
 
 
 def large_rows(count: int = 600, bad: int | None = None) -> list[list]:
-    """More rows than spreadsheet.ROWS_AT_ONCE, so the cards are built and their bytes set aside while
-    the sheet is read (cards_ahead.py): new cards by 客户编号, C0001 changed, C0002 named by its name."""
+    """More rows than spreadsheet_import.PARALLEL_THRESHOLD, so the cards are built by forked workers
+    (_map): new cards by 客户编号, C0001 changed, C0002 named by its name."""
     rows = [[f"C{n:04d}", f"晋阳测试{n}贸易有限公司", *GOOD[0][2:]] for n in range(100, 100 + count)]
     rows[10][:2] = ["C0001", "山西晋能集团有限公司"]
     rows[20][:2] = [None, "Hanse Trading GmbH"]
@@ -101,11 +102,10 @@ def large_rows(count: int = 600, bad: int | None = None) -> list[list]:
 
 
 def asides_left(root: Path) -> list[str]:
-    return [p.name for p in root.rglob(f"*{transaction.ASIDE}")] + [
-        p.name for p in (root / ".git").glob(transaction.ASIDES_AHEAD)]
+    return [p.name for p in root.rglob(f"*{ASIDE}")]
 
 
-@pytest.mark.parametrize("moment", ["ahead", *MOMENTS])
+@pytest.mark.parametrize("moment", ["reading", *MOMENTS])  # reading: while the child reads the sheet
 def test_a_large_import_killed_at_any_moment_is_before_or_after_with_nothing_left_aside(repo, tmp_path, moment):
     sheet = write_xlsx(tmp_path / "large.xlsx", HEADER, large_rows())
     before = state(repo)
@@ -117,42 +117,12 @@ def test_a_large_import_killed_at_any_moment_is_before_or_after_with_nothing_lef
     assert cards == (2 if moment in BEFORE_REF else 600)
 
 
-def test_a_large_import_whose_worker_is_killed_writes_the_same_commit(repo, tmp_path):
-    """The worker building cards ahead dies (SIGKILL after setting its first batch aside): the import
-    builds the rest itself and commits the same tree as an import whose worker lived."""
-    sheet = write_xlsx(tmp_path / "large.xlsx", HEADER, large_rows())
-    other = copy_archive(repo, tmp_path / "other")
-    assert dossier(other, "import", "customers", sheet, "--reason", "合并").returncode == 0
-    done = dossier(repo, "import", "customers", sheet, "--reason", "合并", kill_at="ahead-worker")
-    assert done.returncode == 0 and "598 new, 2 changed" in done.stdout, done.stderr
-    assert git(repo, "rev-parse", "HEAD^{tree}") == git(other, "rev-parse", "HEAD^{tree}")
-    assert state(repo)[1] == state(other)[1] and porcelain(repo) == "" and asides_left(repo) == []
-
-
 def test_a_bad_cell_in_a_large_sheet_is_named_and_nothing_is_written_or_left_aside(repo, tmp_path):
     sheet = write_xlsx(tmp_path / "large.xlsx", HEADER, large_rows(bad=540))
     before = state(repo)
     refused = dossier(repo, "import", "customers", sheet, "--reason", "合并")
     assert refused.returncode == 1 and "客户管理表!D542:" in refused.stdout, refused.stdout + refused.stderr
     assert state(repo) == before and porcelain(repo) == "" and asides_left(repo) == []
-
-
-def test_bytes_set_aside_ahead_are_taken_only_when_they_are_the_bytes_written(repo):
-    """Operation.ready and .stored (what cards_ahead set aside and gave git) stand for a path only
-    when they hold the very bytes the operation writes; else the bytes are set aside and stored anew."""
-    from dossier.archive.fsutil import aside, write_asides
-
-    stale = b"id: C0009\nname: stale\n"
-    write_asides([(repo / "customers/C0009.yaml", stale)])
-    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input=stale, capture_output=True,
-                          check=True).stdout.decode().strip()
-    operation = transaction.Operation(repo, "import", ready={"customers/C0009.yaml": stale},
-                                      stored={"customers/C0009.yaml": blob})
-    operation.write("customers/C0009.yaml", b"id: C0009\nname: fresh\n")
-    operation.commit("Import", [("Dossier-Action", "import")])
-    assert git_bytes(repo, "customers/C0009.yaml") == (repo / "customers/C0009.yaml").read_bytes() == \
-        b"id: C0009\nname: fresh\n"
-    assert not aside(repo / "customers/C0009.yaml").exists() and porcelain(repo) == ""
 
 
 @pytest.mark.parametrize("moment", MOMENTS)

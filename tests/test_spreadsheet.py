@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -629,62 +628,3 @@ def test_a_negative_credit_limit_is_refused_although_it_would_be_stored_encrypte
     assert result.code == 1
     assert "客户管理表!K2: schema: 信用额度: '-80000.00 CNY' is not in the expected form: an amount that cannot be " \
         "negative" in result.out, result.out
-
-
-# --- cards built ahead while the sheet is read (sheets/cards_ahead.py) ---------------------------------
-
-
-def _plan(root: Path, sheet_path: Path, ahead_write: bool | None):
-    """plan_customers of the sheet as the command makes it: with a worker building cards ahead
-    (ahead_write: whether it sets their bytes aside), or without (None)."""
-    from dossier.access.rekey import sealer
-    from dossier.archive.config import open_archive
-    from dossier.archive.schemas import SchemaSet
-    from dossier.sheets.cards_ahead import CardsAhead
-    from dossier.sheets.spreadsheet_import import plan_customers
-
-    archive = open_archive(root)
-    schemas = SchemaSet(root / "schemas")
-    mapping = S.load_mapping(S.mapping_path(root, "customers", None), "customers", schemas, "CNY")
-    seal = sealer(archive, schemas, dt.date(2026, 11, 23))
-    if ahead_write is None:
-        return plan_customers(archive, schemas, mapping, S.read_sheet(sheet_path, mapping), sealer=seal), None
-    with CardsAhead(archive, schemas, mapping, seal, write=ahead_write) as ahead:
-        sheet = S.read_sheet(sheet_path, mapping, on_rows=ahead.rows_read)
-        plan = plan_customers(archive, schemas, mapping, sheet, sealer=seal, ahead=ahead)
-        assert ahead.built and (bool(ahead.ready) == ahead_write)  # the worker did build (and set aside)
-        assert not ahead_write or {p.name for p in (root / "customers").glob(".*.dossier-new")} >= {
-            ".C0001.yaml.dossier-new", ".C0101.yaml.dossier-new"}
-        assert ahead.blobs.keys() == ahead.ready.keys()  # given to git by the worker, as they are
-        assert all(git_blob(root, blob) == ahead.ready[rel] for rel, blob in ahead.blobs.items())
-        return plan, ahead.ready
-
-
-def git_blob(root: Path, blob: str) -> bytes:
-    import subprocess
-
-    return subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True, check=True).stdout
-
-
-def test_cards_built_ahead_plan_exactly_what_the_plan_alone_would(repo, tmp_path, monkeypatch):
-    """New cards by 客户编号 and without one, a card changed by id and one found by name, a bad cell
-    and a duplicate row: the same changes (kind, path, data, bytes) and problems, with or without the
-    worker; the bytes it set aside are those the commit would write, and none is left after it."""
-    monkeypatch.setattr(S, "ROWS_AT_ONCE", 2)  # the worker, for a sheet of a few rows
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    rows = [list(r) for r in GOOD]
-    rows += [["C0101", "晋阳测试贸易有限公司", *GOOD[0][2:]], ["C0001", "山西晋能集团有限公司", *GOOD[1][2:]],
-             [None, "Hanse Trading GmbH", *GOOD[2][2:]], ["C0102", "晋阳测试二号有限公司", *GOOD[0][2:]],
-             ["C0101", "晋阳测试贸易有限公司", *GOOD[0][2:]]]
-    rows[-2][3] = "电话号码"
-    sheet_path = write_xlsx(tmp_path / "mixed.xlsx", HEADER, rows)
-    alone, _ = _plan(repo, sheet_path, None)
-    before = snapshot(repo)
-    for write in (False, True):
-        plan, ready = _plan(repo, sheet_path, write)
-        assert [vars(c) for c in plan.changes] == [vars(c) for c in alone.changes]
-        assert plan.problems == alone.problems and plan.rows == alone.rows
-        assert all(ready[c.path] == c.text.encode() for c in plan.writes if c.path in (ready or {}))
-        assert snapshot(repo) == before and not (repo / ".git" / "dossier-asides-ahead").exists()
-        assert not list((repo / ".git").glob("dossier-marks.*"))
-    assert {(p.line, p.column, p.key) for p in alone.errors} >= {(8, 4, "schema-pattern"), (9, 1, "row-duplicate")}

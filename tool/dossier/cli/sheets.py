@@ -45,7 +45,6 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     from ..archive.schemas import SchemaSet
     from ..sheets.spreadsheet import cell_ref, load_mapping, mapping_path, problem_text, read_sheet
     from ..record.reassign import moved_customers, reencrypted
-    from ..sheets.cards_ahead import CardsAhead
     from ..sheets.spreadsheet_import import CHANGED, NEW, apply, plan_customers, plan_records, refuse_unwritable
 
     session = _session(ctx, lang)
@@ -59,11 +58,9 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     the_mapping = load_mapping(mapping_path(root, what, mapping), what, schemas, currency)
     path = Path(file)
     seal = sealer(archive, schemas, session.today)  # confidential values: as stored when equal, else encrypted
-    ahead = ctx.with_resource(CardsAhead(archive, schemas, the_mapping, seal, write=not dry_run)) \
-        if what == "customers" else None
-    sheet = read_sheet(path, the_mapping, on_rows=ahead.rows_read if ahead else None)
+    sheet = read_sheet(path, the_mapping)
     if what == "customers":
-        plan = plan_customers(archive, schemas, the_mapping, sheet, sealer=seal, ahead=ahead)
+        plan = plan_customers(archive, schemas, the_mapping, sheet, sealer=seal)
     else:
         plan = plan_records(archive, schemas, the_mapping, sheet, session.today, lambda: _acting_person(archive), seal)
     refuse_unwritable(plan, _acting_reader(session))  # write rights follow read rights, before anything is written
@@ -91,7 +88,7 @@ def import_(ctx, what, file, mapping, dry_run, reason, lang):
     moved = moved_customers(plan.writes) if what == "customers" else {}
     also = reencrypted(archive, schemas, seal.identity, session.today, moved,
                        {c.path: c.text.encode("utf-8") for c in plan.writes if c.label in moved}) if moved else {}
-    commit = apply(root, plan, reason, path.name, also, ahead)
+    commit = apply(root, plan, reason, path.name, also)
     if commit:
         session.echo("import-committed", sha=commit[:10])
         tell_if_unapproved(session, root, commit, f"import-{what}")

@@ -44,11 +44,10 @@ from pathlib import Path
 from . import gitrepo
 from .gitwalk import OPERATION_ENV
 from ..archive.errors import DossierError
-from ..archive.fsutil import ASIDE, aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_asides
+from ..archive.fsutil import aside, atomic_write_bytes, atomic_write_text, flush_file_systems, write_asides
 
 LOCK = "dossier.lock"
 JOURNAL = "dossier-operation.json"
-ASIDES_AHEAD = "dossier-asides-ahead"  # folders where bytes may be set aside before the journal exists
 ZERO = "0" * 40
 FILE_MODE = "100644"
 DEFAULT_WAIT = 60.0  # seconds a command queues behind another before it refuses
@@ -199,8 +198,6 @@ class Operation:
     removals: list[str] = field(default_factory=list)
     prune: str = ""  # a folder under which folders the operation leaves empty go (git keeps none)
     hooks: bool = True  # run the client hooks on the commit, as `git commit` does
-    ready: dict[str, bytes] = field(default_factory=dict)  # path → the bytes already set aside for it (mark_asides)
-    stored: dict[str, str] = field(default_factory=dict)  # path → the blob git already holds of those bytes
 
     def write(self, rel: str, data: bytes) -> None:
         self.writes[rel] = data
@@ -258,7 +255,7 @@ class _Commit:
         journal.save(self.repo.git_dir)
         pause_point("journal")
         try:
-            journal.prepare(self.repo, self.contents, self.op.ready)
+            journal.prepare(self.repo, self.contents)
             moved = gitrepo.run(["update-ref", "-m", f"dossier {self.op.action}: {subject}", "HEAD", new,
                                  old or ZERO], self.repo.top, check=False)
             if moved.returncode != 0:
@@ -283,7 +280,7 @@ class _Commit:
             if before.get(src) is None:
                 raise DossierError("operation-not-committed", path=src)
             after[dst] = before[src]
-        for rel, blob in self._blobs().items():
+        for rel, blob in _store_blobs(self.repo, self.op.writes).items():
             mode = (before.get(rel) or FILE_MODE).split()[0]
             after[rel] = f"{mode} {blob}"
             self.contents[blob] = self.op.writes[rel]
@@ -291,13 +288,6 @@ class _Commit:
         self.git(["update-index", "--index-info"], input="".join(line + "\n" for line in lines), temp_index=True)
         tree = self.git(["write-tree"], temp_index=True).strip()
         return tree, {rel: (before.get(rel), after[rel]) for rel in self.op.paths if after[rel] != before.get(rel)}
-
-    def _blobs(self) -> dict[str, str]:
-        """Each written path's blob: stored already for the bytes set aside ahead (the same bytes),
-        else given to git now."""
-        writes, ready = self.op.writes, self.op.ready
-        stored = {rel: blob for rel, blob in self.op.stored.items() if rel in writes and ready.get(rel) == writes[rel]}
-        return {**stored, **_store_blobs(self.repo, {rel: data for rel, data in writes.items() if rel not in stored})}
 
     def _entries(self) -> dict[str, str | None]:
         """Each path's "mode blob" in the temporary index (None: not there)."""
@@ -335,48 +325,18 @@ def _store_blobs(repo: Repository, writes: dict[str, bytes]) -> dict[str, str]:
     pack, or as loose objects when there are few) and names each by its mark; no temporary files."""
     if not writes:
         return {}
-    blobs = BlobStream(repo.top, repo.git_dir)
-    blobs.add(writes)
-    return blobs.close()
-
-
-class BlobStream:
-    """One `git fast-import` fed blobs as they come (add), each named by the blob git stores when
-    the stream ends (close). Its input ends only between two blobs: a writer killed ends it early
-    but whole, and git keeps the blobs it had (unreferenced until a commit names them)."""
-
-    def __init__(self, top: Path, git_dir: Path) -> None:
-        import subprocess
-
-        from .gitwalk import environment
-
-        self.marks = git_dir / f"dossier-marks.{os.getpid()}"
-        self.process = subprocess.Popen(["git", "fast-import", "--quiet", f"--export-marks={self.marks}"], cwd=top,
-                                        env=environment(), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.paths: list[str] = []
-
-    def add(self, writes: dict[str, bytes]) -> None:
-        stream = bytearray()
-        for number, (rel, data) in enumerate(writes.items(), len(self.paths) + 1):
-            stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data))
-            stream += data
-            stream += b"\n"
-            self.paths.append(rel)
-        try:
-            self.process.stdin.write(stream)
-        except BrokenPipeError:  # git ended early: close() says why
-            pass
-
-    def close(self) -> dict[str, str]:
-        """Path → blob, of every path added."""
-        try:
-            _, said = self.process.communicate()
-            if self.process.returncode != 0:
-                raise DossierError("lifecycle-git-failed", step="fast-import", detail=said.decode(errors="replace"))
-            named = dict(line.split() for line in self.marks.read_text(encoding="ascii").splitlines())
-        finally:
-            self.marks.unlink(missing_ok=True)
-        return {rel: named[f":{number}"] for number, rel in enumerate(self.paths, 1)}
+    stream = bytearray()
+    for number, data in enumerate(writes.values(), 1):
+        stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data))
+        stream += data
+        stream += b"\n"
+    marks = repo.git_dir / f"dossier-marks.{os.getpid()}"
+    try:
+        _git_bytes(repo, ["fast-import", "--quiet", "--done", f"--export-marks={marks}"], bytes(stream + b"done\n"))
+        named = dict(line.split() for line in marks.read_text(encoding="ascii").splitlines())
+    finally:
+        marks.unlink(missing_ok=True)
+    return {rel: named[f":{number}"] for number, rel in enumerate(writes, 1)}
 
 
 def _git_bytes(repo: Repository, args: list[str], data: bytes) -> bytes:
@@ -461,16 +421,13 @@ class Journal:
     def drop(self, git_dir: Path) -> None:
         (git_dir / JOURNAL).unlink(missing_ok=True)
 
-    def prepare(self, repo: Repository, contents: dict[str, bytes], ready: dict[str, bytes] | None = None) -> None:
+    def prepare(self, repo: Repository, contents: dict[str, bytes]) -> None:
         """Each new file's bytes (`contents`: blob → bytes; others are read from git) beside the file
-        it replaces, unless `ready` says they are there already (path → bytes set aside), then one
-        flush: objects, journal and bytes are on disk before anything moves."""
+        it replaces, then one flush: objects, journal and bytes are on disk before anything moves."""
         root = repo.top / repo.prefix
-        ready = ready or {}
         wanted = [_blob(after) for _, after in self.entries.values() if after]
         contents = {**contents, **_blob_contents(repo, [blob for blob in wanted if blob not in contents])}
-        write_asides((root / rel, contents[_blob(after)]) for rel, (_, after) in self.entries.items()
-                     if after and ready.get(rel) != contents[_blob(after)])
+        write_asides((root / rel, contents[_blob(after)]) for rel, (_, after) in self.entries.items() if after)
         pause_point("written")
         flush_file_systems([root, repo.git_dir, repo.common_dir])
         pause_point("flushed")
@@ -581,45 +538,6 @@ def _blob_contents(repo: Repository, blobs: list[str]) -> dict[str, bytes]:
     return found
 
 
-def mark_asides(root: Path, folders: list[str]) -> Path | None:
-    """Before a command sets bytes aside ahead of its operation's journal (sheets/cards_ahead.py),
-    under the lock: a marker naming the archive's `folders` where it may, on disk before any is
-    written, so that whatever it leaves is removed (sweep_asides). Returns the git dir holding the
-    marker; None outside git (no operation there: nothing is set aside ahead)."""
-    git_dir = _git_dir_of(root)
-    if git_dir is None:
-        return None
-    atomic_write_text(git_dir / ASIDES_AHEAD, json.dumps([str(root.resolve() / folder) for folder in folders],
-                                                         ensure_ascii=False))
-    return git_dir
-
-
-def sweep_asides(git_dir: Path) -> None:
-    """Under the lock, after any journal was finished or undone: every aside file (fsutil.aside) in
-    the folders the marker names belongs to no operation (one in progress holds the lock), so each
-    goes, then the marker."""
-    marker = git_dir / ASIDES_AHEAD
-    try:
-        folders = json.loads(marker.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return
-    except ValueError:  # a marker cut short by a crash of the machine: nothing was set aside after it
-        folders = []
-    for folder in folders:
-        for entry in _scan(Path(folder)):
-            if entry.name.startswith(".") and entry.name.endswith(ASIDE) and entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
-    marker.unlink(missing_ok=True)
-
-
-def _scan(folder: Path) -> list[os.DirEntry]:
-    try:
-        with os.scandir(folder) as entries:
-            return list(entries)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-
-
 def _remove_leftovers(git_dir: Path) -> None:
     """Temporary indexes and object folders of operations killed before their journal existed."""
     for stale in git_dir.glob("dossier-index.*"):
@@ -646,13 +564,10 @@ class Recovery:
 def recover(root: Path) -> Recovery | None:
     """Finish or undo an operation a killed process left, under the lock; None when there is none."""
     git_dir = _git_dir_of(root)
-    if git_dir is None or not ((git_dir / JOURNAL).exists() or (git_dir / ASIDES_AHEAD).exists()):
+    if git_dir is None or not (git_dir / JOURNAL).exists():
         return None
     with locked(root, "recover"):
-        try:
-            return _recover(root, git_dir)
-        finally:  # after the journal: bytes set aside before it, by a command killed (sweep_asides)
-            sweep_asides(git_dir)
+        return _recover(root, git_dir)
 
 
 def _recover(root: Path, git_dir: Path) -> Recovery | None:

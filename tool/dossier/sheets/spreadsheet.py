@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..archive import schema_errors
 from ..archive.config import Person
@@ -40,7 +40,6 @@ MAPPING_SCHEMA = MAPPINGS / "mapping.schema.json"
 ARCHIVE_MAPPINGS = "mappings"  # <archive>/mappings/<kind>.yaml overrides the shipped default
 KINDS = ("customers", "records")
 FORMATS = ("xlsx", "csv")
-ROWS_AT_ONCE = 500  # read_sheet's on_rows: how often it is called
 HEADER_SEARCH_ROWS = 20  # without header_row, the header is looked for in this many rows
 TYPES = ("text", "amount", "date", "boolean", "person", "number", "integer")
 # The currency of an amount column has a column of its own (issue 14): 信用额度 → 信用额度币种; a
@@ -616,10 +615,10 @@ class Sheet:
     rows: list[tuple]
 
 
-def read_sheet(path: Path, mapping: Mapping, on_rows: Callable[[Sheet], None] | None = None) -> Sheet:
+def read_sheet(path: Path, mapping: Mapping) -> Sheet:
     """The mapping's sheet of an xlsx workbook (or its only sheet), or a csv file; sizes are
-    bounded before anything is unpacked or parsed. `on_rows` is shown the sheet read so far every
-    ROWS_AT_ONCE rows of an xlsx (its rows only grow), to work on them while the rest is read."""
+    bounded before anything is unpacked or parsed. An xlsx is read in a child process
+    (xlsx_reader.py)."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UsageError("sheet-file-missing", file=str(path))
@@ -633,11 +632,7 @@ def read_sheet(path: Path, mapping: Mapping, on_rows: Callable[[Sheet], None] | 
     _check_unpacked_size(path)
     from .xlsx_reader import read_xlsx
 
-    chosen, rows = read_xlsx(path, mapping.sheet)
-    if on_rows is not None:
-        for end in range(ROWS_AT_ONCE, len(rows) + 1, ROWS_AT_ONCE):
-            on_rows(Sheet(chosen, rows[:end]))
-    return Sheet(chosen, rows)
+    return Sheet(*read_xlsx(path, mapping.sheet))
 
 
 def _too_large(name: str, key: str, size: int) -> SheetProblems:
@@ -753,11 +748,10 @@ class Row:
     problems: list[Problem]
 
 
-def data_rows(sheet: Sheet, mapping: Mapping, layout: Layout, people: People, start: int = 0) -> list[Row]:
-    """The rows below the header (from row `start` on, when later) that hold anything in a mapped
-    column, converted."""
+def data_rows(sheet: Sheet, mapping: Mapping, layout: Layout, people: People) -> list[Row]:
+    """The rows below the header that hold anything in a mapped column, converted."""
     found = (data_row(sheet.name, number, sheet.rows[number - 1], mapping, layout, people)
-             for number in range(max(start, layout.header_row + 1), len(sheet.rows) + 1))
+             for number in range(layout.header_row + 1, len(sheet.rows) + 1))
     return [row for row in found if row is not None]
 
 

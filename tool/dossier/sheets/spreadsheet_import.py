@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from ..archive import codes, schema_errors
 from ..git import gitrepo
@@ -54,9 +54,6 @@ from .spreadsheet import (
 from ..git.transaction import Operation
 from ..archive.yamlio import dump
 from ..archive.progress import track
-
-if TYPE_CHECKING:
-    from .cards_ahead import CardsAhead
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # never a path, whatever the archive's schema allows
@@ -168,30 +165,26 @@ def _check_rows(rows: list[Row]) -> list[Problem]:
 # --- customers ------------------------------------------------------------------------------
 
 
-def _read_sheet(archive: Archive, mapping: Mapping, sheet: Sheet, kind: str, ahead: CardsAhead | None = None):
+def _read_sheet(archive: Archive, mapping: Mapping, sheet: Sheet, kind: str):
     """What both kinds of import start from: the sheet's layout and rows, checked cell by cell,
-    and the customer cards (by id and by name) the rows are matched against (`ahead`: rows
-    converted and cards loaded while the sheet was read)."""
+    and the customer cards (by id and by name) the rows are matched against."""
     plan = Plan(kind, sheet, mapping)
     people = People(archive.people)
     layout = find_layout(sheet, mapping)
-    rows, start = ahead.converted(sheet, layout) if ahead is not None else ([], layout.header_row + 1)
-    rows = rows + data_rows(sheet, mapping, layout, people, start)
+    rows = data_rows(sheet, mapping, layout, people)
     plan.rows = len(rows)
     plan.problems += layout.warnings + _check_rows(rows)
-    cards, unreadable = (ahead.cards, ahead.unreadable) if ahead is not None else load_cards(archive.root)
+    cards, unreadable = load_cards(archive.root)
     plan.problems += unreadable
     return plan, people, layout, rows, cards, _names(cards)
 
 
 def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet: Sheet,
-                   history_ids: Callable[[], list[str]] | None = None, sealer: Sealer | None = None,
-                   ahead: CardsAhead | None = None) -> Plan:
+                   history_ids: Callable[[], list[str]] | None = None, sealer: Sealer | None = None) -> Plan:
     """Every row becomes a customer card: its 客户编号's card, else the card with exactly its
-    客户名称, else a new card with the next free number (`ahead`: cards built while the sheet was
-    read, taken for the same row, card and values)."""
+    客户名称, else a new card with the next free number."""
     root = archive.root
-    plan, people, layout, rows, cards, by_name = _read_sheet(archive, mapping, sheet, "customers", ahead)
+    plan, people, layout, rows, cards, by_name = _read_sheet(archive, mapping, sheet, "customers")
     id_column, name_column = layout.where.get("id"), layout.where.get("name")
     claimed: dict[str, int] = {}  # card id → the row that claims it
     new_names: dict[str, int] = {}
@@ -241,14 +234,10 @@ def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet
                 continue
             card_id, next_number = f"C{next_number:04d}", next_number + 1
         jobs.append((row.number, row.values, _card_data(old_doc), card_id))
-    built = ahead.built if ahead is not None else {}
-    ready = [_built_for(built, job) for job in jobs]
     global _card_work
     _card_work = _CardWork(archive, schemas, mapping, sheet.name, layout.where, sealer)
     try:
-        rest = iter(_map(_build_card, [job for job, done in zip(jobs, ready) if done is None]))
-        for done in ready:
-            change, problems = done or next(rest)
+        for change, problems in _map(_build_card, jobs):
             plan.changes.append(change)
             plan.problems += problems
     finally:
@@ -324,13 +313,6 @@ def _build_card(job: tuple) -> tuple[Change, list[Problem]]:
     kind = CHANGED if old is not None else NEW
     change = Change(kind, rel, number, card_id, data, old, dump(data), needs_reason=kind == CHANGED)
     return change, cells.problems(work.sheet, rel, found)
-
-
-def _built_for(built: dict[tuple[int, str], tuple], job: tuple) -> tuple | None:
-    """The card built ahead for this job (row, values, old card, card id), if any."""
-    number, values, _, card_id = job
-    hit = built.get((number, card_id))
-    return hit[1:] if hit is not None and hit[0] == values else None
 
 
 def _card_data(doc: Document | None) -> dict | None:
@@ -733,12 +715,11 @@ def refuse_unwritable(plan: Plan, reader: Reader) -> None:
 # --- writing --------------------------------------------------------------------------------
 
 
-def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[str, bytes] | None = None,
-          ahead: CardsAhead | None = None) -> str | None:
+def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[str, bytes] | None = None) -> str | None:
     """Write the new and changed files (and `also`: the items re-encrypted for customers the sheet
     moves, reassign.reencrypted) in one Operation (transaction.py): in a git archive one commit of
-    exactly them, with `Reason:` when given, all or nothing (`ahead`: the bytes set aside and blobs
-    stored while the sheet was read). Returns the commit, or None (nothing to write, or not in git)."""
+    exactly them, with `Reason:` when given, all or nothing. Returns the commit, or None (nothing
+    to write, or not in git)."""
     if plan.errors:
         raise DossierError("import-failed", file=source, count=len(plan.errors))
     reason = " ".join((reason or "").split())
@@ -753,7 +734,7 @@ def apply(root: Path, plan: Plan, reason: str | None, source: str, also: dict[st
         return None
     if gitrepo.is_repository(root):
         _require_clean(root, list(files))
-    operation = Operation(root, "import", ready=ahead.ready if ahead else {}, stored=ahead.blobs if ahead else {})
+    operation = Operation(root, "import")
     for rel, data in files.items():
         operation.write(rel, data)
     return operation.commit(_subject(plan, source), _trailers(plan, reason, reencrypted))
