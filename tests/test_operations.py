@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from conftest import FIXTURES, SEES_ALL, TODAY, copy_archive, git, init_repo
 from dossier.archive.fsutil import ASIDE
 from dossier.git import transaction
 from test_crypto import keys  # noqa: F401  (a fixture)
-from test_spreadsheet import GOOD, HEADER, write_xlsx
+from test_spreadsheet import GOOD, HEADER, write_csv, write_xlsx
 
 # transaction.pause_point, in the order they come: the commit built (its blobs in git), the journal
 # written, the new bytes set aside (not yet flushed), flushed, HEAD moved, the first file renamed
@@ -26,15 +27,16 @@ BEFORE_REF = {"reading", "built", "journal", "written", "flushed"}
 
 
 def dossier(root: Path, *args: str, kill_at: str | None = None, email: str = SEES_ALL,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """A real `dossier` process (not in-process: SIGKILL must hit a process of its own)."""
+            env: dict[str, str] | None = None, **run) -> subprocess.CompletedProcess:
+    """A real `dossier` process (not in-process: SIGKILL must hit a process of its own); its output
+    captured unless `run` says where it goes."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DOSSIER_"))}
     environ.update({"DOSSIER_TODAY": TODAY, "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "user.email",
                     "GIT_CONFIG_VALUE_0": email, **(env or {})})
     if kill_at:
         environ["DOSSIER_KILL_AT"] = kill_at
     return subprocess.run([sys.executable, "-m", "dossier", "--archive", str(root), *map(str, args), "--lang", "en"],
-                          capture_output=True, text=True, env=environ, timeout=300)
+                          text=True, env=environ, timeout=300, **(run or {"capture_output": True}))
 
 
 def state(root: Path) -> tuple[str, dict[str, bytes]]:
@@ -115,6 +117,40 @@ def test_a_large_import_killed_at_any_moment_is_before_or_after_with_nothing_lef
     assert asides_left(repo) == []
     cards = len(list((repo / "customers").glob("*.yaml")))
     assert cards == (2 if moment in BEFORE_REF else 600)
+
+
+def processes_of(root: Path) -> list[int]:
+    """Live processes started for the archive at `root` (forked workers keep their parent's command
+    line); a zombie has ended."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            line = (entry / "cmdline").read_bytes()
+            status = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if str(root).encode() in line.split(b"\0") and status != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_an_import_killed_while_its_workers_build_leaves_no_worker_and_no_lock(repo, tmp_path):
+    """SIGKILL to an import whose pool of workers is building the cards of 600 rows: the workers end
+    with it, and the next import takes the lock at once and does it all."""
+    sheet = write_csv(tmp_path / "large.csv", HEADER, large_rows())
+    before = state(repo)
+    # no pipes: a worker left behind would hold them open, and the test would wait for it, not fail
+    killed = dossier(repo, "import", "customers", sheet, "--reason", "合并", kill_at="workers",
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert killed.returncode == -9
+    for _ in range(50):
+        if not processes_of(repo):
+            break
+        time.sleep(0.1)
+    assert processes_of(repo) == []
+    assert state(repo) == before and porcelain(repo) == ""
+    again = dossier(repo, "import", "customers", sheet, "--reason", "合并", env={"DOSSIER_LOCK_WAIT": "1"})
+    assert again.returncode == 0 and "598 new, 2 changed" in again.stdout, again.stderr
 
 
 def test_a_bad_cell_in_a_large_sheet_is_named_and_nothing_is_written_or_left_aside(repo, tmp_path):

@@ -51,7 +51,7 @@ from .spreadsheet import (
     set_path,
     split_amount,
 )
-from ..git.transaction import Operation
+from ..git.transaction import Operation, pause_point
 from ..archive.yamlio import dump
 from ..archive.progress import track
 
@@ -328,8 +328,13 @@ def _map(function: Callable, jobs: list) -> list:
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        return list(track(pool.imap(function, jobs, chunksize=max(50, len(jobs) // (4 * processes))), len(jobs),
-                          "progress-import"))
+        results = []
+        for result in track(pool.imap(function, jobs, chunksize=max(50, len(jobs) // (4 * processes))), len(jobs),
+                            "progress-import"):
+            if not results:
+                pause_point("workers")  # killed while the workers build the rest: they end with it
+            results.append(result)
+        return results
 
 
 def _header(mapping: Mapping, field_text: str) -> str:
