@@ -28,6 +28,7 @@ from dossier.sheets import xlsx_reader
 from dossier.sheets.spreadsheet import MAX_SHEET_BYTES
 from test_operations import dossier
 from test_sheet_cells import HEADER
+from test_spreadsheet import GOOD, HEADER as GOOD_HEADER
 
 SHEET = "客户管理表"
 
@@ -40,27 +41,44 @@ def repo(tmp_path) -> Path:
 
 
 def far_cell(path: Path) -> Path:
-    """5 KiB: a heading at A1 and one value at the sheet's last cell, XFD1048576."""
+    """About 5 KiB: three new customers under their headings, and one value at the sheet's last cell,
+    XFD1048576."""
     workbook = openpyxl.Workbook()
     workbook.active.title = SHEET
-    workbook.active["A1"] = "客户编号"
+    for row in [GOOD_HEADER, *GOOD]:
+        workbook.active.append(row)
     workbook.active["XFD1048576"] = "far"
     workbook.save(path)
     return path
 
 
-def test_a_value_far_outside_the_table_is_named_with_what_to_do(repo, tmp_path):
+def test_a_value_far_outside_the_table_is_read_as_before(repo, tmp_path):
+    """calamine's grid for a 5 KiB sheet with a stray value at XFD1048576 would take 512 GiB: its child
+    dies at the limit, openpyxl's child reads the sheet (a million rows, one value past the table),
+    and the import goes on as it did before calamine, with nothing of the dead child on the terminal."""
     sheet = far_cell(tmp_path / "far.xlsx")
     assert sheet.stat().st_size < 8 * 1024
     started = time.monotonic()
-    result = dossier(repo, "import", "customers", sheet)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "far.xlsx: sheet: far.xlsx cannot be read within 4 GiB of memory" in result.stdout + result.stderr
-    assert "delete the stray cells, or copy the table into a new sheet" in result.stdout + result.stderr
+    result = dossier(repo, "import", "customers", sheet, "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "far.xlsx: 3 row(s): 3 new" in result.stdout, result.stdout
     assert "Traceback" not in result.stderr and "memory allocation" not in result.stderr  # the child's stderr: nowhere
     assert time.monotonic() - started < 60
-    chinese = dossier(repo, "import", "customers", sheet, "--lang", "zh")
-    assert "请删除这些零星单元格" in chinese.stdout + chinese.stderr
+
+
+def test_a_sheet_neither_reader_reads_within_the_limits_is_named_with_what_to_do(tmp_path, monkeypatch):
+    """Both children die (here each aborts, as Rust's allocator does, whichever reader it runs): the
+    message names the file and what to do, in both languages."""
+    from dossier.archive.messages import message
+    from dossier.sheets.spreadsheet import SheetProblems
+
+    monkeypatch.setattr(xlsx_reader, "_read", lambda path, wanted, reader: os.abort())  # in the forked children
+    with pytest.raises(SheetProblems) as refused:
+        xlsx_reader.read_xlsx(far_cell(tmp_path / "far.xlsx"), SHEET)
+    problem = refused.value.problems[0]
+    assert (problem.file, problem.key) == ("far.xlsx", "sheet-too-spread")
+    assert "delete the stray cells, or copy the table into a new sheet" in message(problem.key, "en", **problem.args)
+    assert "请删除这些零星单元格" in message(problem.key, "zh", **problem.args)
 
 
 def big_sheet(path: Path, unpacked: int) -> Path:
@@ -241,5 +259,6 @@ def test_a_killed_import_takes_its_reading_child_with_it(repo, tmp_path, monkeyp
         assert set(_children()) - before == set()
     finally:
         libc.prctl(36, 0)
-    follow = dossier(repo, "import", "customers", far_cell(tmp_path / "far.xlsx"), env={"DOSSIER_LOCK_WAIT": "0"})
-    assert follow.returncode == 1 and "far.xlsx cannot be read" in follow.stdout + follow.stderr, follow.stderr
+    follow = dossier(repo, "import", "customers", far_cell(tmp_path / "far.xlsx"), "--dry-run",
+                     env={"DOSSIER_LOCK_WAIT": "0"})
+    assert follow.returncode == 0 and "3 new" in follow.stdout, follow.stdout + follow.stderr

@@ -7,8 +7,10 @@ Why a child process: calamine builds a dense grid from the first to the last cel
 so a 5 KiB workbook with values at A1 and XFD1048576 asks for 512 GiB, and Rust's allocator then
 aborts the whole process (no Python exception). The child reads under an address-space limit
 (RLIMIT_AS) and a CPU-time limit, with the clone's lock closed (it must never outlive the parent
-holding it) and killed when the parent dies; it sends the rows back through a pipe. A child that
-dies becomes a message naming the file and what to do.
+holding it) and killed when the parent dies; it sends the rows back through a pipe. When the
+calamine child dies, openpyxl (which reads row by row) reads the sheet in a second child under the
+same limits, so a sheet the import read before is still read; only one that neither reader can
+read within the limits becomes a message naming the file and what to do.
 
 The same values as openpyxl's `iter_rows(values_only=True)` (tests/test_sheet_reader_differential.py):
 calamine's '' (an empty cell, an empty text, a formula without a cached value) is None; an integral
@@ -33,6 +35,7 @@ import signal
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Iterable, Sequence
 
 from ..archive.errors import DossierError
 from ..archive.problems import Problem
@@ -62,7 +65,13 @@ def read_xlsx(path: Path, wanted: str) -> tuple[str, list[tuple]]:
             child.kill()
             child = _Child(path, wanted, "openpyxl")
         pause_point("reading")
-        return _answer(path, *child.result())
+        data, status = child.result()
+        if _died(data, status) and child.reader == "calamine":
+            # calamine's grid did not fit (a stray value far from the table): openpyxl reads row by
+            # row, as the import always did, so such a sheet is read rather than refused
+            child = _Child(path, wanted, "openpyxl")
+            data, status = child.result()
+        return _answer(path, data, status)
     finally:
         child.kill()
 
@@ -71,6 +80,7 @@ class _Child:
     """A child process reading the sheet with `reader` (calamine, openpyxl)."""
 
     def __init__(self, path: Path, wanted: str, reader: str) -> None:
+        self.reader = reader
         receiving, sending = os.pipe()
         parent = os.getpid()
         self.pid = os.fork()
@@ -128,12 +138,17 @@ def _unpreserved_space(data: bytes) -> bool:
     return False
 
 
+def _died(data: bytes, status: int) -> bool:
+    """Did the child end without a whole answer (the allocator's abort, a limit, an error)?"""
+    return os.waitstatus_to_exitcode(status) != 0 or not data
+
+
 def _answer(path: Path, data: bytes, status: int) -> tuple[str, list[tuple]]:
     """What the child sent, or the message for a child that died (a signal: the allocator's abort,
     the CPU limit; or an exit without a whole answer)."""
     from .spreadsheet import SHEET, SheetProblems
 
-    if os.waitstatus_to_exitcode(status) != 0 or not data:
+    if _died(data, status):
         raise SheetProblems([Problem(path.name, 0, 0, SHEET, "sheet-too-spread",
                                      {"file": path.name, "memory": f"{ADDRESS_SPACE / 2**30:.0f}",
                                       "seconds": CPU_SECONDS})])
@@ -204,7 +219,7 @@ def _read(path: Path, wanted: str, reader: str) -> tuple:
             chosen = names[0]
         else:
             return ("missing", wanted, names)
-        return ("sheet", chosen, [_trimmed(row) for row in rows_of(chosen)])
+        return ("sheet", chosen, _trimmed_rows(rows_of(chosen)))
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - both readers raise many kinds for a damaged file
@@ -229,7 +244,7 @@ def _openpyxl(path: Path):
     workbook = load_workbook(path, read_only=True, data_only=True)
 
     def rows_of(name: str):
-        return (list(row) for row in workbook[name].iter_rows(values_only=True))
+        return workbook[name].iter_rows(values_only=True)
     return workbook.sheetnames, rows_of
 
 
@@ -247,10 +262,20 @@ def _as_openpyxl(value: object) -> object:
     return value
 
 
-def _trimmed(row: list) -> tuple:
-    """A row without the empty cells at its end (openpyxl pads to the sheet's width, calamine to its
-    range's): no cell past a row's last value is read."""
-    end = len(row)
-    while end and row[end - 1] is None:
-        end -= 1
-    return tuple(row[:end])
+def _trimmed_rows(rows: Iterable[Sequence]) -> list[tuple]:
+    """The rows without the empty cells at their ends (openpyxl pads to the sheet's width, calamine to
+    its range's): no cell past a row's last value is read. openpyxl gives every row missing from the
+    sheet as one shared tuple of the sheet's width (16,384 Nones when a value sits in column XFD):
+    a row seen empty before is not searched again, or a million such rows would take minutes."""
+    trimmed, blank = [], None
+    for row in rows:
+        if row is blank:
+            trimmed.append(())
+            continue
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        if not end:
+            blank = row
+        trimmed.append(tuple(row[:end]))
+    return trimmed
