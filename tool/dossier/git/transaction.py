@@ -52,8 +52,7 @@ ZERO = "0" * 40
 FILE_MODE = "100644"
 DEFAULT_WAIT = 60.0  # seconds a command queues behind another before it refuses
 
-_held: dict[str, int] = {}  # lock files this process holds → depth (an operation may call another)
-_lock_fds: dict[str, int] = {}  # lock files this process holds → the descriptor its flock is on
+_held: dict[str, int] = {}  # lock files this process holds → the descriptor its flock is on
 
 
 # --- where: the repository around an archive ------------------------------------------------------
@@ -104,11 +103,7 @@ def locked(root: Path, command: str):
     path = folder / LOCK
     key = str(path)
     if key in _held:  # this process holds it already: an operation within an operation
-        _held[key] += 1
-        try:
-            yield
-        finally:
-            _held[key] -= 1
+        yield
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
@@ -116,11 +111,11 @@ def locked(root: Path, command: str):
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "command": command,
                                  "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}).encode())
-        _held[key], _lock_fds[key] = 1, fd
+        _held[key] = fd
         try:
             yield
         finally:
-            del _held[key], _lock_fds[key]
+            del _held[key]
             os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # releases the flock
@@ -130,12 +125,11 @@ def release_inherited_locks() -> None:
     """In a forked child process 子进程: close the descriptors of the clone's lock it inherited. A flock
     belongs to the open file both processes share, so a child that outlived its parent would hold
     the lock on: no other command could run until it ended. The parent's lock is untouched."""
-    for fd in _lock_fds.values():
+    for fd in _held.values():
         try:
             os.close(fd)
         except OSError:
             pass
-    _lock_fds.clear()
     _held.clear()
 
 
