@@ -233,7 +233,8 @@ def plan_customers(archive: Archive, schemas: SchemaSet, mapping: Mapping, sheet
                 plan.problems.append(Problem(sheet.name, row.number, 0, ROW, "row-no-free-id", {}))
                 continue
             card_id, next_number = f"C{next_number:04d}", next_number + 1
-        jobs.append((row.number, row.values, _card_data(old_doc), card_id))
+        old = old_doc.data if old_doc is not None and isinstance(old_doc.data, dict) else None
+        jobs.append((row.number, row.values, old, card_id))
     global _card_work
     _card_work = _CardWork(archive, schemas, mapping, sheet.name, layout.where, sealer)
     try:
@@ -313,10 +314,6 @@ def _build_card(job: tuple) -> tuple[Change, list[Problem]]:
     kind = CHANGED if old is not None else NEW
     change = Change(kind, rel, number, card_id, data, old, dump(data), needs_reason=kind == CHANGED)
     return change, cells.problems(work.sheet, rel, found)
-
-
-def _card_data(doc: Document | None) -> dict | None:
-    return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
 
 def _map(function: Callable, jobs: list) -> list:
